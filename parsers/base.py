@@ -1,0 +1,161 @@
+"""The parser contract: bytes in, rates out, no I/O.
+
+A vendor parser is a module in this package exposing
+
+    VENDOR: str
+    def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed
+
+It raises :class:`ParseError` when the page does not hold what it expects; it never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+#: The one vocabulary of fields across vendors. Vendors that publish more add their own
+#: names (see ``EXTRA_FIELDS``) rather than drop what they publish.
+CORE_FIELDS: tuple[str, ...] = (
+    "input",
+    "output",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "batch_input",
+    "batch_output",
+)
+EXTRA_FIELDS: tuple[str, ...] = (
+    "cache_write",  # a single cache-write price where the vendor has no 5m/1h split
+    "batch_cache_read",
+    "cache_storage",  # usd_per_mtok_hour
+    "reasoning",
+    "request",  # usd_per_request
+    "training",  # usd_per_mtok or usd_per_hour
+    "image_input",
+    "audio_input",
+    "audio_output",
+    "web_search",  # usd_per_request
+)
+#: Model attributes are stored as flag rows so they version like rates; they are not prices.
+FLAG_FIELDS: tuple[str, ...] = ("deprecated", "variable_priced", "free")
+
+Unit = Literal[
+    "usd_per_mtok",
+    "usd_per_request",
+    "usd_per_1k_requests",
+    "usd_per_hour",
+    "usd_per_mtok_hour",
+    "usd_per_image",
+    "flag",
+]
+Status = Literal["verified", "inferred", "not_offered"]
+
+MTOK = Decimal(1_000_000)
+DEFAULT_TIER = "standard"
+
+
+class ParseError(Exception):
+    """A page could not be read as a price page. The message names the vendor."""
+
+    def __init__(self, vendor: str, message: str) -> None:
+        super().__init__(f"{vendor}: {message}")
+        self.vendor = vendor
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRate:
+    """One published price of one model, as the page states it."""
+
+    model: str
+    """Canonical, stable model id for this vendor (see each parser's ``model_id``)."""
+    field: str
+    """A name from CORE_FIELDS, EXTRA_FIELDS or FLAG_FIELDS."""
+    value: Decimal | None
+    """Amount in ``currency`` per ``unit``, exact; None for flags and not-offered markers."""
+    unit: Unit = "usd_per_mtok"
+    tier: str = DEFAULT_TIER
+    """Dimension key: service tier, context tier, region, deployment (e.g. ``context>200k``)."""
+    status: Status = "verified"
+    reason: str | None = None
+    """Why a rate is inferred or not offered, in words a person can check."""
+    currency: str = "USD"
+    """Currency of ``value`` as published; the pipeline converts non-USD amounts (marked inferred)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """All a parser read from one fetched document."""
+
+    vendor: str
+    rates: tuple[ParsedRate, ...]
+    display_names: Mapping[str, str] = field(default_factory=dict)
+    """Canonical id -> the name the page used, for people reading the output."""
+
+    @property
+    def models(self) -> frozenset[str]:
+        return frozenset(r.model for r in self.rates)
+
+
+def parsed(vendor: str, rates: Iterable[ParsedRate], names: Mapping[str, str] | None = None) -> Parsed:
+    """Build a :class:`Parsed`, refusing duplicate (model, field, tier) keys and bad values."""
+    out = tuple(rates)
+    seen: set[tuple[str, str, str]] = set()
+    for r in out:
+        key = (r.model, r.field, r.tier)
+        if key in seen:
+            raise ParseError(vendor, f"duplicate rate {key}: the page layout is ambiguous")
+        seen.add(key)
+        if r.value is not None and r.value < 0:
+            raise ParseError(vendor, f"negative price {r.value} for {key}")
+    return Parsed(vendor=vendor, rates=out, display_names=dict(names or {}))
+
+
+_MONEY = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+")
+
+
+def money(text: str) -> Decimal:
+    """Read an amount such as ``\\$1.50 / MTok``, ``$0.028``, ``1,000`` exactly."""
+    cleaned = text.replace("\\$", "$")
+    m = _MONEY.search(cleaned)
+    if m is None:
+        raise ValueError(f"no amount in {text!r}")
+    try:
+        return normalize(Decimal(m.group(0).replace(",", "")))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
+        raise ValueError(f"bad amount in {text!r}") from exc
+
+
+def per_token_to_mtok(value: str | Decimal) -> Decimal:
+    """Convert a per-token price string (``"0.000000075"``) to an exact per-MTok Decimal."""
+    return normalize(Decimal(value) * MTOK)
+
+
+def normalize(value: Decimal) -> Decimal:
+    """Canonical form without exponent noise: ``Decimal('0.0750')`` -> ``Decimal('0.075')``."""
+    if value == 0:
+        return Decimal(0)
+    n = value.normalize()
+    exp = n.as_tuple().exponent
+    if isinstance(exp, int) and exp > 0:
+        return Decimal(int(n))
+    return n
+
+
+def tier(**dims: str) -> str:
+    """A tier key from named dimensions, stable whatever the argument order: ``deployment=global;region=eastus``."""
+    return ";".join(f"{k}={v}" for k, v in sorted(dims.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedRate:
+    """A parsed rate with its provenance: where and when it was read."""
+
+    vendor: str
+    rate: ParsedRate
+    source_url: str
+    fetch_sha256: str
+    fetched_at: datetime

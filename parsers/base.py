@@ -38,7 +38,11 @@ EXTRA_FIELDS: tuple[str, ...] = (
     "image_input",
     "audio_input",
     "audio_output",
+    "audio_cache_read",
+    "image_output",
+    "image_cache_read",
     "web_search",  # usd_per_request
+    "maps_grounding",  # usd_per_request
 )
 #: Model attributes are stored as flag rows so they version like rates; they are not prices.
 FLAG_FIELDS: tuple[str, ...] = ("deprecated", "variable_priced", "free")
@@ -146,7 +150,7 @@ def normalize(value: Decimal) -> Decimal:
 
 
 def tier(**dims: str) -> str:
-    """A tier key from named dimensions, stable whatever the argument order: ``deployment=global;region=eastus``."""
+    """A tier key from named dimensions, in a stable order: ``deployment=global;region=eastus``."""
     return ";".join(f"{k}={v}" for k, v in sorted(dims.items()))
 
 

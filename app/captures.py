@@ -1,0 +1,46 @@
+"""Dated captures on disk: ``<vendor>/YYYY-MM-DD__name.ext`` (or ``undated__name.ext``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}|undated)__(?P<rest>.+)$")
+
+
+@dataclass(frozen=True)
+class Capture:
+    vendor: str
+    day: date | None
+    """None for undated captures: they can be parsed but not filed under a date."""
+    path: Path
+
+
+def bundled_dir() -> Path:
+    return Path(str(resources.files("ratecard") / "captures"))
+
+
+def scan(root: Path, vendors: set[str] | None = None) -> list[Capture]:
+    """Every capture under ``root`` whose folder is a vendor, oldest first (undated last)."""
+    out: list[Capture] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if vendors is not None and folder.name not in vendors:
+            continue
+        for path in sorted(folder.iterdir()):
+            m = _NAME.match(path.name)
+            if not path.is_file() or m is None:
+                continue
+            day = None if m["date"] == "undated" else date.fromisoformat(m["date"])
+            out.append(Capture(folder.name, day, path))
+    return sorted(out, key=lambda c: (c.day is None, c.day or date.min, c.vendor, c.path.name))
+
+
+def by_date(captures: list[Capture]) -> dict[date, list[Capture]]:
+    grouped: dict[date, list[Capture]] = {}
+    for c in captures:
+        if c.day is not None:
+            grouped.setdefault(c.day, []).append(c)
+    return dict(sorted(grouped.items()))

@@ -1,0 +1,64 @@
+"""Options and edge helpers shared by the command modules (config and database are read here only)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ratecard.config.settings import ConfigError, Settings, load
+from ratecard.outcome import EXIT_CONFIG
+from ratecard.output import Format
+from rich.console import Console
+from sqlalchemy import Engine
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL; else $RATECARD_DB, else an SQLite file in the user data dir."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="TOML file merged over the bundled config; else $RATECARD_CONFIG."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Date YYYY-MM-DD to answer for (default: today, UTC).")
+]
+VendorOpt = Annotated[str | None, typer.Option("--vendor", help="Only this vendor id.")]
+
+
+def console() -> Console:
+    return Console(file=sys.stdout, soft_wrap=True)
+
+
+def errors() -> Console:
+    return Console(file=sys.stderr, soft_wrap=True)
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_date(value: str | None, option: str) -> date:
+    if value is None:
+        return today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from exc
+
+
+def settings(config: Path | None) -> Settings:
+    try:
+        return load(config)
+    except ConfigError as exc:
+        errors().print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(EXIT_CONFIG) from exc
+
+
+def engine(db: str | None) -> Engine:
+    from ratecard.db import open_db
+
+    return open_db(db)

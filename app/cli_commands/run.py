@@ -1,0 +1,135 @@
+"""`ratecard run` (the nightly job for cron) and `ratecard demo` (the same job, offline)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, parse_date, settings
+from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, RunReport, VendorOutcome
+
+if TYPE_CHECKING:
+    from ratecard.config.settings import Settings
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def summary_line(o: VendorOutcome) -> str:
+    if o.ok:
+        return f"{o.vendor}: ok, {o.models} models, {o.rates} rates, {o.changes} changes"
+    return f"{o.vendor}: FAILED: {o.message}"
+
+
+def log_event(fmt: LogFormat, event: str, **fields: object) -> None:
+    """A structured log line on stderr (JSON lines for log shippers, or plain text)."""
+    record = {"ts": datetime.now(UTC).isoformat(), "event": event, **fields}
+    if fmt is LogFormat.json:
+        sys.stderr.write(json.dumps(record, default=str) + "\n")
+    else:
+        logging.getLogger("ratecard").info("%s %s", event, fields)
+
+
+def report_run(report: RunReport, fmt: LogFormat) -> None:
+    out = console()
+    for o in report.outcomes:
+        line = summary_line(o)
+        out.print(f"{report.day} {line}", markup=False, highlight=False)
+        log_event(
+            fmt,
+            "vendor",
+            run_id=report.run_id,
+            date=report.day,
+            vendor=o.vendor,
+            ok=o.ok,
+            message=o.message,
+            models=o.models,
+            rates=o.rates,
+            changes=o.changes,
+        )
+    log_event(fmt, "run_finished", run_id=report.run_id, date=report.day, exit_code=report.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(
+        date: Annotated[
+            str | None,
+            typer.Option("--date", help="Snapshot date YYYY-MM-DD (default: today, UTC)."),
+        ] = None,
+        vendor: Annotated[
+            list[str] | None, typer.Option("--vendor", help="Only these vendor ids (repeatable).")
+        ] = None,
+        config: ConfigOpt = None,
+        db: DbOpt = None,
+        log_format: Annotated[
+            LogFormat, typer.Option("--log-format", help="text or json (JSON lines on stderr).")
+        ] = LogFormat.text,
+    ) -> None:
+        """Crawl, parse, verify and store a day's rates (the cron job).
+
+        Exit codes: 0 every vendor ok; 1 some vendor failed (the others landed); 75 another run
+        holds the lock (nothing touched); 78 configuration error.
+        """
+        from ratecard.config.settings import ConfigError
+        from ratecard.crawler.rawstore import RawStore
+        from ratecard.db import open_db, raw_dir, resolve_url
+        from ratecard.lock import LockHeld
+        from ratecard.pipeline import run_day
+
+        day = parse_date(date, "--date")
+        cfg = settings(config)
+        url = resolve_url(db)
+        try:
+            report = run_day(open_db(url), cfg, RawStore(raw_dir(url)), day, vendor)
+        except LockHeld as exc:
+            errors().print(f"[yellow]not started:[/yellow] {exc}")
+            log_event(log_format, "locked", message=str(exc))
+            raise typer.Exit(EXIT_LOCKED) from exc
+        except ConfigError as exc:
+            errors().print(f"[red]configuration error:[/red] {exc}")
+            raise typer.Exit(EXIT_CONFIG) from exc
+        report_run(report, log_format)
+        for o in report.outcomes:
+            if not o.ok:
+                errors().print(f"[red]{o.vendor} failed:[/red] {o.message}", markup=True, highlight=False)
+        raise typer.Exit(report.exit_code)
+
+    @app.command("demo")
+    def demo(
+        db: DbOpt = None,
+        config: ConfigOpt = None,
+    ) -> None:
+        """Offline: serve the bundled captures on 127.0.0.1 and run the real pipeline per capture date."""
+        from ratecard.captures import bundled_dir
+        from ratecard.crawler.rawstore import RawStore
+        from ratecard.db import default_data_dir, open_db, raw_dir
+        from ratecard.demo import replay
+        from ratecard.demo_report import fresh_demo_db, print_summary
+
+        cfg = settings(config)
+        url = db or fresh_demo_db(default_data_dir() / "demo")
+        engine = open_db(url)
+        raw = RawStore(raw_dir(url))
+        fast = _offline(cfg)
+        reports = replay(engine, fast, raw, bundled_dir(), on_report=lambda r: report_run(r, LogFormat.text))
+        print_summary(console(), engine, fast, reports, url, raw.root)
+
+
+def _offline(cfg: Settings) -> Settings:
+    """The demo talks to its own local server: no politeness delays needed."""
+    return replace(
+        cfg,
+        autothrottle_start_delay=0.0,
+        retry_backoff_base=0.05,
+        retry_times=1,
+        download_timeout=20.0,
+    )

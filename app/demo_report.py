@@ -1,0 +1,71 @@
+"""What `ratecard demo` prints at the end: vendors, models, changes, flags and where the data is."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from ratecard.config.settings import Settings
+from ratecard.db import session
+from ratecard.outcome import RunReport
+from ratecard.output import table
+from ratecard.query import change_rows, price_rows
+from rich.console import Console
+from sqlalchemy import Engine
+
+
+def fresh_demo_db(folder: Path) -> str:
+    """A new, empty demo database (the demo replays history from the oldest capture on)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return f"sqlite:///{folder / 'ratecard-demo.db'}"
+
+
+def print_summary(
+    out: Console,
+    engine: Engine,
+    settings: Settings,
+    reports: list[RunReport],
+    url: str,
+    raw_root: Path,
+) -> None:
+    last = max(r.day for r in reports) if reports else None
+    with session(engine) as s:
+        stale_after = {v.id: v.stale_after_days for v in settings.vendors.values()}
+        rows = price_rows(s, last, stale_after) if last else []
+        changes = change_rows(s)
+    per_vendor: dict[str, set[str]] = {}
+    for r in rows:
+        per_vendor.setdefault(r["vendor"], set()).add(r["model"])
+    fails = [o for r in reports for o in r.outcomes if not o.ok]
+    out.rule("ratecard demo")
+    out.print(f"{len(reports)} runs replayed ({reports[0].day} .. {last})" if reports else "no captures")
+    vendor_rows = [
+        {
+            "vendor": v,
+            "models": len(m),
+            "rates": sum(1 for r in rows if r["vendor"] == v),
+            "stale": sum(1 for r in rows if r["vendor"] == v and r["status"] == "stale"),
+        }
+        for v, m in sorted(per_vendor.items())
+    ]
+    out.print(table(vendor_rows, ["vendor", "models", "rates", "stale"], title=f"Snapshot of {last}"))
+    kinds = Counter(c["kind"] for c in changes)
+    out.print(f"changes recorded: {len(changes)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})")
+    shown = [c for c in changes if c["kind"] not in {"model_added"}][:15]
+    if shown:
+        out.print(
+            table(
+                shown,
+                ["date", "vendor", "model", "field", "tier", "kind", "old", "new"],
+                title="Changes (first 15 beyond first sightings)",
+            )
+        )
+    out.print(f"flags: {len(fails)} vendor failure(s) across runs (expected for JS-rendered pages):")
+    for o in fails:
+        out.print(f"  - {o.message}", markup=False, highlight=False)
+    out.print(f"database: {url}")
+    out.print(f"raw store: {raw_root}")
+    out.print("try: ratecard prices --db '" + url + "' --vendor anthropic --as-of " + str(last))

@@ -1,0 +1,46 @@
+"""Exit codes and per-vendor outcomes: the contract with cron, systemd and log shippers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+EXIT_OK = 0
+"""Every vendor asked for was fetched, parsed and stored."""
+EXIT_VENDOR_FAILED = 1
+"""At least one vendor failed (HTTP error, timeout, unreadable page, anomaly); the others landed."""
+EXIT_USAGE = 2
+"""Bad command-line usage (typer/click's own code)."""
+EXIT_LOCKED = 75
+"""Another run holds the lock on this database (EX_TEMPFAIL: try later). Nothing was touched."""
+EXIT_CONFIG = 78
+"""The configuration cannot be used (EX_CONFIG)."""
+
+
+class VendorFailure(Exception):
+    """A vendor could not be verified this run; the message names the vendor."""
+
+    def __init__(self, vendor: str, message: str) -> None:
+        super().__init__(message if message.startswith(f"{vendor}:") else f"{vendor}: {message}")
+        self.vendor = vendor
+
+
+@dataclass(frozen=True)
+class VendorOutcome:
+    vendor: str
+    ok: bool
+    message: str | None = None
+    models: int = 0
+    rates: int = 0
+    changes: int = 0
+
+
+@dataclass(frozen=True)
+class RunReport:
+    run_id: int
+    day: date
+    outcomes: list[VendorOutcome] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if all(o.ok for o in self.outcomes) else EXIT_VENDOR_FAILED

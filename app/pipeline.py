@@ -1,0 +1,103 @@
+"""The nightly job: lock, crawl every vendor through Scrapy, then verify each vendor on its own."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from ratecard.config.settings import ConfigError, Settings, VendorConfig
+from ratecard.crawler.engine import CrawlSettings
+from ratecard.crawler.fetch import Fetched, Target
+from ratecard.crawler.rawstore import RawStore
+from ratecard.db import session
+from ratecard.lock import run_lock
+from ratecard.outcome import RunReport
+from ratecard.tables import Run
+from ratecard.vendor_step import keep_fetches, process_vendor
+from sqlalchemy import Engine
+
+
+def select_vendors(settings: Settings, ids: Sequence[str] | None) -> list[VendorConfig]:
+    """The vendors to run, in config order; an unknown id is a configuration error."""
+    if ids:
+        unknown = [v for v in ids if v not in settings.vendors]
+        if unknown:
+            raise ConfigError(f"unknown vendor(s) {unknown}; configured: {sorted(settings.vendors)}")
+        return [settings.vendors[v] for v in ids]
+    return [v for v in settings.vendors.values() if v.enabled]
+
+
+def crawl_settings(settings: Settings) -> CrawlSettings:
+    return CrawlSettings(
+        user_agent=settings.user_agent,
+        download_timeout=settings.download_timeout,
+        retry_times=settings.retry_times,
+        retry_backoff_base=settings.retry_backoff_base,
+        autothrottle=settings.autothrottle,
+        autothrottle_start_delay=settings.autothrottle_start_delay,
+        obey_robots=settings.obey_robots,
+    )
+
+
+def target(vendor: VendorConfig) -> Target:
+    return Target(vendor.id, vendor.start_urls, vendor.follow_json_key)
+
+
+def start_run(engine: Engine, day: date, trigger: str) -> int:
+    with session(engine) as s:
+        run = Run(date=day, started_at=datetime.now(UTC), trigger=trigger, host=socket.gethostname())
+        s.add(run)
+        s.commit()
+        assert run.id is not None
+        return run.id
+
+
+def finish_run(engine: Engine, report: RunReport) -> None:
+    with session(engine) as s:
+        run = s.get(Run, report.run_id)
+        assert run is not None
+        run.ended_at = datetime.now(UTC)
+        run.exit_code = report.exit_code
+        s.add(run)
+        s.commit()
+
+
+def verify(
+    engine: Engine,
+    settings: Settings,
+    raw: RawStore,
+    vendors: Sequence[VendorConfig],
+    fetched: Sequence[Fetched],
+    day: date,
+    run_id: int,
+) -> RunReport:
+    """Keep every fetch, then verify each vendor independently (one failing never stops another)."""
+    outcomes = []
+    with session(engine) as s:
+        keep_fetches(s, raw, fetched, run_id)
+        s.commit()
+        for vendor in vendors:
+            mine = [f for f in fetched if f.vendor == vendor.id]
+            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id))
+    return RunReport(run_id, day, outcomes)
+
+
+def run_day(
+    engine: Engine,
+    settings: Settings,
+    raw: RawStore,
+    day: date,
+    vendor_ids: Sequence[str] | None = None,
+    trigger: str = "run",
+) -> RunReport:
+    """One nightly run for ``day``. Raises LockHeld (touching nothing) if another run is going."""
+    from ratecard.crawler.engine import crawl  # Scrapy is imported only by commands that crawl
+
+    vendors = select_vendors(settings, vendor_ids)
+    with run_lock(engine):
+        run_id = start_run(engine, day, trigger)
+        fetched = crawl([target(v) for v in vendors], crawl_settings(settings))
+        report = verify(engine, settings, raw, vendors, fetched, day, run_id)
+        finish_run(engine, report)
+    return report

@@ -1,0 +1,35 @@
+"""Runs and their per-vendor outcomes: the operator's record of what each night did."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+
+class Run(SQLModel, table=True):
+    __tablename__ = "runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: dt.date = Field(index=True)
+    """The snapshot date this run verified rates for."""
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = None
+    exit_code: int | None = None
+    trigger: str = Field(default="run", max_length=32)
+    """run, schedule, demo, backfill or reparse."""
+    host: str = Field(default="", max_length=255)
+
+
+class RunVendor(SQLModel, table=True):
+    __tablename__ = "run_vendors"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(index=True, foreign_key="runs.id")
+    vendor: str = Field(index=True, max_length=64)
+    status: str = Field(max_length=16)
+    """ok or failed."""
+    message: str | None = None
+    models: int = 0
+    rates: int = 0
+    changes: int = 0

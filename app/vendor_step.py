@@ -1,0 +1,166 @@
+"""One vendor, one day: fetched bodies -> parse -> convert -> guard -> snapshot -> changelog.
+
+Shared by the nightly run, backfill and reparse, so all three write history the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+from ratecard.changelog.store import record
+from ratecard.config.settings import Settings, VendorConfig
+from ratecard.crawler.fetch import Fetched
+from ratecard.crawler.rawstore import RawStore, sha256
+from ratecard.crawler.tables import FetchRow
+from ratecard.outcome import VendorFailure, VendorOutcome
+from ratecard.parsers import get_parser
+from ratecard.parsers.base import ParsedRate, ParseError, SourcedRate, normalize
+from ratecard.snapshots import store
+from ratecard.snapshots.facts import Fact, Key
+from ratecard.tables import RunVendor
+from sqlmodel import Session
+
+
+def keep_fetches(session: Session, raw: RawStore, fetched: Sequence[Fetched], run_id: int) -> None:
+    """Every body goes to the raw store and every fetch gets a row, whatever happens next."""
+    for f in fetched:
+        digest = raw.put(f.body) if f.body is not None else None
+        session.add(
+            FetchRow(
+                run_id=run_id,
+                vendor=f.vendor,
+                url=f.url,
+                status=f.status,
+                content_type=f.content_type,
+                sha256=digest,
+                size=len(f.body) if f.body is not None else None,
+                fetched_at=f.fetched_at,
+                error=f.error,
+            )
+        )
+
+
+def reading_time(fetched_at: datetime, day: date) -> datetime:
+    """The instant a page is read "as of": its fetch time, or the end of ``day`` if that is earlier."""
+    end = datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+    aware = fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC)
+    return min(aware, end)
+
+
+def parse_all(vendor: VendorConfig, fetched: Sequence[Fetched], day: date) -> list[SourcedRate]:
+    """Parse every page of the vendor; any failed fetch or unreadable page fails the vendor."""
+    if not fetched:
+        raise VendorFailure(vendor.id, "nothing was fetched (no response at all)")
+    failed = [f for f in fetched if not f.ok]
+    if failed:
+        raise VendorFailure(vendor.id, "; ".join(f.error or f"HTTP {f.status} from {f.url}" for f in failed))
+    try:
+        parser = get_parser(vendor.parser)
+    except ParseError as exc:
+        raise VendorFailure(vendor.id, str(exc)) from exc
+    out: list[SourcedRate] = []
+    seen: dict[tuple[str, str, str], str] = {}
+    for f in fetched:
+        assert f.body is not None
+        try:
+            result = parser(f.body, f.url, reading_time(f.fetched_at, day))
+        except ParseError as exc:
+            raise VendorFailure(vendor.id, f"{exc} (from {f.url})") from exc
+        except Exception as exc:  # a parser bug must fail its vendor, not the run
+            raise VendorFailure(vendor.id, f"parser crashed on {f.url}: {exc!r}") from exc
+        digest = sha256(f.body)
+        for r in result.rates:
+            key = (r.model, r.field, r.tier)
+            if key in seen:
+                raise VendorFailure(vendor.id, f"{key} appears on both {seen[key]} and {f.url}")
+            seen[key] = f.url
+            out.append(SourcedRate(vendor.id, r, f.url, digest, f.fetched_at))
+    if not any(s.rate.unit != "flag" for s in out):
+        raise VendorFailure(vendor.id, f"no rates found in {', '.join(f.url for f in fetched)}")
+    return out
+
+
+def to_fact(vendor: VendorConfig, s: SourcedRate) -> Fact:
+    """A parsed rate as a snapshot fact, converting published non-USD amounts with the configured rate."""
+    r: ParsedRate = s.rate
+    value, status, reason = r.value, str(r.status), r.reason
+    published: Decimal | None = None
+    currency: str | None = None
+    if r.currency != "USD" and r.value is not None:
+        fx = vendor.fx
+        if fx is None or fx.currency != r.currency:
+            raise VendorFailure(
+                vendor.id,
+                f"prices are in {r.currency} but no [vendors.{vendor.id}].fx rate is configured",
+            )
+        published, currency = r.value, r.currency
+        value = normalize(r.value * fx.usd_per_unit)
+        status = "inferred"
+        reason = (
+            f"converted from {r.value} {r.currency} at {fx.usd_per_unit} USD/{r.currency} "
+            f"(rate of {fx.date}, {fx.source})"
+        )
+    return Fact(
+        unit=r.unit,
+        value=value,
+        status=status,
+        reason=reason,
+        source_url=s.source_url,
+        fetch_sha256=s.fetch_sha256,
+        fetched_at=s.fetched_at,
+        published_value=published,
+        published_currency=currency,
+    )
+
+
+def guard_model_count(previous: dict[Key, Fact], new: dict[Key, Fact], vendor: str, ratio: Decimal) -> None:
+    """Far fewer models than yesterday is a layout change, not a mass removal."""
+    before = {k[0] for k, f in previous.items() if f.unit != "flag"}
+    after = {k[0] for k, f in new.items() if f.unit != "flag"}
+    if len(before) >= 4 and Decimal(len(after)) < ratio * len(before):
+        raise VendorFailure(
+            vendor,
+            f"parsed {len(after)} models where the previous snapshot had {len(before)}: "
+            "probable layout change; previous rates kept",
+        )
+
+
+def process_vendor(
+    session: Session,
+    settings: Settings,
+    vendor: VendorConfig,
+    fetched: Sequence[Fetched],
+    day: date,
+    run_id: int,
+) -> VendorOutcome:
+    """Verify one vendor for ``day``; on failure nothing but the run record is written."""
+    try:
+        sourced = parse_all(vendor, fetched, day)
+        new = {(s.rate.model, s.rate.field, s.rate.tier): to_fact(vendor, s) for s in sourced}
+        previous = store.facts(session, vendor.id, day)
+        guard_model_count(previous, new, vendor.id, settings.min_model_ratio)
+        try:
+            deltas = store.apply(session, vendor.id, day, new, run_id)
+        except ValueError as exc:
+            raise VendorFailure(vendor.id, str(exc)) from exc
+        rows = record(session, vendor.id, day, deltas, run_id)
+        models = len({k[0] for k in new})
+        outcome = VendorOutcome(vendor.id, True, None, models, len(new), len(rows))
+    except VendorFailure as exc:
+        session.rollback()
+        outcome = VendorOutcome(vendor.id, False, str(exc))
+    session.add(
+        RunVendor(
+            run_id=run_id,
+            vendor=vendor.id,
+            status="ok" if outcome.ok else "failed",
+            message=outcome.message,
+            models=outcome.models,
+            rates=outcome.rates,
+            changes=outcome.changes,
+        )
+    )
+    session.commit()
+    return outcome

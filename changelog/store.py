@@ -1,0 +1,69 @@
+"""Writing and reading audit rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from ratecard.changelog.diff import Delta
+from ratecard.changelog.tables import ChangeRow
+from sqlmodel import Session, col, select
+
+
+def record(
+    session: Session,
+    vendor: str,
+    day: date,
+    deltas: Iterable[Delta],
+    run_id: int,
+    reason: str | None = None,
+) -> list[ChangeRow]:
+    """One audit row per delta; provenance from the new fact, or the old one for removals."""
+    rows: list[ChangeRow] = []
+    for d in deltas:
+        model, field, tier = d.key
+        evidence = d.new or d.old
+        assert evidence is not None
+        why = reason
+        if why is None and d.new is not None and d.new.status == "inferred":
+            why = d.new.reason
+        row = ChangeRow(
+            vendor=vendor,
+            model=model,
+            field=field,
+            tier=tier,
+            unit=evidence.unit,
+            kind=d.kind,
+            old=d.old.value if d.old else None,
+            new=d.new.value if d.new else None,
+            old_status=d.old.status if d.old else None,
+            new_status=d.new.status if d.new else None,
+            effective_date=day,
+            source_url=evidence.source_url,
+            fetch_sha256=evidence.fetch_sha256,
+            run_id=run_id,
+            reason=why,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def changes(
+    session: Session,
+    since: date | None = None,
+    vendor: str | None = None,
+    model: str | None = None,
+    field: str | None = None,
+) -> list[ChangeRow]:
+    query = select(ChangeRow)
+    if since is not None:
+        query = query.where(ChangeRow.effective_date >= since)
+    if vendor is not None:
+        query = query.where(ChangeRow.vendor == vendor)
+    if model is not None:
+        query = query.where(ChangeRow.model == model)
+    if field is not None:
+        query = query.where(ChangeRow.field == field)
+    order = (ChangeRow.effective_date, ChangeRow.vendor, ChangeRow.model, ChangeRow.field, ChangeRow.id)
+    return list(session.exec(query.order_by(*(col(c) for c in order))))

@@ -1,0 +1,216 @@
+"""One settings object, read at the edge: the bundled ratecard.toml with a user file merged over it."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class Fx:
+    """A configured exchange rate: USD per one unit of ``currency``, as of ``date``."""
+
+    currency: str
+    usd_per_unit: Decimal
+    date: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A vendor's documented rule for a field it does not publish: ``field = factor × base``."""
+
+    field: str
+    base: str
+    factor: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class VendorConfig:
+    id: str
+    name: str
+    parser: str
+    start_urls: tuple[str, ...]
+    follow_json_key: str | None = None
+    stale_after_days: int = 3
+    registry_prefixes: tuple[str, ...] = ("",)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    fx: Fx | None = None
+    conventions: tuple[Convention, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    vendors: Mapping[str, VendorConfig]
+    user_agent: str
+    download_timeout: float = 30.0
+    retry_times: int = 3
+    retry_backoff_base: float = 1.0
+    autothrottle: bool = True
+    autothrottle_start_delay: float = 1.0
+    obey_robots: bool = True
+    stale_after_days: int = 3
+    ceiling_usd_per_mtok: Decimal = Decimal(2000)
+    max_move_factor: Decimal = Decimal(10)
+    min_model_ratio: Decimal = Decimal("0.5")
+    registry: str = "litellm"
+    schedule: str = "0 3 * * *"
+    sources: tuple[str, ...] = ()
+
+
+_SETTINGS_KEYS = {
+    "user_agent",
+    "download_timeout",
+    "retry_times",
+    "retry_backoff_base",
+    "autothrottle",
+    "autothrottle_start_delay",
+    "obey_robots",
+    "stale_after_days",
+    "ceiling_usd_per_mtok",
+    "max_move_factor",
+    "min_model_ratio",
+    "registry",
+    "schedule",
+}
+_VENDOR_KEYS = {
+    "name",
+    "parser",
+    "start_urls",
+    "follow",
+    "stale_after_days",
+    "registry_prefixes",
+    "aliases",
+    "fx",
+    "conventions",
+    "enabled",
+}
+
+
+def bundled_config_text() -> str:
+    return (resources.files("ratecard.config") / "ratecard.toml").read_text(encoding="utf-8")
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` wins key by key inside [settings] and inside each [vendors.X]."""
+    out: dict[str, Any] = {k: dict(v) if isinstance(v, Mapping) else v for k, v in base.items()}
+    for section, value in over.items():
+        if section == "vendors":
+            vendors = {k: dict(v) for k, v in out.get("vendors", {}).items()}
+            for vid, entry in value.items():
+                vendors[vid] = {**vendors.get(vid, {}), **entry}
+            out["vendors"] = vendors
+        elif isinstance(value, Mapping):
+            out[section] = {**out.get(section, {}), **value}
+        else:
+            out[section] = value
+    return out
+
+
+def _decimal(where: str, value: object) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ConfigError(f"{where}: {value!r} is not a number") from exc
+
+
+def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfig:
+    unknown = set(raw) - _VENDOR_KEYS
+    if unknown:
+        raise ConfigError(f"[vendors.{vid}]: unknown key(s) {sorted(unknown)}")
+    for key in ("parser", "start_urls"):
+        if key not in raw:
+            raise ConfigError(f"[vendors.{vid}]: missing {key!r}")
+    urls = raw["start_urls"]
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+        raise ConfigError(f"[vendors.{vid}]: start_urls must be a non-empty list of URLs")
+    fx = None
+    if "fx" in raw:
+        f = raw["fx"]
+        fx = Fx(
+            str(f["currency"]),
+            _decimal(f"[vendors.{vid}].fx", f["usd_per_unit"]),
+            str(f.get("date", "")),
+            str(f.get("source", "configured")),
+        )
+    conventions = tuple(
+        Convention(
+            str(c["field"]),
+            str(c["base"]),
+            _decimal(f"[vendors.{vid}].conventions", c["factor"]),
+            str(c.get("source", "")),
+        )
+        for c in raw.get("conventions", [])
+    )
+    return VendorConfig(
+        id=vid,
+        name=str(raw.get("name", vid)),
+        parser=str(raw["parser"]),
+        start_urls=tuple(urls),
+        follow_json_key=raw.get("follow", {}).get("json_key"),
+        stale_after_days=int(raw.get("stale_after_days", default_stale)),
+        registry_prefixes=tuple(raw.get("registry_prefixes", [""])),
+        aliases=dict(raw.get("aliases", {})),
+        fx=fx,
+        conventions=conventions,
+        enabled=bool(raw.get("enabled", True)),
+    )
+
+
+def build(data: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Settings:
+    s = dict(data.get("settings", {}))
+    unknown = set(s) - _SETTINGS_KEYS
+    if unknown:
+        raise ConfigError(f"[settings]: unknown key(s) {sorted(unknown)}")
+    stale = int(s.get("stale_after_days", 3))
+    vendors = {vid: _vendor(vid, raw, stale) for vid, raw in data.get("vendors", {}).items()}
+    try:
+        return Settings(
+            vendors=vendors,
+            user_agent=str(s.get("user_agent", "ratecard")),
+            download_timeout=float(s.get("download_timeout", 30)),
+            retry_times=int(s.get("retry_times", 3)),
+            retry_backoff_base=float(s.get("retry_backoff_base", 1.0)),
+            autothrottle=bool(s.get("autothrottle", True)),
+            autothrottle_start_delay=float(s.get("autothrottle_start_delay", 1.0)),
+            obey_robots=bool(s.get("obey_robots", True)),
+            stale_after_days=stale,
+            ceiling_usd_per_mtok=_decimal("ceiling_usd_per_mtok", s.get("ceiling_usd_per_mtok", 2000)),
+            max_move_factor=_decimal("max_move_factor", s.get("max_move_factor", 10)),
+            min_model_ratio=_decimal("min_model_ratio", s.get("min_model_ratio", "0.5")),
+            registry=str(s.get("registry", "litellm")),
+            schedule=str(s.get("schedule", "0 3 * * *")),
+            sources=sources,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[settings]: {exc}") from exc
+
+
+def load(user_file: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Bundled config, then ``user_file`` (or $RATECARD_CONFIG), then in-code ``overrides``."""
+    data: dict[str, Any] = tomllib.loads(bundled_config_text())
+    sources = ["bundled ratecard.toml"]
+    path = user_file or (Path(os.environ["RATECARD_CONFIG"]) if os.environ.get("RATECARD_CONFIG") else None)
+    if path is not None:
+        try:
+            data = merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file {path} does not exist") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        sources.append(str(path))
+    if overrides:
+        data = merge(data, overrides)
+    return build(data, tuple(sources))

@@ -1,0 +1,33 @@
+"""What a crawl hands to the rest of the pipeline: one record per URL fetched (or failed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One fetch of one URL for one vendor. ``body`` is None when nothing usable came back."""
+
+    vendor: str
+    url: str
+    status: int | None
+    content_type: str | None
+    body: bytes | None
+    fetched_at: datetime
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status == 200 and self.body is not None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to fetch for one vendor: its start URLs and how to follow pagination."""
+
+    vendor: str
+    start_urls: tuple[str, ...]
+    follow_json_key: str | None = None
+    max_pages: int = 500

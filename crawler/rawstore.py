@@ -1,0 +1,62 @@
+"""Content-addressed store of every fetched body: zstd-compressed, named by the sha256 of the raw bytes.
+
+A page fetched every day for a year is stored once; any day can be re-parsed from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import zstandard
+
+
+def sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True)
+class RawStore:
+    """Bodies under ``root/ab/abcdef….zst``."""
+
+    root: Path
+
+    def path(self, digest: str) -> Path:
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"not a sha256 digest: {digest!r}")
+        return self.root / digest[:2] / f"{digest}.zst"
+
+    def put(self, body: bytes) -> str:
+        """Store ``body`` unless already present; return its sha256."""
+        digest = sha256(body)
+        target = self.path(digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(zstandard.ZstdCompressor(level=10).compress(body))
+            tmp.replace(target)  # atomic: a reader never sees half a body
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        """The exact bytes fetched; raises FileNotFoundError if absent, ValueError if corrupt."""
+        body: bytes = zstandard.ZstdDecompressor().decompress(self.path(digest).read_bytes())
+        if sha256(body) != digest:
+            raise ValueError(f"raw body {digest} is corrupt")
+        return body
+
+    def has(self, digest: str) -> bool:
+        return self.path(digest).exists()
+
+    def digests(self) -> Iterator[str]:
+        if self.root.exists():
+            for p in sorted(self.root.glob("??/*.zst")):
+                yield p.stem
+
+    def stored_bytes(self, digest: str) -> int:
+        return self.path(digest).stat().st_size
+
+    def delete(self, digest: str) -> None:
+        self.path(digest).unlink(missing_ok=True)

@@ -1,0 +1,103 @@
+"""Reading and writing snapshots as validity spans. Knows no vendor and no page format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from ratecard.changelog.diff import Delta, diff
+from ratecard.snapshots.facts import Fact, Key
+from ratecard.snapshots.tables import RateSpan
+from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
+
+
+def at(day: date) -> ColumnElement[bool]:
+    """The SQL condition "this span is in force on ``day``"."""
+    return (col(RateSpan.valid_from) <= day) & or_(
+        col(RateSpan.valid_to).is_(None), col(RateSpan.valid_to) > day
+    )
+
+
+def snapshot(session: Session, day: date, vendors: Iterable[str] | None = None) -> list[RateSpan]:
+    """The snapshot of ``day``: every span in force that day, in a stable order."""
+    query = select(RateSpan).where(at(day))
+    if vendors is not None:
+        query = query.where(col(RateSpan.vendor).in_(list(vendors)))
+    query = query.order_by(col(RateSpan.vendor), col(RateSpan.model), col(RateSpan.field), col(RateSpan.tier))
+    return list(session.exec(query))
+
+
+def fact_of(span: RateSpan) -> Fact:
+    return Fact(
+        unit=span.unit,
+        value=span.value,
+        status=span.status,
+        source_url=span.source_url,
+        fetch_sha256=span.fetch_sha256,
+        fetched_at=span.fetched_at,
+        reason=span.reason,
+        published_value=span.published_value,
+        published_currency=span.published_currency,
+    )
+
+
+def facts(session: Session, vendor: str, day: date) -> dict[Key, Fact]:
+    return {(s.model, s.field, s.tier): fact_of(s) for s in snapshot(session, day, [vendor])}
+
+
+def last_change_date(session: Session, vendor: str) -> date | None:
+    """The latest date on which this vendor's stored history changes."""
+    starts = session.exec(select(func.max(RateSpan.valid_from)).where(RateSpan.vendor == vendor)).one()
+    ends = session.exec(select(func.max(RateSpan.valid_to)).where(RateSpan.vendor == vendor)).one()
+    found = [d for d in (starts, ends) if d is not None]
+    return max(found) if found else None
+
+
+def apply(session: Session, vendor: str, day: date, new: Mapping[Key, Fact], run_id: int) -> list[Delta]:
+    """Make ``new`` the snapshot of ``vendor`` from ``day`` on; return what changed.
+
+    Running the same day twice with the same facts changes nothing, for any past day too. A
+    late run that would change a day before the vendor's latest stored change is refused:
+    history is rewritten by reparse, not by a late run.
+    """
+    spans = {(s.model, s.field, s.tier): s for s in snapshot(session, day, [vendor])}
+    deltas = diff({k: fact_of(s) for k, s in spans.items()}, new)
+    latest = last_change_date(session, vendor)
+    if deltas and latest is not None and day < latest:
+        raise ValueError(
+            f"{vendor}: {len(deltas)} change(s) on {day}, but the stored history already changes "
+            f"on {latest}; re-parse to rewrite history"
+        )
+    for delta in deltas:
+        old_span = spans.get(delta.key)
+        if old_span is not None:
+            if old_span.valid_from == day:
+                session.delete(old_span)  # replaced the same day: no empty span left behind
+            else:
+                old_span.valid_to = day
+                session.add(old_span)
+        if delta.new is not None:
+            session.add(_span(vendor, delta.key, delta.new, day, run_id))
+    return deltas
+
+
+def _span(vendor: str, key: Key, fact: Fact, day: date, run_id: int) -> RateSpan:
+    model, field, tier = key
+    return RateSpan(
+        vendor=vendor,
+        model=model,
+        field=field,
+        tier=tier,
+        unit=fact.unit,
+        value=fact.value,
+        published_value=fact.published_value,
+        published_currency=fact.published_currency,
+        status=fact.status,
+        reason=fact.reason,
+        source_url=fact.source_url,
+        fetch_sha256=fact.fetch_sha256,
+        fetched_at=fact.fetched_at,
+        valid_from=day,
+        run_id=run_id,
+    )

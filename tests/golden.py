@@ -1,0 +1,48 @@
+"""Golden files for parsers: a reviewed JSON dump of a full parse, compared on every run.
+
+Regenerate with ``RATECARD_UPDATE_GOLDEN=1 pytest tests/test_parser_<vendor>.py`` and review the
+diff by eye before committing: a golden is only worth what its review was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ratecard.parsers.base import Parsed
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+UPDATE_ENV = "RATECARD_UPDATE_GOLDEN"
+
+
+def dump(result: Parsed) -> list[dict[str, Any]]:
+    """Every rate as a JSON-ready dict (exact value as a string), sorted by (model, field, tier)."""
+    rows = [
+        {
+            "model": r.model,
+            "field": r.field,
+            "tier": r.tier,
+            "value": None if r.value is None else str(r.value),
+            "unit": r.unit,
+            "status": r.status,
+            "reason": r.reason,
+            "currency": r.currency,
+        }
+        for r in result.rates
+    ]
+    return sorted(rows, key=lambda d: (d["model"], d["field"], d["tier"]))
+
+
+def check_golden(result: Parsed, path: Path) -> None:
+    """Assert the parse equals the golden at ``path``; rewrite it instead when UPDATE_ENV=1."""
+    actual = dump(result)
+    if os.environ.get(UPDATE_ENV) == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    if not path.exists():
+        raise AssertionError(f"golden {path} missing: run with {UPDATE_ENV}=1 and review it")
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    assert actual == expected, f"parse differs from golden {path}"

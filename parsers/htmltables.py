@@ -1,0 +1,97 @@
+"""HTML tables read into the same :class:`~ratecard.parsers.markdown.Table` shape as markdown.
+
+Parsers then find columns by header text whatever format the page was captured in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString, Tag
+from ratecard.parsers.markdown import Table
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def cell_lines(cell: Tag) -> list[str]:
+    """The text of ``cell`` split at ``<br>``: one entry per visible line, whitespace collapsed."""
+    parts: list[list[str]] = [[]]
+    for node in cell.descendants:
+        if isinstance(node, Tag) and node.name == "br":
+            parts.append([])
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+            parts[-1].append(str(node))
+    lines = (" ".join("".join(p).split()) for p in parts)
+    return [line for line in lines if line]
+
+
+def cell_text(cell: Tag) -> str:
+    """All text of ``cell`` on one line."""
+    return " ".join(cell_lines(cell))
+
+
+def _span(cell: Tag, attr: str) -> int:
+    """A cell's ``rowspan``/``colspan`` (lxml lower-cases ``rowSpan``); 1 when absent or junk."""
+    raw = cell.get(attr)
+    try:
+        return max(1, int(str(raw))) if raw is not None else 1
+    except ValueError:
+        return 1
+
+
+def _grid(rows: list[Tag]) -> list[tuple[str, ...]]:
+    """Cell texts row by row, with ``rowspan``/``colspan`` cells repeated where they span."""
+    pending: dict[tuple[int, int], str] = {}
+    out: list[tuple[str, ...]] = []
+    for r, tr in enumerate(rows):
+        row: dict[int, str] = {}
+        col = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, col) in pending:
+                row[col] = pending.pop((r, col))
+                col += 1
+            text = cell_text(cell)
+            for dr in range(_span(cell, "rowspan")):
+                for dc in range(_span(cell, "colspan")):
+                    if dr == 0:
+                        row[col + dc] = text
+                    else:
+                        pending[(r + dr, col + dc)] = text
+            col += _span(cell, "colspan")
+        for pr, pc in list(pending):
+            if pr == r:
+                row[pc] = pending.pop((pr, pc))
+        out.append(tuple(row[i] for i in sorted(row)))
+    return out
+
+
+def _headings(table: Tag) -> tuple[str, ...]:
+    """Texts of the headings a table sits under, outermost first."""
+    path: list[str] = []
+    level = 7
+    for h in table.find_all_previous(_HEADINGS):
+        hl = int(h.name[1])
+        if hl < level:
+            path.append(cell_text(h))
+            level = hl
+    return tuple(reversed(path))
+
+
+def html_tables(body: bytes) -> Iterator[Table]:
+    """Every ``<table>`` of an HTML document (script text is not markup, so never a table)."""
+    soup = BeautifulSoup(body, "lxml")
+    for table in soup.find_all("table"):
+        rows = table.find_all("tr")
+        if not rows:
+            continue
+        head = table.find("thead")
+        head_rows = head.find_all("tr") if isinstance(head, Tag) else []
+        grid = _grid(rows)
+        n_head = len(head_rows) if head_rows else 1
+        yield Table(
+            headings=_headings(table),
+            header=grid[n_head - 1],
+            rows=tuple(grid[n_head:]),
+            preface="",
+        )

@@ -145,7 +145,8 @@ def process_vendor(
             deltas = store.apply(session, vendor.id, day, new, run_id)
         except ValueError as exc:
             raise VendorFailure(vendor.id, str(exc)) from exc
-        rows = record(session, vendor.id, day, deltas, run_id)
+        page = sourced[0]
+        rows = record(session, vendor.id, day, deltas, run_id, removal_source=(page.source_url, page.fetch_sha256))
         models = len({k[0] for k in new})
         outcome = VendorOutcome(vendor.id, True, None, models, len(new), len(rows))
     except VendorFailure as exc:

@@ -17,13 +17,21 @@ def record(
     deltas: Iterable[Delta],
     run_id: int,
     reason: str | None = None,
+    removal_source: tuple[str, str] | None = None,
 ) -> list[ChangeRow]:
-    """One audit row per delta; provenance from the new fact, or the old one for removals."""
+    """One audit row per delta, citing the fetch that shows it.
+
+    A new or changed value cites the page it was read from; a removal cites ``removal_source``
+    (url, sha256): the page that no longer lists it.
+    """
     rows: list[ChangeRow] = []
     for d in deltas:
         model, field, tier = d.key
         evidence = d.new or d.old
         assert evidence is not None
+        url, sha = (evidence.source_url, evidence.fetch_sha256)
+        if d.new is None and removal_source is not None:
+            url, sha = removal_source
         why = reason
         if why is None and d.new is not None and d.new.status == "inferred":
             why = d.new.reason
@@ -39,8 +47,8 @@ def record(
             old_status=d.old.status if d.old else None,
             new_status=d.new.status if d.new else None,
             effective_date=day,
-            source_url=evidence.source_url,
-            fetch_sha256=evidence.fetch_sha256,
+            source_url=url,
+            fetch_sha256=sha,
             run_id=run_id,
             reason=why,
         )

@@ -79,7 +79,7 @@ class _Collector:
     def __init__(self) -> None:
         self.items: list[Fetched] = []
 
-    def __call__(self, item: Fetched, **_: Any) -> None:
+    def add(self, item: Fetched) -> None:
         self.items.append(item)
 
 
@@ -98,7 +98,7 @@ def crawl(targets: list[Target], settings: CrawlSettings) -> list[Fetched]:
     def start() -> Any:
         runner = CrawlerRunner(settings.scrapy())
         crawler = runner.create_crawler(PricingSpider)
-        crawler.signals.connect(collector, signal=signals.item_scraped)
+        crawler.signals.connect(collector.add, signal=signals.item_scraped)
         return runner.crawl(crawler, targets=targets)
 
     threads.blockingCallFromThread(reactor, start)

@@ -21,12 +21,17 @@ from ratecard.breakeven.scenario import load, merge
 from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, today
 from ratecard.rate_source import open_rate_source
 
-_BASE, _CAND, _WORK, _COSTS, _OUT = "Baseline", "Candidate", "Workload", "Costs", "Input and output"
+_B, _C, _W, _K, _O = "Baseline", "Candidate", "Workload", "Costs", "Input and output"
+_RATES_HELP = "USD/MTok by hand: input=3,output=15 or blended=15; cache_read, batch_input.."
 _NOT_SCENARIO = frozenset({"scenario", "ctx"})
 
 
 def _opt(metavar: str, help: str, panel: str) -> Any:
     return typer.Option(metavar=metavar, help=help, rich_help_panel=panel, show_default=False)
+
+
+def _flag(name: str, help: str) -> Any:
+    return typer.Option(name, help=help, rich_help_panel=_C)
 
 
 Text = str | None
@@ -36,79 +41,37 @@ def register(app: typer.Typer) -> None:
     @app.command("breakeven")
     def breakeven(
         ctx: typer.Context,
-        baseline: Annotated[
-            Text, _opt("VENDOR/MODEL", "Baseline model, rates from snapshots.", _BASE)
-        ] = None,
-        baseline_rates: Annotated[
-            Text,
-            _opt(
-                "F=USD,..",
-                "Baseline USD/MTok by hand: input=3,output=15, blended=15, cache_read=.., batch_input=..",
-                _BASE,
-            ),
-        ] = None,
-        batch_share: Annotated[
-            Text, _opt("0..1", "Share of baseline traffic at its batch rates.", _BASE)
-        ] = None,
-        candidate: Annotated[
-            Text, _opt("VENDOR/MODEL", "Candidate model, rates from snapshots.", _CAND)
-        ] = None,
-        candidate_rates: Annotated[
-            Text, _opt("F=USD,..", "Candidate USD/MTok by hand, same fields.", _CAND)
-        ] = None,
-        fine_tune: Annotated[
-            bool,
-            typer.Option(
-                "--fine-tune",
-                help="Candidate is a hosted fine-tune (tier variant=fine-tuned).",
-                rich_help_panel=_CAND,
-            ),
-        ] = False,
-        training_tokens: Annotated[Text, _opt("N", "Fine-tune training tokens per epoch.", _CAND)] = None,
-        epochs: Annotated[Text, _opt("N", "Fine-tune epochs (default 1).", _CAND)] = None,
-        training_rate: Annotated[
-            Text, _opt("USD_PER_MTOK", "Training price; overrides the snapshot's.", _CAND)
-        ] = None,
-        self_host: Annotated[
-            bool, typer.Option("--self-host", help="Candidate runs on rented GPUs.", rich_help_panel=_CAND)
-        ] = False,
-        gpu_hourly: Annotated[Text, _opt("USD", "Price of one GPU hour.", _CAND)] = None,
-        gpus: Annotated[Text, _opt("N", "GPUs rented.", _CAND)] = None,
-        tokens_per_second: Annotated[Text, _opt("N", "Throughput of one GPU, tokens/s.", _CAND)] = None,
-        gpu_hours_per_month: Annotated[
-            Text, _opt("H", "GPU hours billed a month (default 730).", _CAND)
-        ] = None,
-        requests_per_month: Annotated[Text, _opt("N", "Requests a month.", _WORK)] = None,
-        input_tokens: Annotated[Text, _opt("N", "Uncached input tokens per request.", _WORK)] = None,
-        output_tokens: Annotated[Text, _opt("N", "Output tokens per request.", _WORK)] = None,
-        cached_input_tokens: Annotated[Text, _opt("N", "Cache-read input tokens per request.", _WORK)] = None,
-        tokens_per_month: Annotated[
-            Text, _opt("N", "Tokens a month, priced at blended rates.", _WORK)
-        ] = None,
-        output_share: Annotated[
-            Text, _opt("0..1", "Output share of --tokens-per-month, to mix input/output rates.", _WORK)
-        ] = None,
-        monthly_growth: Annotated[Text, _opt("RATE", "Monthly volume growth, 0.05 = +5 %.", _WORK)] = None,
-        coverage: Annotated[
-            Text, _opt("0..1", "Share of the workload the candidate takes (default 1).", _WORK)
-        ] = None,
-        upfront: Annotated[
-            Text, _opt("USD", "One-time cost: engineering, data, eval set-up.", _COSTS)
-        ] = None,
-        monthly_fixed: Annotated[
-            Text, _opt("USD", "Monthly fixed cost: hosting, maintenance, evals.", _COSTS)
-        ] = None,
-        retrain_every: Annotated[Text, _opt("MONTHS", "Retraining interval.", _COSTS)] = None,
-        retrain_cost: Annotated[Text, _opt("USD", "Cost of one retraining.", _COSTS)] = None,
-        lifetime_months: Annotated[
-            Text, _opt("N", "Months the upfront cost must pay back in.", _COSTS)
-        ] = None,
-        as_of: Annotated[Text, _opt("DATE", "Snapshot date for VENDOR/MODEL rates.", _OUT)] = None,
-        scenario: Annotated[
-            Path | None, _opt("FILE.toml", "TOML file holding these options; flags win.", _OUT)
-        ] = None,
-        format: Annotated[Text, _opt("table|json", "Output format (default table).", _OUT)] = None,
-        chart: Annotated[Text, _opt("FILE.png|FILE.svg", "Draw cumulative costs with payback.", _OUT)] = None,
+        baseline: Annotated[Text, _opt("VENDOR/MODEL", "Model priced from snapshots.", _B)] = None,
+        baseline_rates: Annotated[Text, _opt("F=USD,..", _RATES_HELP, _B)] = None,
+        batch_share: Annotated[Text, _opt("0..1", "Share sent at batch rates.", _B)] = None,
+        candidate: Annotated[Text, _opt("VENDOR/MODEL", "Model priced from snapshots.", _C)] = None,
+        candidate_rates: Annotated[Text, _opt("F=USD,..", "USD/MTok by hand, as above.", _C)] = None,
+        fine_tune: Annotated[bool, _flag("--fine-tune", "A hosted fine-tune of --candidate.")] = False,
+        training_tokens: Annotated[Text, _opt("N", "Training tokens per epoch.", _C)] = None,
+        epochs: Annotated[Text, _opt("N", "Training epochs (default 1).", _C)] = None,
+        training_rate: Annotated[Text, _opt("USD_PER_MTOK", "Overrides the snapshot's.", _C)] = None,
+        self_host: Annotated[bool, _flag("--self-host", "Rented GPUs instead of an API.")] = False,
+        gpu_hourly: Annotated[Text, _opt("USD", "Price of one GPU hour.", _C)] = None,
+        gpus: Annotated[Text, _opt("N", "GPUs rented.", _C)] = None,
+        tokens_per_second: Annotated[Text, _opt("N", "Throughput per GPU.", _C)] = None,
+        gpu_hours_per_month: Annotated[Text, _opt("H", "Billed hours (default 730).", _C)] = None,
+        requests_per_month: Annotated[Text, _opt("N", "Requests a month.", _W)] = None,
+        input_tokens: Annotated[Text, _opt("N", "Uncached input tokens per request.", _W)] = None,
+        output_tokens: Annotated[Text, _opt("N", "Output tokens per request.", _W)] = None,
+        cached_input_tokens: Annotated[Text, _opt("N", "Cache-read tokens per request.", _W)] = None,
+        tokens_per_month: Annotated[Text, _opt("N", "Tokens a month, at blended rates.", _W)] = None,
+        output_share: Annotated[Text, _opt("0..1", "Output share of those tokens.", _W)] = None,
+        monthly_growth: Annotated[Text, _opt("RATE", "Volume growth, 0.05 = +5 %/month.", _W)] = None,
+        coverage: Annotated[Text, _opt("0..1", "Share the candidate can take.", _W)] = None,
+        upfront: Annotated[Text, _opt("USD", "One-time: engineering, data, evals.", _K)] = None,
+        monthly_fixed: Annotated[Text, _opt("USD", "Hosting, maintenance, evals.", _K)] = None,
+        retrain_every: Annotated[Text, _opt("MONTHS", "Retraining interval.", _K)] = None,
+        retrain_cost: Annotated[Text, _opt("USD", "Cost of one retraining.", _K)] = None,
+        lifetime_months: Annotated[Text, _opt("N", "Upfront must pay back within.", _K)] = None,
+        as_of: Annotated[Text, _opt("DATE", "Snapshot date for VENDOR/MODEL.", _O)] = None,
+        scenario: Annotated[Path | None, _opt("FILE.toml", "These options in TOML.", _O)] = None,
+        format: Annotated[Text, _opt("table|json", "Output (default table).", _O)] = None,
+        chart: Annotated[Text, _opt("FILE.png|FILE.svg", "Cumulative cost chart.", _O)] = None,
         db: DbOpt = None,
         config: ConfigOpt = None,
     ) -> None:

@@ -1,0 +1,152 @@
+"""Shared fixtures: real SQLite files, a real PostgreSQL server, real captures served over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from ratecard.captures import bundled_dir
+from ratecard.config.settings import Settings, load
+from ratecard.crawler.rawstore import RawStore
+from ratecard.db import open_db
+from ratecard.replay import ReplayServer
+
+CAPTURES = bundled_dir()
+FAST = {
+    "settings": {
+        "autothrottle_start_delay": 0.0,
+        "retry_times": 1,
+        "retry_backoff_base": 0.01,
+        "download_timeout": 3,
+    }
+}
+
+
+def _pg_bindir() -> Path | None:
+    env = os.environ.get("PG_BINDIR")
+    candidates = [Path(env)] if env else sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    return next((c for c in candidates if (c / "initdb").exists()), None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster (initdb --auth=trust) on a free port; yields its base URL.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
+    """
+    bindir = _pg_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries not found: CI must run the PostgreSQL tests")
+        pytest.skip("PostgreSQL is not installed here")
+    root = Path(tempfile.mkdtemp(prefix="ratecard-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data, port = root / "data", _free_port()
+    run = lambda *a: subprocess.run([*prefix, *a], check=True, capture_output=True, text=True)  # noqa: E731
+    run(str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+    opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _new_pg_db(base: str) -> tuple[str, Callable[[], None]]:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return f"{base}/{name}", drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL: an SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ratecard.db'}"
+        return
+    url, drop = _new_pg_db(request.getfixturevalue("pg_server"))
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'ratecard.db'}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = open_db(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> RawStore:
+    return RawStore(tmp_path / "raw")
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return load(None, FAST)
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    with ReplayServer() as srv:
+        yield srv
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the user's config, database or data directory."""
+    for var in ("RATECARD_CONFIG", "RATECARD_DB", "RATECARD_RAW_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("RATECARD_DATA_DIR", str(tmp_path / "data"))
+
+
+def capture(vendor: str, name_part: str) -> Path:
+    """The bundled capture of ``vendor`` whose file name contains ``name_part``."""
+    found = [p for p in (CAPTURES / vendor).iterdir() if name_part in p.name]
+    assert len(found) == 1, f"{vendor}/{name_part}: {found}"
+    return found[0]
+
+
+def with_urls(settings: Settings, **urls: Any) -> Settings:
+    """Settings whose vendors fetch the given URLs (``anthropic=[url]``)."""
+    from dataclasses import replace
+
+    vendors = dict(settings.vendors)
+    for vid, u in urls.items():
+        vendors[vid] = replace(vendors[vid], start_urls=tuple(u if isinstance(u, list) else [u]))
+    return replace(settings, vendors=vendors)

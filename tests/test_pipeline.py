@@ -1,0 +1,159 @@
+"""The spine end to end: real Scrapy against real captures into SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from conftest import capture
+from helpers import run_captures
+from sqlalchemy import func
+from sqlmodel import select
+
+from ratecard.changelog.tables import ChangeRow
+from ratecard.crawler.tables import FetchRow
+from ratecard.db import session
+from ratecard.query import change_rows, price_rows
+from ratecard.snapshots.store import snapshot
+from ratecard.snapshots.tables import RateSpan
+from ratecard.tables import Run, RunVendor
+
+D1, D2, D3 = date(2025, 10, 25), date(2025, 10, 29), date(2025, 11, 19)
+ANTHROPIC = {d: capture("anthropic", d.isoformat()) for d in (D1, D2, D3)}
+
+
+def count(engine, table) -> int:  # type: ignore[no-untyped-def]
+    with session(engine) as s:
+        return int(s.exec(select(func.count()).select_from(table)).one())
+
+
+def test_anthropic_replay_yields_exactly_the_visible_changes(engine, settings, raw, server) -> None:
+    for day in (D1, D2, D3):
+        report = run_captures(engine, settings, raw, server, day, anthropic=ANTHROPIC[day])
+        assert report.exit_code == 0, report.outcomes
+    with session(engine) as s:
+        rows = change_rows(s)
+    first = [r for r in rows if r["date"] == D1]
+    assert len(first) == 76 and {r["kind"] for r in first} == {"model_added"}
+    later = [
+        (r["date"], r["model"], r["field"], r["tier"], r["kind"], r["old"], r["new"])
+        for r in rows
+        if r["date"] != D1
+    ]
+    removed = "model_removed"
+    assert later == [
+        (D2, "claude-3-5-sonnet", "batch_input", "standard", removed, Decimal("1.5"), None),
+        (D2, "claude-3-5-sonnet", "batch_output", "standard", removed, Decimal("7.5"), None),
+        (D2, "claude-3-5-sonnet", "cache_read", "standard", removed, Decimal("0.3"), None),
+        (D2, "claude-3-5-sonnet", "cache_write_1h", "standard", removed, Decimal("6"), None),
+        (D2, "claude-3-5-sonnet", "cache_write_5m", "standard", removed, Decimal("3.75"), None),
+        (D2, "claude-3-5-sonnet", "deprecated", "standard", removed, None, None),
+        (D2, "claude-3-5-sonnet", "input", "standard", removed, Decimal("3"), None),
+        (D2, "claude-3-5-sonnet", "output", "standard", removed, Decimal("15"), None),
+        (D2, "claude-3-7-sonnet", "deprecated", "standard", "added", None, None),
+    ]
+    assert all(r["run_id"] and r["source_url"].endswith("2025-10-29__docs-claude-pricing.md") for r in rows if r["date"] == D2)
+
+
+def test_same_date_twice_changes_nothing(engine, settings, raw, server) -> None:
+    run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
+    spans, changes = count(engine, RateSpan), count(engine, ChangeRow)
+    again = run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
+    assert again.exit_code == 0 and again.outcomes[0].changes == 0
+    assert (count(engine, RateSpan), count(engine, ChangeRow)) == (spans, changes)
+    assert count(engine, Run) == 2  # the re-verification itself is on record
+
+
+def test_storage_grows_with_changes_not_days(engine, settings, raw, server) -> None:
+    days = [date(2025, 11, d) for d in range(1, 11)]
+    for day in days:
+        run_captures(engine, settings, raw, server, day, anthropic=ANTHROPIC[D3])
+    assert count(engine, RateSpan) == 69  # one span per rate, however many nights
+    assert len(list(raw.digests())) == 1  # the same body is stored once
+    assert count(engine, FetchRow) == 10
+    with session(engine) as s:
+        assert len(snapshot(s, date(2025, 11, 5))) == 69
+        assert snapshot(s, date(2025, 10, 31)) == []  # before the first run: nothing
+        verified = {r["last_verified"] for r in price_rows(s, date(2025, 11, 7), {"anthropic": 3})}
+    assert verified == {date(2025, 11, 7)}
+
+
+def test_snapshot_of_a_date_is_exact(engine, settings, raw, server) -> None:
+    for day in (D1, D2):
+        run_captures(engine, settings, raw, server, day, anthropic=ANTHROPIC[day])
+    with session(engine) as s:
+        before = {(r.model, r.field) for r in snapshot(s, date(2025, 10, 28))}
+        after = {(r.model, r.field) for r in snapshot(s, D2)}
+    assert ("claude-3-5-sonnet", "input") in before
+    assert ("claude-3-5-sonnet", "input") not in after
+    assert len(before) - len(after) == 8 - 1  # 8 removed, 1 flag added
+
+
+def test_failing_vendor_keeps_its_rates_and_does_not_stop_others(engine, settings, raw, server) -> None:
+    from ratecard.replay import Route
+
+    run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
+    broken = server.add("/pricing.md", Route(b"oops", status=500))
+    report = run_captures(
+        engine, settings, raw, server, D2,
+        anthropic=broken, openrouter=capture("openrouter", "2025-12-29"),
+    )
+    assert report.exit_code == 1
+    failed = {o.vendor: o for o in report.outcomes}
+    assert not failed["anthropic"].ok and "anthropic" in (failed["anthropic"].message or "")
+    assert "HTTP 500" in (failed["anthropic"].message or "")
+    assert failed["openrouter"].ok and failed["openrouter"].models == 353
+    assert server.hits.count("/pricing.md") == 2  # retried once, then gave up
+    with session(engine) as s:
+        assert {r.vendor for r in snapshot(s, D2)} == {"anthropic", "openrouter"}
+        assert not [c for c in change_rows(s, since=D2) if c["vendor"] == "anthropic"]
+        anth = price_rows(s, date(2025, 10, 30), {"anthropic": 3}, vendor="anthropic")
+        assert {r["last_verified"] for r in anth} == {D1}
+        outcomes = s.exec(select(RunVendor).where(RunVendor.vendor == "anthropic")).all()
+        assert [o.status for o in outcomes] == ["ok", "failed"]
+        fetch = s.exec(select(FetchRow).where(FetchRow.status == 500)).one()
+        assert fetch.vendor == "anthropic" and fetch.sha256 is not None
+
+
+def test_unreadable_page_and_truncated_json_fail_their_vendor(engine, settings, raw, server) -> None:
+    from ratecard.replay import Route
+
+    run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
+    body = capture("openrouter", "2025-12-29").read_bytes()
+    page = server.add("/changed.md", Route(b"# Pricing\n\nSee our new pricing calculator.", content_type="text/markdown"))
+    trunc = server.add("/models", Route(body[: len(body) // 2], content_type="application/json"))
+    report = run_captures(engine, settings, raw, server, D2, anthropic=page, openrouter=trunc)
+    messages = {o.vendor: o.message or "" for o in report.outcomes}
+    assert "no model pricing table" in messages["anthropic"]
+    assert messages["openrouter"].startswith("openrouter:") and "JSON" in messages["openrouter"]
+    assert report.exit_code == 1
+    with session(engine) as s:
+        assert len(snapshot(s, D2, ["anthropic"])) == 76
+        assert change_rows(s, since=D2) == []
+
+
+def test_timeout_fails_the_vendor_with_a_clear_message(engine, settings, raw, server) -> None:
+    from dataclasses import replace
+
+    from ratecard.replay import Route
+
+    slow = server.add("/slow", Route(b"late", delay=2.5))
+    quick = replace(settings, download_timeout=0.5, retry_times=0)
+    report = run_captures(engine, quick, raw, server, D1, anthropic=slow)
+    assert report.exit_code == 1
+    assert "anthropic" in (report.outcomes[0].message or "")
+    assert "Timeout" in (report.outcomes[0].message or "") or "timed out" in (report.outcomes[0].message or "")
+
+
+def test_far_fewer_models_is_a_layout_change_not_mass_removal(engine, settings, raw, server) -> None:
+    import json
+
+    from ratecard.replay import Route
+
+    run_captures(engine, settings, raw, server, D1, openrouter=capture("openrouter", "2025-12-29"))
+    doc = json.loads(capture("openrouter", "2025-12-29").read_bytes())
+    few = server.add("/few", Route(json.dumps({"data": doc["data"][:20]}).encode(), content_type="application/json"))
+    report = run_captures(engine, settings, raw, server, D2, openrouter=few)
+    assert "probable layout change" in (report.outcomes[0].message or "")
+    with session(engine) as s:
+        assert change_rows(s, since=D2) == []

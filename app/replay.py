@@ -68,11 +68,13 @@ class ReplayServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[str] = []
+        self.agents: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.hits.append(self.path)
+                server.agents.append(self.headers.get("User-Agent", ""))
                 parts = urlsplit(self.path)
                 route = server.routes.get(parts.path)
                 if route is None:

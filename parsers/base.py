@@ -41,7 +41,8 @@ EXTRA_FIELDS: tuple[str, ...] = (
     "audio_cache_read",
     "image_output",
     "image_cache_read",
-    "web_search",  # usd_per_request
+    "web_search",  # usd_per_request or usd_per_1k_requests
+    "citation",  # citation tokens (Perplexity Deep Research)
     "maps_grounding",  # usd_per_request
 )
 #: Model attributes are stored as flag rows so they version like rates; they are not prices.

@@ -1,0 +1,62 @@
+"""Perplexity: the docs pricing page (docs.perplexity.ai/getting-started/pricing).
+
+Read with :mod:`ratecard.parsers.model_table`: the token table (``Input Tokens ($/1M)``, output,
+citation, reasoning tokens and ``Search Queries ($/1K)``), the request-fee table by search context
+size (``Low | Medium | High`` per 1K requests) when the page renders it, and the Search API table
+(``Price per 1K requests``). Request fees are per request, never per token:
+field ``request``, unit ``usd_per_1k_requests``, tier ``search_context=low|medium|high``.
+Deep Research's search queries are ``web_search`` (per 1K queries); its citation tokens are
+``citation`` (per MTok). Cost-example tables (``Component | Cost``) have no model column and
+are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ratecard.parsers.base import Parsed, ParseError, tier
+from ratecard.parsers.model_table import Label, Layout, read
+
+VENDOR = "perplexity"
+
+_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
+
+
+def model_id(name: str) -> str:
+    """Perplexity's API ids are the display name lower-cased with spaces as hyphens.
+
+    ``Sonar Reasoning Pro`` -> ``sonar-reasoning-pro``; the Search API product is ``search-api``.
+    """
+    mid = "-".join(name.lower().split())
+    if not _ID.match(mid):
+        raise ParseError(VENDOR, f"unrecognised model name {name!r}")
+    return mid
+
+
+LAYOUT = Layout(
+    vendor=VENDOR,
+    labels=(
+        Label("input", "input"),
+        Label("output", "output"),
+        Label("citation", "citation"),
+        Label("reasoning", "reasoning"),
+        Label("search quer", "web_search"),
+        Label("low", "request", tier(search_context="low")),
+        Label("medium", "request", tier(search_context="medium")),
+        Label("high", "request", tier(search_context="high")),
+        Label("request", "request"),
+    ),
+    model_id=model_id,
+    model_headers=("model", "api"),
+)
+
+
+def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
+    result = read(body.decode("utf-8"), url, LAYOUT)
+    if not any(r.field == "input" and r.value is not None for r in result.rates):
+        raise ParseError(
+            VENDOR,
+            f"no token price table found in {url} (expected 'Model | Input Tokens ($/1M) | ...')",
+        )
+    return result

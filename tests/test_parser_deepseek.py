@@ -1,0 +1,279 @@
+"""DeepSeek parser: both page layouts, hand-checked values, and parse-or-refuse on mangled pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from importlib.resources import files
+
+import pytest
+from golden import GOLDEN_DIR, check_golden
+from ratecard.parsers.base import Parsed, ParseError
+from ratecard.parsers.deepseek import VENDOR, model_id, parse
+
+URL = "https://api-docs.deepseek.com/quick_start/pricing"
+CAPTURES = files("ratecard") / "captures" / VENDOR
+OLD = "2025-12-20__api-docs-pricing.md"
+NEW = "2026-06-02__api-docs-pricing.jina.md"
+CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+
+
+def _page(name: str) -> str:
+    return (CAPTURES / name).read_text(encoding="utf-8")
+
+
+def _parse_text(text: str, when: datetime = datetime(2026, 6, 2, tzinfo=UTC)) -> Parsed:
+    return parse(text.encode("utf-8"), URL, when)
+
+
+def _fetched(name: str) -> datetime:
+    return datetime.fromisoformat(name.split("__")[0]).replace(tzinfo=UTC)
+
+
+def _value(result: Parsed, model: str, fld: str) -> Decimal | None:
+    (rate,) = [r for r in result.rates if r.model == model and r.field == fld]
+    return rate.value
+
+
+def _mangle(text: str, old: str, new: str) -> str:
+    """Replace text that must exist, so a mangling test cannot pass on an unchanged page."""
+    assert old in text, f"fixture text {old!r} not in the page"
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize("name", CAPTURE_NAMES)
+def test_capture_matches_golden(name: str) -> None:
+    result = parse((CAPTURES / name).read_bytes(), URL, _fetched(name))
+    check_golden(result, GOLDEN_DIR / VENDOR / f"{name}.json")
+
+
+def test_both_captures_are_bundled() -> None:
+    assert {OLD, NEW} <= set(CAPTURE_NAMES)
+
+
+def test_2025_page_prices_both_models_from_merged_cells() -> None:
+    result = _parse_text(_page(OLD))
+    # Capture lines 25-27: "PRICING| 1M INPUT TOKENS (CACHE HIT)| $0.028",
+    # "1M INPUT TOKENS (CACHE MISS)| $0.28", "1M OUTPUT TOKENS| $0.42" - one cell for both models.
+    for model in ("deepseek-chat", "deepseek-reasoner"):
+        assert _value(result, model, "cache_read") == Decimal("0.028")
+        assert _value(result, model, "input") == Decimal("0.28")
+        assert _value(result, model, "output") == Decimal("0.42")
+    assert result.models == {"deepseek-chat", "deepseek-reasoner"}
+    assert all(r.currency == "USD" and r.unit == "usd_per_mtok" for r in result.rates)
+
+
+def test_2026_page_has_a_column_per_model() -> None:
+    result = _parse_text(_page(NEW))
+    # Capture line 27: "PRICING 1M INPUT TOKENS (CACHE HIT)$0.0028$0.003625"
+    assert _value(result, "deepseek-v4-flash", "cache_read") == Decimal("0.0028")
+    assert _value(result, "deepseek-v4-pro", "cache_read") == Decimal("0.003625")
+    # Line 28: "1M INPUT TOKENS (CACHE MISS)$0.14$0.435"
+    assert _value(result, "deepseek-v4-flash", "input") == Decimal("0.14")
+    assert _value(result, "deepseek-v4-pro", "input") == Decimal("0.435")
+    # Line 29: "1M OUTPUT TOKENS$0.28$0.87"
+    assert _value(result, "deepseek-v4-flash", "output") == Decimal("0.28")
+    assert _value(result, "deepseek-v4-pro", "output") == Decimal("0.87")
+
+
+def test_2026_deprecated_names_are_flagged_and_priced_as_their_model() -> None:
+    result = _parse_text(_page(NEW))
+    # Footnote (1), line 32: deepseek-chat / deepseek-reasoner "will be deprecated on 2026/07/24
+    # 15:59 UTC" and "correspond to the non-thinking mode and thinking mode of deepseek-v4-flash".
+    for name in ("deepseek-chat", "deepseek-reasoner"):
+        (flag,) = [r for r in result.rates if r.model == name and r.field == "deprecated"]
+        assert flag.unit == "flag" and flag.value is None
+        assert flag.reason is not None and "2026/07/24 15:59 UTC" in flag.reason
+        prices = {r.field: r for r in result.rates if r.model == name and r.unit != "flag"}
+        assert {f: r.value for f, r in prices.items()} == {
+            "cache_read": Decimal("0.0028"),
+            "input": Decimal("0.14"),
+            "output": Decimal("0.28"),
+        }
+        assert all(r.status == "inferred" and "deepseek-v4-flash" in str(r.reason) for r in prices.values())
+    assert not [r for r in result.rates if r.model.startswith("deepseek-v4") and r.unit == "flag"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("deepseek-chat", "deepseek-chat"), ("DeepSeek-V4-Pro", "deepseek-v4-pro")],
+)
+def test_model_id_is_the_lowercased_api_id(cell: str, expected: str) -> None:
+    assert model_id(cell) == expected
+
+
+def test_model_id_refuses_a_display_name() -> None:
+    with pytest.raises(ParseError, match="deepseek"):
+        model_id("DeepSeek V4 Flash")
+
+
+# --- Mangled pages: each must either parse to the right numbers or refuse. ---
+
+REFUSED = [
+    pytest.param(
+        OLD,
+        "1M OUTPUT TOKENS| $0.42",
+        "1M OUTPUT TOKENS| $0.42\nOFF-PEAK 1M OUTPUT TOKENS| $0.21",
+        "off-peak",
+        id="off-peak-row-added",
+    ),
+    pytest.param(
+        NEW,
+        "1M OUTPUT TOKENS$0.28$0.87",
+        "1M OUTPUT TOKENS$0.28$0.87\n1M OUTPUT TOKENS (UTC 16:30-00:30)$0.14$0.43",
+        "unknown price row",
+        id="time-period-row-without-the-word-peak",
+    ),
+    pytest.param(
+        NEW,
+        "MODEL deepseek-v4-flash(1)deepseek-v4-pro",
+        "MODEL deepseek-v4-flash(1)deepseek-v4-pro UTC 16:30-00:30",
+        "unreadable MODEL row",
+        id="discount-period-column-in-header",
+    ),
+    pytest.param(
+        NEW,
+        "1M INPUT TOKENS (CACHE MISS)$0.14$0.435",
+        "1M INPUT TOKENS (CACHE MISS)$0.14$0.435$0.07",
+        "3 amounts for 2 models",
+        id="extra-price-column",
+    ),
+    pytest.param(
+        OLD,
+        "PRICING| 1M INPUT TOKENS (CACHE HIT)| $0.028  \n1M INPUT TOKENS (CACHE MISS)| $0.28  \n"
+        "1M OUTPUT TOKENS| $0.42",
+        "PRICING| STANDARD PRICE (UTC 00:30-16:30)| 1M TOKENS INPUT (CACHE HIT)(4)| $0.07| $0.14\n"
+        "1M TOKENS INPUT (CACHE MISS)| $0.27| $0.55\n1M TOKENS OUTPUT(5)| $1.10| $2.19\n"
+        "OFF-PEAK PRICE (UTC 16:30-00:30)| 1M TOKENS INPUT (CACHE HIT)| $0.035| $0.035\n"
+        "1M TOKENS INPUT (CACHE MISS)| $0.135| $0.135\n1M TOKENS OUTPUT| $0.550| $0.550",
+        "off-peak",
+        id="early-2025-standard-and-off-peak-blocks",
+    ),
+    pytest.param(
+        OLD,
+        "PRICING| 1M INPUT TOKENS (CACHE HIT)| $0.028",
+        "PRICING| STANDARD PRICE (UTC 00:30-16:30)| 1M INPUT TOKENS (CACHE HIT)| $0.028",
+        "unknown price row",
+        id="time-window-label-without-the-word-peak",
+    ),
+    pytest.param(
+        OLD,
+        "1M INPUT TOKENS (CACHE MISS)",
+        "1M INPUT TOKENS (STANDARD)",
+        "unknown price row",
+        id="renamed-row-label",
+    ),
+    pytest.param(
+        NEW,
+        "1M OUTPUT TOKENS$0.28$0.87",
+        "1M OUTPUT TOKENS$0.28$0.87\n1M OUTPUT TOKENS$0.14$0.43",
+        "more than one price row",
+        id="second-row-for-one-field",
+    ),
+    pytest.param(
+        OLD,
+        "1M INPUT TOKENS (CACHE MISS)| $0.28",
+        "1M INPUT TOKENS (CACHE MISS)| $0.28 (50% OFF)",
+        "50% off",
+        id="discount-note-in-cell",
+    ),
+    pytest.param(
+        OLD,
+        "1M INPUT TOKENS (CACHE MISS)| $0.28",
+        "1M INPUT TOKENS (CACHE MISS)| $0.28 (UTC 00:30-16:30)",
+        "unreadable price row",
+        id="time-window-in-cell",
+    ),
+    pytest.param(
+        OLD,
+        "1M INPUT TOKENS (CACHE HIT)| $0.028",
+        "1M INPUT TOKENS (CACHE HIT)| ¥0.2",
+        "unreadable price row",
+        id="currency-changed",
+    ),
+    pytest.param(
+        NEW,
+        "thinking mode of `deepseek-v4-flash`, respectively",
+        "thinking mode of `deepseek-v4-flash` and `deepseek-v4-pro`, respectively",
+        "cannot tell which priced model",
+        id="deprecated-names-mapped-to-two-models",
+    ),
+    pytest.param(
+        OLD,
+        "**MODEL|  deepseek-chat| deepseek-reasoner",
+        "**Model Name|  DeepSeek Chat| DeepSeek Reasoner",
+        "no price table found in https://api-docs.deepseek.com",
+        id="model-row-renamed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), REFUSED)
+def test_mangled_page_is_refused(name: str, old: str, new: str, message: str) -> None:
+    with pytest.raises(ParseError, match="deepseek") as err:
+        _parse_text(_mangle(_page(name), old, new))
+    assert message.lower() in str(err.value).lower()
+
+
+def test_page_without_the_table_is_refused() -> None:
+    text = _page(NEW)
+    start, end = text.index("**MODEL"), text.index("500**") + len("500**")
+    with pytest.raises(ParseError, match="deepseek: no price table found in"):
+        _parse_text(text[:start] + text[end:])
+
+
+def test_older_label_order_and_shuffled_rows_parse_the_same() -> None:
+    text = _mangle(_page(OLD), "1M INPUT TOKENS (CACHE MISS)| $0.28  \n", "")
+    text = _mangle(
+        text,
+        "1M OUTPUT TOKENS| $0.42",
+        "1M TOKENS OUTPUT| $0.42\n1M TOKENS INPUT (CACHE MISS)| $0.28",
+    )
+    assert sorted(_parse_text(text).rates, key=repr) == sorted(_parse_text(_page(OLD)).rates, key=repr)
+
+
+def test_footnote_marks_on_labels_are_ignored() -> None:
+    text = _mangle(_page(OLD), "1M OUTPUT TOKENS| $0.42", "1M OUTPUT TOKENS(5)| $0.42")
+    assert _value(_parse_text(text), "deepseek-reasoner", "output") == Decimal("0.42")
+
+
+def test_a_third_model_column_is_read_with_its_own_prices() -> None:
+    text = _page(NEW)
+    for old, new in [
+        ("deepseek-v4-flash(1)deepseek-v4-pro", "deepseek-v4-flash(1)deepseek-v4-pro deepseek-v5"),
+        ("$0.0028$0.003625", "$0.0028$0.003625$0.01"),
+        ("$0.14$0.435", "$0.14$0.435$0.5"),
+        ("$0.28$0.87", "$0.28$0.87$2"),
+    ]:
+        text = _mangle(text, old, new)
+    result = _parse_text(text)
+    assert _value(result, "deepseek-v5", "cache_read") == Decimal("0.01")
+    assert _value(result, "deepseek-v5", "input") == Decimal("0.5")
+    assert _value(result, "deepseek-v5", "output") == Decimal("2")
+    assert _value(result, "deepseek-v4-pro", "output") == Decimal("0.87")
+
+
+def test_no_cache_split_gives_plain_input() -> None:
+    text = _mangle(
+        _page(OLD),
+        "1M INPUT TOKENS (CACHE HIT)| $0.028  \n1M INPUT TOKENS (CACHE MISS)",
+        "1M INPUT TOKENS",
+    )
+    result = _parse_text(text)
+    assert _value(result, "deepseek-chat", "input") == Decimal("0.28")
+    assert not [r for r in result.rates if r.field == "cache_read"]
+
+
+def test_deprecation_without_mapping_only_flags() -> None:
+    text = _mangle(
+        _page(NEW),
+        "For compatibility, they correspond to the non-thinking mode and thinking mode of "
+        "`deepseek-v4-flash`, respectively.",
+        "Please use `deepseek-v4-flash` instead.",
+    )
+    result = _parse_text(text)
+    assert {r.model for r in result.rates if r.field == "deprecated"} == {
+        "deepseek-chat",
+        "deepseek-reasoner",
+    }
+    assert not [r for r in result.rates if r.model == "deepseek-chat" and r.unit != "flag"]

@@ -23,6 +23,12 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("ratecard") / "captures"))
 
 
+def bundled_registry() -> Path:
+    """The LiteLLM registry copy of 2025-12-29 that the demo cross-checks against, offline."""
+    folder = Path(str(resources.files("ratecard") / "registries"))
+    return folder / "2025-12-29__model_prices_and_context_window.wrapped.json"
+
+
 def scan(root: Path, vendors: set[str] | None = None) -> list[Capture]:
     """Every capture under ``root`` whose folder is a vendor, oldest first (undated last)."""
     out: list[Capture] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from ratecard.cli_commands import breakeven, query, run
+from ratecard.cli_commands import breakeven, query, run, schedule
 
 app = typer.Typer(
     name="ratecard",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (run, query, breakeven):
+for module in (run, query, breakeven, schedule):
     module.register(app)
 
 

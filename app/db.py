@@ -14,6 +14,8 @@ from platformdirs import user_data_dir
 from ratecard import tables as _runs  # noqa: F401
 from ratecard.changelog import tables as _changes  # noqa: F401
 from ratecard.crawler import tables as _fetches  # noqa: F401
+from ratecard.derive import tables as _anomalies  # noqa: F401
+from ratecard.registry import tables as _checks  # noqa: F401
 from ratecard.snapshots import tables as _spans  # noqa: F401
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlmodel import Session, SQLModel

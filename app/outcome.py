@@ -33,6 +33,7 @@ class VendorOutcome:
     models: int = 0
     rates: int = 0
     changes: int = 0
+    anomalies: int = 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class RunReport:
     run_id: int
     day: date
     outcomes: list[VendorOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

@@ -13,6 +13,7 @@ from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
 from ratecard.lock import run_lock
 from ratecard.outcome import RunReport
+from ratecard.registry.base import Registry
 from ratecard.tables import Run
 from ratecard.vendor_step import keep_fetches, process_vendor
 from sqlalchemy import Engine
@@ -73,14 +74,29 @@ def verify(
     run_id: int,
 ) -> RunReport:
     """Keep every fetch, then verify each vendor independently (one failing never stops another)."""
+    registries, warnings = load_registries(settings.registries)
     outcomes = []
     with session(engine) as s:
         keep_fetches(s, raw, fetched, run_id)
         s.commit()
         for vendor in vendors:
             mine = [f for f in fetched if f.vendor == vendor.id]
-            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id))
-    return RunReport(run_id, day, outcomes)
+            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id, registries))
+    return RunReport(run_id, day, outcomes, warnings)
+
+
+def load_registries(sources: Sequence[str]) -> tuple[list[Registry], list[str]]:
+    """Every reference registry that can be read; one that cannot is a warning, not a lost night."""
+    from ratecard.registry.base import RegistryError
+    from ratecard.registry.load import load_registry_source
+
+    found, warnings = [], []
+    for src in sources:
+        try:
+            found.append(load_registry_source(src))
+        except RegistryError as exc:
+            warnings.append(f"registry {src} not cross-checked: {exc}")
+    return found, warnings
 
 
 def run_day(

@@ -13,6 +13,8 @@ from ratecard.tables import Run, RunVendor
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+VERIFIED = ("ok", "quarantined")
+"""Run outcomes that re-verified a vendor's rates (a quarantine holds back only the odd value)."""
 PRICE_COLUMNS = (
     "vendor",
     "model",
@@ -54,7 +56,7 @@ def last_verified(session: Session, as_of: date) -> dict[str, date]:
     query = (
         select(RunVendor.vendor, func.max(Run.date))
         .join(Run, col(Run.id) == col(RunVendor.run_id))
-        .where(RunVendor.status == "ok", Run.date <= as_of)
+        .where(col(RunVendor.status).in_(VERIFIED), Run.date <= as_of)
         .group_by(RunVendor.vendor)
     )
     return {str(v): d for v, d in session.exec(query).all()}

@@ -14,13 +14,18 @@ from ratecard.config.settings import Settings, VendorConfig
 from ratecard.crawler.fetch import Fetched
 from ratecard.crawler.rawstore import RawStore, sha256
 from ratecard.crawler.tables import FetchRow
+from ratecard.derive.conventions import derive
+from ratecard.derive.quarantine import Anomaly, Limits, screen
+from ratecard.derive.tables import AnomalyRow
 from ratecard.outcome import VendorFailure, VendorOutcome
 from ratecard.parsers import get_parser
 from ratecard.parsers.base import ParsedRate, ParseError, SourcedRate, normalize
+from ratecard.registry.base import Registry
+from ratecard.registry.record import check_rows
 from ratecard.snapshots import store
 from ratecard.snapshots.facts import Fact, Key
 from ratecard.tables import RunVendor
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 
 def keep_fetches(session: Session, raw: RawStore, fetched: Sequence[Fetched], run_id: int) -> None:
@@ -127,6 +132,46 @@ def guard_model_count(previous: dict[Key, Fact], new: dict[Key, Fact], vendor: s
         )
 
 
+def quarantine(
+    session: Session, vendor: str, anomalies: Sequence[Anomaly], day: date, run_id: int
+) -> list[AnomalyRow]:
+    """One open anomaly per (key, value): a value seen again on later nights is not re-reported."""
+    opened = []
+    for a in anomalies:
+        model, field, tier = a.key
+        same = session.exec(
+            select(AnomalyRow).where(
+                AnomalyRow.vendor == vendor,
+                AnomalyRow.model == model,
+                AnomalyRow.field == field,
+                AnomalyRow.tier == tier,
+                AnomalyRow.status == "open",
+            )
+        ).all()
+        if any(r.new == a.new.value for r in same):
+            continue
+        row = AnomalyRow(
+            vendor=vendor,
+            model=model,
+            field=field,
+            tier=tier,
+            unit=a.new.unit,
+            kind=a.kind,
+            message=a.message,
+            old=a.old.value if a.old else None,
+            new=a.new.value,
+            date=day,
+            run_id=run_id,
+            source_url=a.new.source_url,
+            fetch_sha256=a.new.fetch_sha256,
+            fetched_at=a.new.fetched_at,
+        )
+        session.add(row)
+        opened.append(row)
+    session.flush()
+    return opened
+
+
 def process_vendor(
     session: Session,
     settings: Settings,
@@ -134,29 +179,50 @@ def process_vendor(
     fetched: Sequence[Fetched],
     day: date,
     run_id: int,
+    registries: Sequence[Registry] = (),
 ) -> VendorOutcome:
-    """Verify one vendor for ``day``; on failure nothing but the run record is written."""
+    """Verify one vendor for ``day``: parse -> screen -> cross-check -> derive -> snapshot -> changelog.
+
+    On failure nothing but the run record is written; a quarantined value keeps its previous one
+    while the vendor's other rates land.
+    """
     try:
         sourced = parse_all(vendor, fetched, day)
-        new = {(s.rate.model, s.rate.field, s.rate.tier): to_fact(vendor, s) for s in sourced}
+        parsed = {(s.rate.model, s.rate.field, s.rate.tier): to_fact(vendor, s) for s in sourced}
         previous = store.facts(session, vendor.id, day)
-        guard_model_count(previous, new, vendor.id, settings.min_model_ratio)
+        guard_model_count(previous, parsed, vendor.id, settings.min_model_ratio)
+        limits = Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor)
+        held, anomalies = screen(previous, parsed, limits)
+        session.add_all(check_rows(vendor, held, registries, run_id, day))
+        new = derive(held, vendor.conventions)
         try:
             deltas = store.apply(session, vendor.id, day, new, run_id)
         except ValueError as exc:
             raise VendorFailure(vendor.id, str(exc)) from exc
         page = sourced[0]
-        rows = record(session, vendor.id, day, deltas, run_id, removal_source=(page.source_url, page.fetch_sha256))
+        rows = record(
+            session, vendor.id, day, deltas, run_id, removal_source=(page.source_url, page.fetch_sha256)
+        )
+        opened = quarantine(session, vendor.id, anomalies, day, run_id)
         models = len({k[0] for k in new})
-        outcome = VendorOutcome(vendor.id, True, None, models, len(new), len(rows))
+        problem = None
+        if anomalies:
+            ids = ", ".join(f"#{a.id}" for a in opened) or "already open"
+            problem = f"{vendor.id}: {len(anomalies)} value(s) quarantined ({ids}): " + "; ".join(
+                f"{a.key[0]} {a.key[1]} {a.message}" for a in anomalies[:5]
+            )
+        outcome = VendorOutcome(
+            vendor.id, not anomalies, problem, models, len(new), len(rows), len(anomalies)
+        )
     except VendorFailure as exc:
         session.rollback()
         outcome = VendorOutcome(vendor.id, False, str(exc))
+    status = "ok" if outcome.ok else ("quarantined" if outcome.anomalies else "failed")
     session.add(
         RunVendor(
             run_id=run_id,
             vendor=vendor.id,
-            status="ok" if outcome.ok else "failed",
+            status=status,
             message=outcome.message,
             models=outcome.models,
             rates=outcome.rates,

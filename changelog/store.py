@@ -10,6 +10,18 @@ from ratecard.changelog.tables import ChangeRow
 from sqlmodel import Session, col, select
 
 
+def explain(d: Delta) -> str | None:
+    """Why a value changed when the vendor did not simply print a new price."""
+    old, new = d.old, d.new
+    if new is not None and new.status == "inferred":
+        if old is not None and old.status == "inferred" and old.reason != new.reason:
+            return f"re-derived: {new.reason} (was: {old.reason})"
+        return new.reason
+    if new is not None and old is not None and old.status == "inferred" and new.status == "verified":
+        return f"now published by the vendor (was inferred: {old.reason})"
+    return None
+
+
 def record(
     session: Session,
     vendor: str,
@@ -32,9 +44,7 @@ def record(
         url, sha = (evidence.source_url, evidence.fetch_sha256)
         if d.new is None and removal_source is not None:
             url, sha = removal_source
-        why = reason
-        if why is None and d.new is not None and d.new.status == "inferred":
-            why = d.new.reason
+        why = reason or explain(d)
         row = ChangeRow(
             vendor=vendor,
             model=model,

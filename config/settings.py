@@ -45,6 +45,8 @@ class VendorConfig:
     follow_json_key: str | None = None
     stale_after_days: int = 3
     registry_prefixes: tuple[str, ...] = ("",)
+    registry_providers: tuple[str, ...] = ()
+    """Provider names a registry may give this vendor's models (default: the vendor id)."""
     aliases: Mapping[str, str] = field(default_factory=dict)
     fx: Fx | None = None
     conventions: tuple[Convention, ...] = ()
@@ -65,7 +67,7 @@ class Settings:
     ceiling_usd_per_mtok: Decimal = Decimal(2000)
     max_move_factor: Decimal = Decimal(10)
     min_model_ratio: Decimal = Decimal("0.5")
-    registry: str = "litellm"
+    registries: tuple[str, ...] = ("litellm",)
     schedule: str = "0 3 * * *"
     sources: tuple[str, ...] = ()
 
@@ -82,7 +84,7 @@ _SETTINGS_KEYS = {
     "ceiling_usd_per_mtok",
     "max_move_factor",
     "min_model_ratio",
-    "registry",
+    "registries",
     "schedule",
 }
 _VENDOR_KEYS = {
@@ -92,6 +94,7 @@ _VENDOR_KEYS = {
     "follow",
     "stale_after_days",
     "registry_prefixes",
+    "registry_providers",
     "aliases",
     "fx",
     "conventions",
@@ -162,11 +165,16 @@ def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfi
         follow_json_key=raw.get("follow", {}).get("json_key"),
         stale_after_days=int(raw.get("stale_after_days", default_stale)),
         registry_prefixes=tuple(raw.get("registry_prefixes", [""])),
+        registry_providers=tuple(raw.get("registry_providers", [vid])),
         aliases=dict(raw.get("aliases", {})),
         fx=fx,
         conventions=conventions,
         enabled=bool(raw.get("enabled", True)),
     )
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def build(data: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Settings:
@@ -190,7 +198,7 @@ def build(data: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Settings:
             ceiling_usd_per_mtok=_decimal("ceiling_usd_per_mtok", s.get("ceiling_usd_per_mtok", 2000)),
             max_move_factor=_decimal("max_move_factor", s.get("max_move_factor", 10)),
             min_model_ratio=_decimal("min_model_ratio", s.get("min_model_ratio", "0.5")),
-            registry=str(s.get("registry", "litellm")),
+            registries=tuple(str(r) for r in _as_list(s.get("registries", ["litellm"]))),
             schedule=str(s.get("schedule", "0 3 * * *")),
             sources=sources,
         )

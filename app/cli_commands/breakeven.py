@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from ratecard.breakeven.chart import FORMATS, draw
-from ratecard.breakeven.compute import evaluate
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.options import InputError, text
 from ratecard.breakeven.rates import RateSource
@@ -101,8 +100,7 @@ def _answer(opts: dict[str, object]) -> None:
     def open_source() -> RateSource:
         return open_rate_source(db, None if config is None else Path(str(config)))
 
-    question = build(opts, open_source, today())
-    result = evaluate(question.workload, question.baseline, question.candidate, question.costs)
+    result = build(opts, open_source, today()).answer()
     if output == "json":
         typer.echo(json.dumps(to_json(result), indent=2))
     else:

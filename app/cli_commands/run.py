@@ -55,6 +55,9 @@ def report_run(report: RunReport, fmt: LogFormat) -> None:
             rates=o.rates,
             changes=o.changes,
         )
+    for w in report.warnings:
+        out.print(f"{report.day} warning: {w}", markup=False, highlight=False)
+        log_event(fmt, "warning", run_id=report.run_id, message=w)
     log_event(fmt, "run_finished", run_id=report.run_id, date=report.day, exit_code=report.exit_code)
 
 
@@ -125,11 +128,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _offline(cfg: Settings) -> Settings:
-    """The demo talks to its own local server: no politeness delays needed."""
+    """The demo talks to its own local server (no politeness delays) and its bundled registry copy."""
+    from ratecard.captures import bundled_registry
+
     return replace(
         cfg,
         autothrottle_start_delay=0.0,
         retry_backoff_base=0.05,
         retry_times=1,
         download_timeout=20.0,
+        registries=(str(bundled_registry()),),
     )

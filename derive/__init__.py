@@ -1,0 +1,1 @@
+"""Derive stage: rates a vendor leaves out, from its documented conventions; quarantine of absurd values."""

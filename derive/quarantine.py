@@ -1,0 +1,77 @@
+"""Absurd values are held for a person to confirm, not stored: the previous value stays in force.
+
+Real prices do move a lot (OpenRouter moved one model's input 23× in a month), so a quarantined
+value is a question, answered with `ratecard accept`, not a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ratecard.snapshots.facts import Fact, Key
+from ratecard.snapshots.money import to_text
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    key: Key
+    kind: str
+    """negative, above_ceiling, dropped_to_zero, zero_not_free or moved."""
+    old: Fact | None
+    new: Fact
+    message: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    ceiling_usd_per_mtok: Decimal
+    max_move_factor: Decimal
+
+
+def _check(key: Key, old: Fact | None, new: Fact, free: bool, limits: Limits) -> tuple[str, str] | None:
+    value = new.value
+    if value is None or new.unit == "flag":
+        return None
+    before = old.value if old is not None and old.unit == new.unit else None
+    if value < 0:
+        return "negative", f"negative price {to_text(value)}"
+    if new.unit == "usd_per_mtok" and value > limits.ceiling_usd_per_mtok:
+        return (
+            "above_ceiling",
+            f"{to_text(value)} is above the ceiling of {limits.ceiling_usd_per_mtok} per MTok",
+        )
+    if value == 0 and not free:
+        if before:
+            return "dropped_to_zero", f"dropped from {to_text(before)} to 0 on a model not listed as free"
+        return "zero_not_free", "priced at 0 on a model not listed as free"
+    if before and value:
+        factor = max(value / before, before / value)
+        if factor > limits.max_move_factor:
+            return (
+                "moved",
+                f"moved {to_text(before)} -> {to_text(value)} ({factor:.1f}×, limit {limits.max_move_factor}×)",
+            )
+    return None
+
+
+def screen(
+    previous: Mapping[Key, Fact], new: Mapping[Key, Fact], limits: Limits
+) -> tuple[dict[Key, Fact], list[Anomaly]]:
+    """Hold every absurd new value: keep the previous fact (or none) and report an anomaly."""
+    free = {k[0] for k in new if k[1] == "free"}
+    kept = dict(new)
+    anomalies = []
+    for key, fact in sorted(new.items()):
+        old = previous.get(key)
+        found = _check(key, old, fact, key[0] in free, limits)
+        if found is None:
+            continue
+        kind, message = found
+        anomalies.append(Anomaly(key, kind, old, fact, message))
+        if old is not None:
+            kept[key] = old
+        else:
+            del kept[key]
+    return kept, anomalies

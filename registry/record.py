@@ -1,0 +1,67 @@
+"""Run a vendor's verified rates against each reference registry and keep the results with the run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from ratecard.config.settings import VendorConfig
+from ratecard.registry.base import Registry
+from ratecard.registry.crosscheck import OurRate, crosscheck
+from ratecard.registry.match import match_models
+from ratecard.registry.tables import CrossCheckRow
+from ratecard.snapshots.facts import Fact, Key
+
+
+def comparable(facts: Mapping[Key, Fact]) -> list[OurRate]:
+    """Verified per-MTok rates only: a derived or converted value is not evidence to compare."""
+    return [
+        (m, f, t, fact.value)
+        for (m, f, t), fact in sorted(facts.items())
+        if fact.status == "verified" and fact.unit == "usd_per_mtok" and fact.value is not None
+    ]
+
+
+def check_rows(
+    vendor: VendorConfig,
+    facts: Mapping[Key, Fact],
+    registries: Sequence[Registry],
+    run_id: int,
+    day: date,
+) -> list[CrossCheckRow]:
+    rates = comparable(facts)
+    models = {r[0] for r in rates}
+    rows: list[CrossCheckRow] = []
+    for registry in registries:
+        matches = match_models(
+            vendor.id,
+            models,
+            registry,
+            prefixes=vendor.registry_prefixes,
+            aliases=vendor.aliases,
+            providers={vendor.id: vendor.registry_providers},
+        )
+        for r in crosscheck(vendor.id, rates, registry, matches):
+            fact = facts.get((r.model, r.field, r.tier))
+            rows.append(
+                CrossCheckRow(
+                    run_id=run_id,
+                    vendor=vendor.id,
+                    model=r.model,
+                    field=r.field,
+                    tier=r.tier,
+                    outcome=r.outcome,
+                    ours=r.ours,
+                    theirs=r.registry,
+                    rel_diff=r.rel_diff,
+                    registry_key=r.key,
+                    match_rule=r.rule,
+                    registry_name=registry.name,
+                    registry_version=registry.version,
+                    registry_date=registry.date,
+                    registry_source=registry.source,
+                    source_url=fact.source_url if fact else None,
+                    seen=day,
+                )
+            )
+    return rows

@@ -1,0 +1,37 @@
+"""Cross-check results, stored with the run and the registry version they were made against."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ratecard.snapshots.money import DecimalText
+from sqlalchemy import Column, Index
+from sqlmodel import Field, SQLModel
+
+
+class CrossCheckRow(SQLModel, table=True):
+    __tablename__ = "crosschecks"
+    __table_args__ = (Index("ix_crosschecks_run_vendor", "run_id", "vendor"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="runs.id")
+    vendor: str = Field(max_length=64)
+    model: str = Field(max_length=255)
+    field: str = Field(max_length=64)
+    tier: str = Field(max_length=255)
+    outcome: str = Field(max_length=16)
+    """agree, disagree, vendor_only or registry_only."""
+    ours: Decimal | None = Field(default=None, sa_column=Column(DecimalText, nullable=True))
+    theirs: Decimal | None = Field(default=None, sa_column=Column(DecimalText, nullable=True))
+    rel_diff: Decimal | None = Field(default=None, sa_column=Column(DecimalText, nullable=True))
+    registry_key: str | None = Field(default=None, max_length=255)
+    match_rule: str | None = Field(default=None, max_length=16)
+    registry_name: str = Field(max_length=32)
+    registry_version: str = Field(max_length=64)
+    """sha256 of the registry file."""
+    registry_date: dt.date | None = None
+    registry_source: str = Field(max_length=2048)
+    source_url: str | None = Field(default=None, max_length=2048)
+    """Where we read our value (for patches)."""
+    seen: dt.date

@@ -49,10 +49,8 @@ def _check(key: Key, old: Fact | None, new: Fact, free: bool, limits: Limits) ->
     if before and value:
         factor = max(value / before, before / value)
         if factor > limits.max_move_factor:
-            return (
-                "moved",
-                f"moved {to_text(before)} -> {to_text(value)} ({factor:.1f}×, limit {limits.max_move_factor}×)",
-            )
+            move = f"{to_text(before)} -> {to_text(value)}"
+            return "moved", f"moved {move} ({factor:.1f}×, limit {limits.max_move_factor}×)"
     return None
 
 

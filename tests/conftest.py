@@ -28,6 +28,7 @@ FAST = {
         "retry_times": 1,
         "retry_backoff_base": 0.01,
         "download_timeout": 3,
+        "registries": [],
     }
 }
 

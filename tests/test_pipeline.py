@@ -34,7 +34,9 @@ def test_anthropic_replay_yields_exactly_the_visible_changes(engine, settings, r
     with session(engine) as s:
         rows = change_rows(s)
     first = [r for r in rows if r["date"] == D1]
-    assert len(first) == 76 and {r["kind"] for r in first} == {"model_added"}
+    assert len(first) == 76 + 10 and {r["kind"] for r in first} == {"model_added"}
+    derived = [r for r in first if r["new_status"] == "inferred"]  # long-context cache/batch rates
+    assert len(derived) == 10 and {r["tier"] for r in derived} == {"context>200k"}
     later = [
         (r["date"], r["model"], r["field"], r["tier"], r["kind"], r["old"], r["new"])
         for r in rows
@@ -68,11 +70,11 @@ def test_storage_grows_with_changes_not_days(engine, settings, raw, server) -> N
     days = [date(2025, 11, d) for d in range(1, 11)]
     for day in days:
         run_captures(engine, settings, raw, server, day, anthropic=ANTHROPIC[D3])
-    assert count(engine, RateSpan) == 69  # one span per rate, however many nights
+    assert count(engine, RateSpan) == 79  # one span per rate (69 read + 10 derived), however many nights
     assert len(list(raw.digests())) == 1  # the same body is stored once
     assert count(engine, FetchRow) == 10
     with session(engine) as s:
-        assert len(snapshot(s, date(2025, 11, 5))) == 69
+        assert len(snapshot(s, date(2025, 11, 5))) == 79
         assert snapshot(s, date(2025, 10, 31)) == []  # before the first run: nothing
         verified = {r["last_verified"] for r in price_rows(s, date(2025, 11, 7), {"anthropic": 3})}
     assert verified == {date(2025, 11, 7)}
@@ -128,7 +130,7 @@ def test_unreadable_page_and_truncated_json_fail_their_vendor(engine, settings, 
     assert messages["openrouter"].startswith("openrouter:") and "JSON" in messages["openrouter"]
     assert report.exit_code == 1
     with session(engine) as s:
-        assert len(snapshot(s, D2, ["anthropic"])) == 76
+        assert len(snapshot(s, D2, ["anthropic"])) == 86
         assert change_rows(s, since=D2) == []
 
 

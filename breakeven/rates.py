@@ -1,0 +1,94 @@
+"""Rates as the calculator sees them: each one carries where it came from and how sure it is.
+
+The calculator reads snapshot rates only through :class:`RateSource`, so it never depends on
+storage, the crawler or the network; rates typed on the command line become ``given`` rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal, Protocol
+
+RateStatus = Literal["verified", "inferred", "stale", "given"]
+"""``given`` marks a rate typed by the user: nobody checked it, but nobody needs to."""
+
+DOUBTFUL: frozenset[str] = frozenset({"inferred", "stale"})
+STANDARD_TIER = "standard"
+FINE_TUNED_TIER = "variant=fine-tuned"
+GIVEN_VENDOR = "manual"
+#: Fields a hand-written rate list may name, all in USD per MTok.
+GIVEN_FIELDS: tuple[str, ...] = (
+    "input",
+    "output",
+    "cache_read",
+    "blended",
+    "batch_input",
+    "batch_output",
+    "batch_cache_read",
+    "batch_blended",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RateUsed:
+    """One rate that went into a result, with enough provenance for a person to check it."""
+
+    vendor: str
+    model: str
+    field: str
+    """A parser field name (``input``, ``training``...) or ``blended`` / ``gpu_hourly``."""
+    tier: str
+    value_usd: Decimal
+    """Amount in USD per ``unit``."""
+    unit: str
+    """``usd_per_mtok`` for token rates; training may be ``usd_per_hour``."""
+    date: date
+    """The snapshot day the rate was read from (the run day for given rates)."""
+    status: RateStatus
+    source_url: str | None = None
+    reason: str | None = None
+    """Why a rate is inferred or stale, in words a person can check."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.vendor}/{self.model}"
+
+
+class RateSource(Protocol):
+    """The query interface the calculator needs from the snapshot store."""
+
+    def model_rates(self, vendor: str, model: str, as_of: date | None) -> list[RateUsed]:
+        """All current rates of the model on ``as_of`` (latest if None); LookupError if unknown."""
+        ...
+
+
+def given_rates(
+    values: Mapping[str, Decimal], model: str, on: date, tier: str = STANDARD_TIER
+) -> tuple[RateUsed, ...]:
+    """Turn ``{"input": 3, "output": 15}`` into rates marked as typed by the user."""
+    unknown = sorted(set(values) - set(GIVEN_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown rate field(s) {', '.join(unknown)}; use {', '.join(GIVEN_FIELDS)}")
+    for name, value in values.items():
+        if value < 0:
+            raise ValueError(f"rate {name}={value} is negative")
+    return tuple(
+        RateUsed(GIVEN_VENDOR, model, name, tier, values[name], "usd_per_mtok", on, "given")
+        for name in GIVEN_FIELDS
+        if name in values
+    )
+
+
+def in_tier(rates: Iterable[RateUsed], tier: str, ref: str) -> tuple[RateUsed, ...]:
+    """The rates of one tier (``standard``, ``variant=fine-tuned``), refusing an empty answer."""
+    out = tuple(r for r in rates if r.tier == tier)
+    if not out:
+        raise LookupError(f"{ref} has no rates in tier {tier!r}")
+    return out
+
+
+def find(rates: Sequence[RateUsed], field: str) -> RateUsed | None:
+    return next((r for r in rates if r.field == field), None)

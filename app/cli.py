@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import typer
-from ratecard.cli_commands import breakeven, query, run, schedule
+
+from ratecard.cli_commands import audit, breakeven, query, run, schedule
 
 app = typer.Typer(
     name="ratecard",
@@ -13,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (run, query, breakeven, schedule):
+for module in (run, query, audit, breakeven, schedule):
     module.register(app)
 
 

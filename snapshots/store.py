@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
+
 from ratecard.changelog.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
 from ratecard.snapshots.tables import RateSpan
-from sqlalchemy import ColumnElement, func, or_
-from sqlmodel import Session, col, select
 
 
 def at(day: date) -> ColumnElement[bool]:
@@ -101,3 +102,27 @@ def _span(vendor: str, key: Key, fact: Fact, day: date, run_id: int) -> RateSpan
         valid_from=day,
         run_id=run_id,
     )
+
+
+def apply_one(session: Session, vendor: str, day: date, key: Key, fact: Fact, run_id: int) -> str:
+    """Put one fact in force from ``day`` on (a person's decision); returns the change kind.
+
+    Refused if the key's history already moved after ``day``: that needs a re-parse, not a patch.
+    """
+    model, field, tier = key
+    spans = session.exec(
+        select(RateSpan).where(
+            RateSpan.vendor == vendor, RateSpan.model == model, RateSpan.field == field, RateSpan.tier == tier
+        )
+    ).all()
+    if any(s.valid_from > day for s in spans):
+        raise ValueError(f"{vendor} {key} changed again after {day}; re-parse instead of accepting")
+    current = [s for s in spans if s.valid_to is None or s.valid_to > day]
+    for s in current:
+        if s.valid_from == day:
+            session.delete(s)
+        else:
+            s.valid_to = day
+            session.add(s)
+    session.add(_span(vendor, key, fact, day, run_id))
+    return "changed" if current else "added"

@@ -30,7 +30,8 @@ VendorOpt = Annotated[str | None, typer.Option("--vendor", help="Only this vendo
 
 
 def console() -> Console:
-    return Console(file=sys.stdout, soft_wrap=True)
+    """Stdout; piped output gets a wide page so tables are not folded into unreadable columns."""
+    return Console(file=sys.stdout, soft_wrap=True, width=None if sys.stdout.isatty() else 240)
 
 
 def errors() -> Console:

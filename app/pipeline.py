@@ -72,6 +72,7 @@ def verify(
     fetched: Sequence[Fetched],
     day: date,
     run_id: int,
+    force: bool = False,
 ) -> RunReport:
     """Keep every fetch, then verify each vendor independently (one failing never stops another)."""
     registries, warnings = load_registries(settings.registries)
@@ -81,7 +82,7 @@ def verify(
         s.commit()
         for vendor in vendors:
             mine = [f for f in fetched if f.vendor == vendor.id]
-            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id, registries))
+            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id, registries, force))
     return RunReport(run_id, day, outcomes, warnings)
 
 
@@ -106,6 +107,7 @@ def run_day(
     day: date,
     vendor_ids: Sequence[str] | None = None,
     trigger: str = "run",
+    force: bool = False,
 ) -> RunReport:
     """One nightly run for ``day``. Raises LockHeld (touching nothing) if another run is going."""
     from ratecard.crawler.engine import crawl  # Scrapy is imported only by commands that crawl
@@ -114,6 +116,6 @@ def run_day(
     with run_lock(engine):
         run_id = start_run(engine, day, trigger)
         fetched = crawl([target(v) for v in vendors], crawl_settings(settings))
-        report = verify(engine, settings, raw, vendors, fetched, day, run_id)
+        report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
         finish_run(engine, report)
     return report

@@ -48,6 +48,7 @@ CHANGE_COLUMNS = (
     "run_id",
     "source_url",
     "fetch_sha256",
+    "superseded_by",
 )
 
 
@@ -157,6 +158,7 @@ def change_rows(
     vendor: str | None = None,
     model: str | None = None,
     field: str | None = None,
+    include_superseded: bool = False,
 ) -> list[dict[str, Any]]:
     return [
         {
@@ -176,8 +178,9 @@ def change_rows(
             "source_url": c.source_url,
             "fetch_sha256": c.fetch_sha256,
             "id": c.id,
+            "superseded_by": c.superseded_by,
         }
-        for c in changes(session, since, vendor, model, field)
+        for c in changes(session, since, vendor, model, field, include_superseded)
     ]
 
 

@@ -24,8 +24,10 @@ from ratecard.registry.base import Registry
 from ratecard.registry.record import check_rows
 from ratecard.snapshots import store
 from ratecard.snapshots.facts import Fact, Key
-from ratecard.tables import RunVendor
-from sqlmodel import Session, select
+from ratecard.changelog.diff import diff
+from ratecard.query import VERIFIED
+from ratecard.tables import Run, RunVendor
+from sqlmodel import Session, col, select
 
 
 def keep_fetches(session: Session, raw: RawStore, fetched: Sequence[Fetched], run_id: int) -> None:
@@ -172,6 +174,16 @@ def quarantine(
     return opened
 
 
+def verified_on(session: Session, vendor: str, day: date) -> bool:
+    """Whether an earlier run already verified this vendor for ``day``."""
+    query = (
+        select(RunVendor.id)
+        .join(Run, col(Run.id) == col(RunVendor.run_id))
+        .where(RunVendor.vendor == vendor, Run.date == day, col(RunVendor.status).in_(VERIFIED))
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
 def process_vendor(
     session: Session,
     settings: Settings,
@@ -180,6 +192,7 @@ def process_vendor(
     day: date,
     run_id: int,
     registries: Sequence[Registry] = (),
+    force: bool = False,
 ) -> VendorOutcome:
     """Verify one vendor for ``day``: parse -> screen -> cross-check -> derive -> snapshot -> changelog.
 
@@ -195,6 +208,12 @@ def process_vendor(
         held, anomalies = screen(previous, parsed, limits)
         session.add_all(check_rows(vendor, held, registries, run_id, day))
         new = derive(held, vendor.conventions)
+        if not force and verified_on(session, vendor.id, day) and diff(previous, new):
+            raise VendorFailure(
+                vendor.id,
+                f"{day} was already verified with different rates ({len(diff(previous, new))} differences); "
+                "re-run with --force to replace that day's snapshot",
+            )
         try:
             deltas = store.apply(session, vendor.id, day, new, run_id)
         except ValueError as exc:

@@ -73,8 +73,11 @@ def changes(
     vendor: str | None = None,
     model: str | None = None,
     field: str | None = None,
+    include_superseded: bool = False,
 ) -> list[ChangeRow]:
     query = select(ChangeRow)
+    if not include_superseded:
+        query = query.where(col(ChangeRow.superseded_by).is_(None))
     if since is not None:
         query = query.where(ChangeRow.effective_date >= since)
     if vendor is not None:

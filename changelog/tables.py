@@ -32,3 +32,5 @@ class ChangeRow(SQLModel, table=True):
     run_id: int = Field(foreign_key="runs.id")
     reason: str | None = None
     """Why: the derivation rule, "correction by reparse", who accepted an anomaly."""
+    superseded_by: int | None = Field(default=None, foreign_key="runs.id")
+    """The reparse run that found this row was an artefact of an earlier parser (kept for the audit)."""

@@ -76,8 +76,18 @@ def register(app: typer.Typer) -> None:
         log_format: Annotated[
             LogFormat, typer.Option("--log-format", help="text or json (JSON lines on stderr).")
         ] = LogFormat.text,
+        registry: Annotated[
+            list[str] | None,
+            typer.Option("--registry", help="Registry FILE or URL to cross-check against (repeatable)."),
+        ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Replace the snapshot of a day already verified.")
+        ] = False,
     ) -> None:
         """Crawl, parse, verify and store a day's rates (the cron job).
+
+        Idempotent per day: a second run re-verifies and writes nothing twice; if the pages changed
+        since the day was verified, the vendor fails unless --force.
 
         Exit codes: 0 every vendor ok; 1 some vendor failed (the others landed); 75 another run
         holds the lock (nothing touched); 78 configuration error.
@@ -90,9 +100,11 @@ def register(app: typer.Typer) -> None:
 
         day = parse_date(date, "--date")
         cfg = settings(config)
+        if registry:
+            cfg = replace(cfg, registries=tuple(registry))
         url = resolve_url(db)
         try:
-            report = run_day(open_db(url), cfg, RawStore(raw_dir(url)), day, vendor)
+            report = run_day(open_db(url), cfg, RawStore(raw_dir(url)), day, vendor, "run", force)
         except LockHeld as exc:
             errors().print(f"[yellow]not started:[/yellow] {exc}")
             log_event(log_format, "locked", message=str(exc))

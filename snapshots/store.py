@@ -126,3 +126,16 @@ def apply_one(session: Session, vendor: str, day: date, key: Key, fact: Fact, ru
             session.add(s)
     session.add(_span(vendor, key, fact, day, run_id))
     return "changed" if current else "added"
+
+
+def rewind(session: Session, vendor: str, day: date) -> None:
+    """Forget the vendor's spans from ``day`` on, reopening those that were in force the day before."""
+    for s in session.exec(
+        select(RateSpan).where(RateSpan.vendor == vendor, RateSpan.valid_from >= day)
+    ).all():
+        session.delete(s)
+    closed = select(RateSpan).where(RateSpan.vendor == vendor, col(RateSpan.valid_to) >= day)
+    for s in session.exec(closed).all():
+        s.valid_to = None
+        session.add(s)
+    session.flush()

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from ratecard.captures import bundled_dir
 from ratecard.config.settings import Settings, load
 from ratecard.crawler.rawstore import RawStore
-from ratecard.db import open_db
+from ratecard.db import open_db, raw_dir
 from ratecard.replay import ReplayServer
 
 CAPTURES = bundled_dir()
@@ -113,8 +113,9 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def raw(tmp_path: Path) -> RawStore:
-    return RawStore(tmp_path / "raw")
+def raw(db_url: str) -> RawStore:
+    """The raw store the CLI would use for ``db_url`` (beside an SQLite file, else the data dir)."""
+    return RawStore(raw_dir(db_url))
 
 
 @pytest.fixture

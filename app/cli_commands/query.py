@@ -81,16 +81,20 @@ def register(app: typer.Typer) -> None:
         ] = None,
         vendor: VendorOpt = None,
         model: Annotated[str | None, typer.Option("--model", help="Only this model id.")] = None,
+        include_superseded: Annotated[
+            bool,
+            typer.Option("--include-superseded", help="Also rows a reparse found were parser artefacts."),
+        ] = False,
         fmt: FormatOpt = Format.table,
         db: DbOpt = None,
     ) -> None:
-        """The audit changelog: every difference between consecutive snapshots."""
+        """The audit changelog: every difference between consecutive snapshots, and corrections."""
         from ratecard.db import session
         from ratecard.query import CHANGE_COLUMNS, change_rows
 
         day = parse_date(since, "--since") if since else None
         with session(engine(db)) as s:
-            rows = change_rows(s, day, vendor, model)
+            rows = change_rows(s, day, vendor, model, include_superseded=include_superseded)
         cols = ["date", "vendor", "model", "field", "tier", "kind", "old", "new", "run_id"]
         emit(console(), rows, fmt, cols, CHANGE_COLUMNS, title="changes")
 

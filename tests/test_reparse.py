@@ -1,0 +1,122 @@
+"""A parser fix repairs history from the raw store: corrections, not vendor-side price changes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from conftest import capture
+from helpers import run_captures
+from typer.testing import CliRunner
+
+from ratecard.cli import app
+from ratecard.db import session
+from ratecard.parsers import anthropic
+from ratecard.parsers.base import Parsed
+from ratecard.query import change_rows, price_rows
+
+DAYS = [date(2025, 10, 25), date(2025, 10, 29), date(2025, 11, 19)]
+
+
+def _buggy(body: bytes, url: str, fetched_at: datetime) -> Parsed:
+    """Anthropic's parser with an injected bug: Opus 4.1 input read one digit short (1.5, not 15)."""
+    good = anthropic.parse(body, url, fetched_at)
+    rates = tuple(
+        replace(r, value=r.value / 10)
+        if (r.model, r.field, r.tier) == ("claude-opus-4-1", "input", "standard") and r.value
+        else r
+        for r in good.rates
+    )
+    return replace(good, rates=rates)
+
+
+@pytest.fixture
+def buggy_parser(monkeypatch: pytest.MonkeyPatch) -> str:
+    module = types.ModuleType("ratecard.parsers.buggy_anthropic")
+    module.parse = _buggy  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return "buggy_anthropic"
+
+
+def opus_input(engine, day: date) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    with session(engine) as s:
+        rows = price_rows(s, day, {"anthropic": 3}, "anthropic", "claude-opus-4-1")
+    return next(r for r in rows if r["field"] == "input" and r["tier"] == "standard")
+
+
+def test_reparse_fixes_an_injected_parser_bug_across_three_dates(
+    engine, db_url, settings, raw, server, buggy_parser
+) -> None:
+    vendor = replace(settings.vendors["anthropic"], parser=buggy_parser)
+    buggy = replace(settings, vendors={**settings.vendors, "anthropic": vendor})
+    for day in DAYS:
+        assert (
+            run_captures(
+                engine, buggy, raw, server, day, anthropic=capture("anthropic", day.isoformat())
+            ).exit_code
+            == 0
+        )
+    assert opus_input(engine, DAYS[1])["usd_per_mtok"] == Decimal("1.5")
+    with session(engine) as s:
+        before = change_rows(s)
+    assert any(
+        c["model"] == "claude-opus-4-1" and c["field"] == "input" and c["new"] == Decimal("1.5")
+        for c in before
+    )
+
+    result = CliRunner().invoke(app, ["reparse", "--all", "--db", db_url])  # bundled config: the fixed parser
+    assert result.exit_code == 0, result.output
+    assert (
+        "anthropic: re-parsed 3 day(s) (2025-10-25..2025-11-19): 1 correction(s), 1 change row(s) superseded, 1 found"
+        in result.output
+    )
+
+    for day in DAYS:
+        assert opus_input(engine, day)["usd_per_mtok"] == Decimal(15)
+    with session(engine) as s:
+        after = change_rows(s)
+        everything = change_rows(s, include_superseded=True)
+    [fix] = [c for c in after if c["kind"] == "correction"]
+    assert (fix["date"], fix["model"], fix["field"], fix["old"], fix["new"]) == (
+        DAYS[0],
+        "claude-opus-4-1",
+        "input",
+        Decimal("1.5"),
+        Decimal(15),
+    )
+    assert fix["reason"].startswith("correction by reparse")
+    [found] = [c for c in after if c["reason"] and c["reason"].startswith("found by reparse")]
+    assert (found["kind"], found["new"]) == ("model_added", Decimal(15))
+    [old] = [c for c in everything if c["superseded_by"] is not None]
+    assert (old["new"], old["superseded_by"]) == (Decimal("1.5"), fix["run_id"])
+    # No vendor-side price change was invented for the fix: every other row is as it was.
+    untouched = [
+        c for c in after if c["kind"] != "correction" and not (c["reason"] or "").startswith("found by")
+    ]
+    assert len(untouched) == len(before) - 1
+
+
+def test_reparse_of_unchanged_history_changes_nothing(engine, db_url, settings, raw, server) -> None:
+    for day in DAYS:
+        run_captures(engine, settings, raw, server, day, anthropic=capture("anthropic", day.isoformat()))
+    with session(engine) as s:
+        before = change_rows(s)
+    result = CliRunner().invoke(
+        app, ["reparse", "--from", "2025-10-29", "--to", "2025-11-19", "--db", db_url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 correction(s), 0 change row(s) superseded, 0 found" in result.output
+    with session(engine) as s:
+        assert change_rows(s) == before
+    runs = json.loads(CliRunner().invoke(app, ["runs", "--db", db_url, "--format", "json"]).stdout)
+    assert runs[0]["trigger"] == "reparse" and runs[0]["exit_code"] == 0
+
+
+def test_reparse_needs_exactly_one_selection(db_url) -> None:
+    result = CliRunner().invoke(app, ["reparse", "--db", db_url])
+    assert result.exit_code == 2 and "exactly one of" in result.output

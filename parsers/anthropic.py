@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError, money, parsed
 from ratecard.parsers.markdown import Table, tables
@@ -65,13 +66,21 @@ def _fields(table: Table) -> list[tuple[int, str]]:
     return cols
 
 
+def _amount(text: str, where: str) -> Decimal:
+    """``money`` with a refusal that names the vendor instead of a bare ValueError."""
+    try:
+        return money(text)
+    except ValueError as exc:
+        raise ParseError(VENDOR, f"no amount in {where}: {text!r}") from exc
+
+
 def _price(cell: str, where: str) -> ParsedRate | None:
     """Value of a ``$3 / MTok`` cell; a dash means not offered (returned as None by caller)."""
     if cell.strip() in {"-", "—", "–", "N/A", "n/a", "Not available"}:
         return None
     if "mtok" not in cell.lower():
         raise ParseError(VENDOR, f"expected a '$X / MTok' price in {where}, found {cell!r}")
-    return ParsedRate(model="", field="", value=money(cell))
+    return ParsedRate(model="", field="", value=_amount(cell, where))
 
 
 def _model_table(table: Table, names: dict[str, str]) -> list[ParsedRate]:
@@ -103,11 +112,13 @@ def _long_context(table: Table, known: set[str]) -> list[ParsedRate]:
         raise ParseError(VENDOR, "long context table has no '> 200K input tokens' column")
     out: list[ParsedRate] = []
     for row in table.rows:
+        if col >= len(row):
+            raise ParseError(VENDOR, f"long context row {row!r} has no '> 200K' cell")
         label, _, value = row[col].partition(":")
         fld = label.strip().lower()
         if fld not in {"input", "output"}:
             raise ParseError(VENDOR, f"unexpected long context row {row[col]!r}")
-        amount = money(value)
+        amount = _amount(value, f"long context {fld}")
         out.extend(ParsedRate(m, fld, amount, tier=LONG_CONTEXT_TIER) for m in sorted(models))
     return out
 

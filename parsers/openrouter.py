@@ -34,14 +34,18 @@ _CORE = {"prompt", "completion"}
 
 
 def model_id(raw: str) -> str:
+    """OpenRouter's own ``id`` (``vendor/model[:variant]``), trimmed and lower-cased: already stable."""
     return raw.strip().lower()
 
 
 def _amount(model: str, key: str, value: Any) -> Decimal:
     try:
-        return Decimal(str(value))
+        amount = Decimal(str(value))
     except InvalidOperation as exc:
         raise ParseError(VENDOR, f"{model}: pricing.{key} is not a number: {value!r}") from exc
+    if not amount.is_finite():  # "NaN" would crash the sign check, "Infinity" pass it
+        raise ParseError(VENDOR, f"{model}: pricing.{key} is not a finite number: {value!r}")
+    return amount
 
 
 def _model_rates(entry: dict[str, Any]) -> list[ParsedRate]:

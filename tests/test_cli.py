@@ -1,0 +1,177 @@
+"""The CLI as users and their scripts call it: names, JSON fields, formats, help, import weight."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import capture
+from helpers import run_captures
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from ratecard.cli import app
+from ratecard.db import open_db
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+@pytest.fixture
+def filled(sqlite_url, settings, server) -> str:  # type: ignore[no-untyped-def]
+    from ratecard.crawler.rawstore import RawStore
+    from ratecard.db import raw_dir
+
+    engine = open_db(sqlite_url)
+    raw = RawStore(raw_dir(sqlite_url))
+    for day in ("2025-10-25", "2025-10-29"):
+        run_captures(
+            engine, settings, raw, server, date.fromisoformat(day), anthropic=capture("anthropic", day)
+        )
+    run_captures(
+        engine, settings, raw, server, date(2025, 12, 29), openrouter=capture("openrouter", "2025-12-29")
+    )
+    engine.dispose()
+    return sqlite_url
+
+
+def call(*args: str) -> list[dict]:  # type: ignore[type-arg]
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_prices_json_has_the_public_fields_and_exact_money(filled: str) -> None:
+    rows = call(
+        "prices",
+        "--db",
+        filled,
+        "--vendor",
+        "openrouter",
+        "--model",
+        "seed-1.6-flash",
+        "--as-of",
+        "2025-12-29",
+        "--format",
+        "json",
+    )
+    row = next(r for r in rows if r["model"] == "bytedance-seed/seed-1.6-flash" and r["field"] == "input")
+    for key in (
+        "vendor",
+        "model",
+        "field",
+        "usd_per_mtok",
+        "status",
+        "source_url",
+        "fetched_at",
+        "last_verified",
+    ):
+        assert key in row
+    assert row["usd_per_mtok"] == "0.075" and row["status"] == "verified"
+    assert row["last_verified"] == "2025-12-29" and row["source_url"].startswith("http://127.0.0.1:")
+
+
+def test_prices_csv_and_table(filled: str) -> None:
+    out = runner.invoke(
+        app, ["prices", "--db", filled, "--vendor", "anthropic", "--as-of", "2025-10-29", "--format", "csv"]
+    )
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    opus = next(r for r in rows if r["model"] == "claude-opus-4-1" and r["field"] == "cache_write_5m")
+    assert opus["usd_per_mtok"] == "18.75"
+    sonnet37 = next(r for r in rows if r["model"] == "claude-3-7-sonnet" and r["field"] == "input")
+    assert sonnet37["attributes"] == "deprecated"
+    table = runner.invoke(
+        app,
+        ["prices", "--db", filled, "--vendor", "anthropic", "--model", "opus-4-1", "--as-of", "2025-10-29"],
+    )
+    assert "claude-opus-4-1" in table.stdout and "18.75" in table.stdout
+
+
+def test_stale_is_visible_in_prices(filled: str) -> None:
+    rows = call(
+        "prices", "--db", filled, "--vendor", "anthropic", "--as-of", "2025-11-19", "--format", "json"
+    )
+    assert {r["status"] for r in rows} == {"stale"}
+    assert all("last verified 2025-10-29" in r["reason"] for r in rows if r["reason"])
+
+
+def test_changes_history_and_runs(filled: str) -> None:
+    changes = call(
+        "changes", "--db", filled, "--since", "2025-10-26", "--vendor", "anthropic", "--format", "json"
+    )
+    assert len(changes) == 9
+    for key in ("vendor", "model", "field", "old", "new", "date", "run_id", "source_url"):
+        assert key in changes[0]
+    removed = next(c for c in changes if c["field"] == "input")
+    assert (removed["model"], removed["old"], removed["new"], removed["date"]) == (
+        "claude-3-5-sonnet",
+        "3",
+        None,
+        "2025-10-29",
+    )
+    history = call("history", "claude-3-5-sonnet", "--field", "input", "--db", filled, "--format", "json")
+    assert [(h["from"], h["to"], h["usd_per_mtok"]) for h in history] == [("2025-10-25", "2025-10-29", "3")]
+    runs = call("runs", "--db", filled, "--format", "json")
+    assert [r["date"] for r in runs] == ["2025-12-29", "2025-10-29", "2025-10-25"]
+    assert runs[0]["vendors"][0] == {
+        "vendor": "openrouter",
+        "status": "ok",
+        "message": None,
+        "models": 353,
+        "rates": 922,
+        "changes": 922,
+    }
+
+
+def _commands() -> dict[str, object]:
+    group = get_command(app)
+    return dict(group.commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name, command in _commands().items():
+        assert getattr(command, "help", None), f"{name} has no help text"
+        assert f"ratecard {name}" in readme, f"{name} is not documented in README.md"
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["prices", "--format", "json"], ["changes"], ["history", "x"], ["runs"], ["flags"], ["crosscheck"]],
+)
+def test_query_commands_import_neither_scrapy_nor_litellm(args: list[str], tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'q.db'}"
+    code = (
+        "import sys\nfrom ratecard.cli import app\n"
+        f"try:\n    app({[*args, '--db', db]!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "heavy = [m for m in ('scrapy', 'twisted', 'litellm') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_config_file_is_merged_vendor_by_vendor(tmp_path: Path) -> None:
+    from ratecard.config.settings import load
+
+    user = tmp_path / "mine.toml"
+    user.write_text('[vendors.anthropic]\nstart_urls = ["http://127.0.0.1:8000/pricing.md"]\n')
+    merged, bundled = load(user), load(None)
+    assert merged.vendors["anthropic"].start_urls == ("http://127.0.0.1:8000/pricing.md",)
+    assert merged.vendors["anthropic"].parser == "anthropic"
+    assert merged.vendors["openrouter"] == bundled.vendors["openrouter"]
+
+
+def test_bad_config_exits_with_the_config_code(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[settings]\nnot_a_key = 1\n")
+    result = runner.invoke(app, ["prices", "--config", str(bad), "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code == 78

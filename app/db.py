@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, SQLModel
 
 # Every table must be registered on the metadata before alembic compares or creates.
 from ratecard import tables as _runs  # noqa: F401
@@ -17,8 +19,9 @@ from ratecard.crawler import tables as _fetches  # noqa: F401
 from ratecard.derive import tables as _anomalies  # noqa: F401
 from ratecard.registry import tables as _checks  # noqa: F401
 from ratecard.snapshots import tables as _spans  # noqa: F401
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlmodel import Session, SQLModel
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 metadata = SQLModel.metadata
 
@@ -74,14 +77,35 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "ratecard:migrations")
     cfg.attributes["connection_engine"] = engine
     return cfg
 
 
+def head_revision() -> str:
+    """The newest migration id. Revisions are numbered ``0001``, ``0002``… after their file names."""
+    versions = resources.files("ratecard.migrations") / "versions"
+    return max(p.name[:4] for p in versions.iterdir() if p.name[:4].isdigit())
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return None if found is None else str(found)
+    except DBAPIError:
+        return None
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest migration (a no-op when it is there already)."""
+    """Bring the schema to the latest migration; at head already, alembic is not even imported."""
+    if current_revision(engine) == head_revision():
+        return
+    from alembic import command
+
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn

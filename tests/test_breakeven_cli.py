@@ -156,7 +156,7 @@ def test_vendor_model_opens_the_rate_source_with_db_and_config(monkeypatch: pyte
         opened.append((db, config))
         return Source()
 
-    monkeypatch.setattr("ratecard.cli_commands.breakeven.open_rate_source", open_rate_source)
+    monkeypatch.setattr("ratecard.rate_source.open_rate_source", open_rate_source)
     out = as_json(
         "--baseline", "anthropic/claude-sonnet-4-5", "--candidate", "anthropic/claude-haiku-4-5",
         "--tokens-per-month", "1e8", "--as-of", "2025-11-19", "--db", "sqlite:///x.db", "--config", "c.toml",
@@ -170,5 +170,5 @@ def test_hand_rates_never_open_the_rate_source(monkeypatch: pytest.MonkeyPatch) 
     def refuse(db: str | None, config: Path | None) -> None:
         raise AssertionError("no VENDOR/MODEL was named")
 
-    monkeypatch.setattr("ratecard.cli_commands.breakeven.open_rate_source", refuse)
+    monkeypatch.setattr("ratecard.rate_source.open_rate_source", refuse)
     assert as_json(*SIMPLE)["monthly_savings_usd"] == "1000.00"

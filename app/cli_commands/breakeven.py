@@ -18,7 +18,6 @@ from ratecard.breakeven.rates import RateSource
 from ratecard.breakeven.report import to_json, to_table
 from ratecard.breakeven.scenario import load, merge
 from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, today
-from ratecard.rate_source import open_rate_source
 
 _B, _C, _W, _K, _O = "Baseline", "Candidate", "Workload", "Costs", "Input and output"
 _RATES_HELP = "USD/MTok by hand: input=3,output=15 or blended=15; cache_read, batch_input.."
@@ -98,6 +97,8 @@ def _answer(opts: dict[str, object]) -> None:
     db, config = text(opts, "db"), opts.get("config")
 
     def open_source() -> RateSource:
+        from ratecard.rate_source import open_rate_source  # the database only when a model is named
+
         return open_rate_source(db, None if config is None else Path(str(config)))
 
     result = build(opts, open_source, today()).answer()

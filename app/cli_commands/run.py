@@ -38,6 +38,14 @@ def log_event(fmt: LogFormat, event: str, **fields: object) -> None:
         logging.getLogger("ratecard").info("%s %s", event, fields)
 
 
+def complain(fmt: LogFormat, event: str, message: str) -> None:
+    """A problem on stderr: plain text for people, one JSON line for log shippers."""
+    if fmt is LogFormat.json:
+        log_event(fmt, event, message=message)
+    else:
+        errors().print(message, markup=False, highlight=False)
+
+
 def report_run(report: RunReport, fmt: LogFormat) -> None:
     out = console()
     for o in report.outcomes:
@@ -92,30 +100,29 @@ def register(app: typer.Typer) -> None:
         Exit codes: 0 every vendor ok; 1 some vendor failed (the others landed); 75 another run
         holds the lock (nothing touched); 78 configuration error.
         """
-        from ratecard.config.settings import ConfigError
+        from ratecard.config.settings import ConfigError, load
         from ratecard.crawler.rawstore import RawStore
         from ratecard.db import open_db, raw_dir, resolve_url
         from ratecard.lock import LockHeld
         from ratecard.pipeline import run_day
 
         day = parse_date(date, "--date")
-        cfg = settings(config)
-        if registry:
-            cfg = replace(cfg, registries=tuple(registry))
         url = resolve_url(db)
         try:
+            cfg = load(config)
+            if registry:
+                cfg = replace(cfg, registries=tuple(registry))
             report = run_day(open_db(url), cfg, RawStore(raw_dir(url)), day, vendor, "run", force)
         except LockHeld as exc:
-            errors().print(f"[yellow]not started:[/yellow] {exc}")
-            log_event(log_format, "locked", message=str(exc))
+            complain(log_format, "locked", f"not started: {exc}")
             raise typer.Exit(EXIT_LOCKED) from exc
         except ConfigError as exc:
-            errors().print(f"[red]configuration error:[/red] {exc}")
+            complain(log_format, "config_error", f"configuration error: {exc}")
             raise typer.Exit(EXIT_CONFIG) from exc
         report_run(report, log_format)
         for o in report.outcomes:
-            if not o.ok:
-                errors().print(f"[red]{o.vendor} failed:[/red] {o.message}", markup=True, highlight=False)
+            if not o.ok and log_format is LogFormat.text:
+                errors().print(f"{o.vendor} failed: {o.message}", markup=False, highlight=False)
         raise typer.Exit(report.exit_code)
 
     @app.command("demo")

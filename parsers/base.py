@@ -41,6 +41,11 @@ EXTRA_FIELDS: tuple[str, ...] = (
     "audio_cache_read",
     "image_output",
     "image_cache_read",
+    "batch_cache_write",
+    "batch_cache_storage",
+    "batch_image_output",
+    "video_input",
+    "video_output",
     "web_search",  # usd_per_request or usd_per_1k_requests
     "citation",  # citation tokens (Perplexity Deep Research)
     "maps_grounding",  # usd_per_request
@@ -151,8 +156,11 @@ def normalize(value: Decimal) -> Decimal:
 
 
 def tier(**dims: str) -> str:
-    """A tier key from named dimensions, in a stable order: ``deployment=global;region=eastus``."""
-    return ";".join(f"{k}={v}" for k, v in sorted(dims.items()))
+    """A tier key from named dimensions, in a stable order: ``deployment=global;region=eastus``.
+
+    A bound is written as a comparison, ``context>200k``, the same key every vendor uses.
+    """
+    return ";".join(f"{k}{'' if v[:1] in '<>' else '='}{v}" for k, v in sorted(dims.items()))
 
 
 @dataclass(frozen=True, slots=True)

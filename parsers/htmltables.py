@@ -6,9 +6,11 @@ Parsers then find columns by header text whatever format the page was captured i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
+
 from ratecard.parsers.markdown import Table
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -66,19 +68,46 @@ def _grid(rows: list[Tag]) -> list[tuple[str, ...]]:
     return out
 
 
-def _headings(table: Tag) -> tuple[str, ...]:
-    """Texts of the headings a table sits under, outermost first."""
-    path: list[str] = []
+def _heading_path(table: Tag) -> tuple[tuple[str, str], ...]:
+    """(text, id) of the headings a table sits under, outermost first."""
+    path: list[tuple[str, str]] = []
     level = 7
     for h in table.find_all_previous(_HEADINGS):
         hl = int(h.name[1])
         if hl < level:
-            path.append(cell_text(h))
+            path.append((cell_text(h), str(h.get("id") or "")))
             level = hl
     return tuple(reversed(path))
 
 
-def html_tables(body: bytes) -> Iterator[Table]:
+def _header(grid: list[tuple[str, ...]], n_head: int) -> tuple[str, ...]:
+    """One name per column: a grouped header (``Short context`` over ``Input``) is joined into
+    ``Short context Input``, so repeated sub-columns keep the group that tells them apart."""
+    rows = grid[:n_head]
+    width = max(len(r) for r in rows)
+    names: list[str] = []
+    for col in range(width):
+        parts: list[str] = []
+        for row in rows:
+            text = row[col] if col < len(row) else ""
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        names.append(" ".join(parts))
+    return tuple(names)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlTable:
+    """A rendered table with what only the HTML knows: heading anchors and the element itself."""
+
+    table: Table
+    heading_ids: tuple[str, ...]
+    """``id`` of each heading in ``table.headings`` ("" where it has none): anchors outlive
+    wording changes (OpenAI's ``text-tokens`` heading now reads "Flagship models")."""
+    element: Tag
+
+
+def html_tables(body: bytes) -> Iterator[HtmlTable]:
     """Every ``<table>`` of an HTML document (script text is not markup, so never a table)."""
     soup = BeautifulSoup(body, "lxml")
     for table in soup.find_all("table"):
@@ -89,9 +118,14 @@ def html_tables(body: bytes) -> Iterator[Table]:
         head_rows = head.find_all("tr") if isinstance(head, Tag) else []
         grid = _grid(rows)
         n_head = len(head_rows) if head_rows else 1
-        yield Table(
-            headings=_headings(table),
-            header=grid[n_head - 1],
-            rows=tuple(grid[n_head:]),
-            preface="",
+        path = _heading_path(table)
+        yield HtmlTable(
+            table=Table(
+                headings=tuple(text for text, _ in path),
+                header=_header(grid, n_head),
+                rows=tuple(grid[n_head:]),
+                preface="",
+            ),
+            heading_ids=tuple(anchor for _, anchor in path),
+            element=table,
         )

@@ -1,31 +1,52 @@
 """Service tabs (Standard / Batch / Flex / Priority): one rule for where a tab's prices go.
 
 Vendors show the same table once per service tab. The tab a table belongs to must come from its
-label on the page, never from its position; this module only says what a label *means*.
+label on the page, never from its position; this module only says what a label *means*. A label
+it does not know means "not a tab we read": callers skip that table rather than guess.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 
 from ratecard.parsers.base import tier
 
 SERVICE_LABELS: tuple[str, ...] = ("standard", "batch", "flex", "priority")
 
-_TRAILING_LABEL = re.compile(r"(?:^|\s)([A-Za-z]+)\s*$")
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
-def trailing_label(text: str, allowed: Collection[str] = SERVICE_LABELS) -> str | None:
-    """The tab label that ``text`` ends with as a separate word (``"... Batch"`` -> ``"batch"``).
+def service_label(text: str, aliases: Mapping[str, str] | None = None) -> str | None:
+    """The service tab ``text`` names (``"Batch"`` -> ``"batch"``), or None for any other text.
+
+    ``aliases`` maps a vendor's other names for a tab to one of SERVICE_LABELS (a renamed tab
+    keeps its tier key); only the vendor that states the rename passes them.
+    """
+    low = _plain(text)
+    if low in SERVICE_LABELS:
+        return low
+    target = (aliases or {}).get(low)
+    return target if target in SERVICE_LABELS else None
+
+
+def trailing_label(
+    text: str,
+    allowed: Collection[str] = SERVICE_LABELS,
+    aliases: Mapping[str, str] | None = None,
+) -> str | None:
+    """The tab label that ``text`` ends with as separate words (``"... Batch"`` -> ``"batch"``).
 
     Flattened tab bars (``"BatchFlexStandardPriority"``) are one word and never count as a label.
     """
-    m = _TRAILING_LABEL.search(text)
-    if m is None:
-        return None
-    word = m.group(1).lower()
-    return word if word in allowed else None
+    names = {name: name for name in allowed}
+    names.update({k: v for k, v in (aliases or {}).items() if v in allowed})
+    low = _plain(text)
+    for name in sorted(names, key=len, reverse=True):
+        if low == name or low.endswith(f" {name}"):
+            return names[name]
+    return None
 
 
 def placed(field: str, label: str, dims: Mapping[str, str] | None = None) -> tuple[str, str]:

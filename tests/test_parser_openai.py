@@ -8,6 +8,7 @@ from importlib.resources import files
 
 import pytest
 from golden import GOLDEN_DIR, check_golden
+
 from ratecard.parsers import openai
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError, tier
 
@@ -121,9 +122,7 @@ def test_html_rendered_table_values_checked_by_hand() -> None:
 def test_tier_follows_the_label_not_the_position() -> None:
     """Swap the Batch and Standard labels: the prices must follow the labels."""
     text = body(DEC_20).decode()
-    swapped = text.replace(
-        "\nBatch\n\n| Model | Input | Cached", "\nSWAP\n\n| Model | Input | Cached", 1
-    )
+    swapped = text.replace("\nBatch\n\n| Model | Input | Cached", "\nSWAP\n\n| Model | Input | Cached", 1)
     swapped = swapped.replace(
         "\nStandard\n\n| Model | Input | Cached input",
         "\nBatch\n\n| Model | Input | Cached input",
@@ -166,7 +165,7 @@ def mangled(name: str, old: str, new: str) -> bytes:
             "unknown price column",
         ),
         (DEC_20, "| gpt-5-mini | $0.25 |", "| gpt-5-mini | 25 cents |", "unreadable price"),
-        (DEC_20, "### Text tokens", "### Tokens", "unknown price section"),
+        (DEC_20, "### Text tokens", "### Tokens", "no text token price table"),
         (HTML, ">Cached input</th>", ">Cached</th>", "unknown price column"),
         (HTML, '<table style="width:100%;min-width:720px', '<div x="', "no text token price table"),
     ],
@@ -177,8 +176,456 @@ def test_mangled_page_is_refused(name: str, old: str, new: str, message: str) ->
 
 
 def test_tabs_that_disagree_on_training_are_refused() -> None:
-    data = mangled(
-        OCT_15, "| gpt-4.1-2025-04-14 | $25.00 | $1.50", "| gpt-4.1-2025-04-14 | $24.00 | $1.50"
-    )
+    data = mangled(OCT_15, "| gpt-4.1-2025-04-14 | $25.00 | $1.50", "| gpt-4.1-2025-04-14 | $24.00 | $1.50")
     with pytest.raises(ParseError, match="tabs disagree"):
         run(OCT_15, data)
+
+
+# --- Later versions of the pages -------------------------------------------------------------
+# developers.openai.com renders each tab's table inside a content-switcher pane that names the
+# tab three times (data-value, a hidden label, the component's ``tier`` prop). The builders
+# below reproduce that markup; the prices are those of a later full capture (~Sep 2026).
+
+LONG = tier(context="long")
+_TH = 'style="border-bottom:1px solid var(--color-border-default);font-weight:600;text-align:left"'
+_TIP = 'style="cursor:help;text-decoration:underline dotted" data-state="closed" tabindex="0"'
+
+
+def _th(text: str, tip: bool = False, span: int = 1) -> str:
+    inner = f'<span aria-label="{text} pricing details" {_TIP}><span>{text}</span></span>'
+    colspan = f' colSpan="{span}"' if span > 1 else ""
+    return f"<th{colspan} {_TH}>{inner if tip else text}</th>"
+
+
+def _td(text: str) -> str:
+    return (
+        f'<td style="padding-top:0.5rem;white-space:pre-line"><span style="display:flex">{text}</span></td>'
+    )
+
+
+def flagship_table(*rows: tuple[str, ...]) -> str:
+    """TextTokenPricingTables' rendered table: Short/Long context groups over four columns."""
+    group = f"<tr><th {_TH}></th>{_th('Short context', True, 4)}{_th('Long context', True, 4)}</tr>"
+    four = _th("Input") + _th("Cached input") + _th("Cache writes", True) + _th("Output", True)
+    body = "".join(f"<tr>{''.join(_td(c) for c in row)}</tr>" for row in rows)
+    return (
+        '<table style="width:100%;table-layout:fixed"><colgroup><col style="width:20%"/></colgroup>'
+        f"<thead>{group}<tr>{_th('Model')}{four}{four}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def simple_table(header: tuple[str, ...], *rows: tuple[str, ...]) -> str:
+    """GroupedPricingTable / PricingTable: one header row."""
+    head = "".join(_th(h) for h in header)
+    body = "".join(f"<tr>{''.join(_td(c) for c in row)}</tr>" for row in rows)
+    return (
+        f'<table style="width:100%;min-width:720px"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def pane(value: str, label: str, table: str, tier_prop: str | None = None) -> str:
+    """A switcher pane: data-value, hidden label, and the island's tier prop all name the tab."""
+    props = f"{{&quot;tier&quot;:[0,&quot;{tier_prop or value}&quot;]}}"
+    island = (
+        f'<astro-island uid="u" component-export="TextTokenPricingTables" props="{props}" ssr '
+        f'client="load" await-children><div style="padding-top:0">{table}</div><!--astro:end-->'
+        "</astro-island>"
+    )
+    hidden = "" if value == "standard" else " hidden"
+    return (
+        f'<div data-content-switcher-pane="true" data-value="{value}"{hidden}>'
+        f'<div class="hidden">{label}</div>{island}</div>'
+    )
+
+
+def switcher(name: str, *panes: str) -> str:
+    buttons = "".join(
+        f'<button type="button" data-content-switcher-option="true" data-value="{v}">{v}</button>'
+        for v in ("standard", "batch", "flex", "fast")
+    )
+    return (
+        f'<div id="content-switcher-{name}" class="content-switcher-root" data-content-switcher-root '
+        f'data-content-switcher-id="{name}" data-content-switcher-initial="standard">'
+        f'<div class="content-switcher-selector"><div role="group">{buttons}</div></div>'
+        f'<div class="content-switcher-panes">{"".join(panes)}</div></div>'
+    )
+
+
+def heading(level: int, anchor: str, text: str) -> str:
+    return (
+        f'<div class="anchor-heading-wrapper"><h{level} id="{anchor}" class="anchor-heading" '
+        f'data-anchor-id="{anchor}"><p>{text}</p><svg width="15"></svg></h{level}></div>'
+    )
+
+
+SOL = "gpt-5.6-sol"
+TERRA = "gpt-5.6-terra"
+LUNA = "gpt-5.6-luna"
+FLAGSHIP = switcher(
+    "latest-pricing",
+    pane(
+        "standard",
+        "Standard",
+        flagship_table(
+            (SOL, "$4.00", "$0.40", "$5.00", "$20.00", "$8.00", "$0.80", "$10.00", "$30.00"),
+            (TERRA, "$2.00", "$0.20", "$2.50", "$12.00", "$4.00", "$0.40", "$5.00", "$18.00"),
+            (LUNA, "$0.20", "$0.02", "$0.25", "$1.20", "$0.40", "$0.04", "$0.50", "$1.80"),
+        ),
+    ),
+    pane(
+        "batch",
+        "Batch",
+        flagship_table(
+            (SOL, "$2.00", "$0.20", "$2.50", "$10.00", "$4.00", "$0.40", "$5.00", "$15.00"),
+            (LUNA, "$0.10", "$0.01", "$0.125", "$0.60", "$0.20", "$0.02", "$0.25", "$0.90"),
+        ),
+    ),
+    pane(
+        "flex",
+        "Flex",
+        flagship_table(
+            (TERRA, "$1.00", "$0.10", "$1.25", "$6.00", "$2.00", "$0.20", "$2.50", "$9.00"),
+        ),
+    ),
+    pane(
+        "fast",
+        "Fast mode",
+        flagship_table(
+            (TERRA, "$4.00", "$0.40", "$5.00", "$24.00", "$8.00", "$0.80", "$10.00", "$36.00"),
+            (LUNA, "$0.40", "$0.04", "$0.50", "$2.40", "$0.80", "$0.08", "$1.00", "$3.60"),
+        ),
+    ),
+)
+SKIPPED_SECTIONS = (
+    heading(2, "cyber-models", "Cyber models")
+    + flagship_table(
+        (SOL, "$4.00", "$0.40", "$5.00", "$20.00", "$8.00", "$0.80", "$10.00", "$30.00"),
+        ("gpt-5.6-cyber", "$12.50", "$1.25", "$15.625", "$75.00", "-", "-", "-", "-"),
+    )
+    + heading(2, "image-tokens", "Multimodal models")
+    + heading(3, "audio-tokens", "Realtime and audio generation models")
+    + simple_table(
+        ("Model", "Modality", "Input", "Cached input", "Output / cost"),
+        ("gpt-realtime-2.1", "Audio", "$32.00", "$0.40", "$64.00"),
+    )
+    + heading(2, "built-in-tools", "Tools")
+    + simple_table(
+        ("Tool", "Details", "Pricing"), ("Web search", "Web search (all models)", "$10.00 / 1k calls")
+    )
+)
+SPECIALIZED = heading(2, "specialized-models", "Specialized models") + switcher(
+    "specialized-pricing",
+    pane(
+        "standard",
+        "Standard",
+        simple_table(
+            ("Category", "Model", "Input", "Cached input", "Output"),
+            ("ChatGPT", "chat-latest", "$5.00", "$0.50", "$30.00"),
+            ("Codex", "gpt-5.3-codex", "$1.75", "$0.175", "$14.00"),
+        ),
+    ),
+)
+FINE_TUNING = heading(2, "fine-tuning", "Finetuning") + switcher(
+    "ft-pricing",
+    *(
+        pane(
+            value,
+            value.title(),
+            simple_table(
+                ("Model", "Training", "Input", "Cached input", "Output"),
+                ("o4-mini-2025-04-16", "$100.00 / hour", *prices),
+                ("o4-mini-2025-04-16<br /><small>with data sharing</small>", "$100.00 / hour", *shared),
+            ),
+        )
+        for value, prices, shared in (
+            ("standard", ("$4.00", "$1.00", "$16.00"), ("$2.00", "$0.50", "$8.00")),
+            ("batch", ("$2.00", "$0.50", "$8.00"), ("$1.00", "$0.25", "$4.00")),
+        )
+    ),
+)
+
+
+def full_page(*parts: str) -> bytes:
+    head = '<!DOCTYPE html><html lang="en"><head><title>Pricing | OpenAI API</title></head><body>'
+    nav = '<nav><h3 class="text-xs">Cost and throughput</h3><ul><li>Batch</li></ul></nav>'
+    article = f'<article id="mainContent">{"".join(parts)}</article>'
+    main = f'<main><h1 class="heading-2xl">Pricing</h1>{article}</main>'
+    return f"{head}{nav}{main}</body></html>".encode()
+
+
+FLAGSHIP_PAGE = (heading(2, "text-tokens", "Flagship models"), FLAGSHIP)
+
+
+def run_html(data: bytes) -> Parsed:
+    return openai.parse(data, "https://developers.openai.com/api/docs/pricing", FETCHED[HTML])
+
+
+def test_full_html_page_reads_every_rendered_tab() -> None:
+    r = run_html(full_page(*FLAGSHIP_PAGE, SKIPPED_SECTIONS, SPECIALIZED, FINE_TUNING))
+    assert r.models == {SOL, TERRA, LUNA, "chat-latest", "gpt-5.3-codex", "o4-mini-2025-04-16"}
+    # Standard pane: short context is the plain rate, long context its own tier.
+    assert value(r, SOL, "input") == Decimal("4.00")
+    assert value(r, SOL, "cache_write") == Decimal("5.00")
+    assert value(r, SOL, "input", LONG) == Decimal("8.00")
+    assert value(r, LUNA, "output", LONG) == Decimal("1.80")
+    # The Batch, Flex and Fast mode panes, each by its own label.
+    assert value(r, SOL, "batch_input") == Decimal("2.00")
+    assert value(r, LUNA, "batch_cache_write") == Decimal("0.125")
+    assert value(r, SOL, "batch_output", LONG) == Decimal("15.00")
+    assert value(r, TERRA, "input", FLEX) == Decimal("1.00")
+    # Fast mode is Priority renamed: it keeps the priority tier key.
+    assert value(r, TERRA, "input", PRIORITY) == Decimal("4.00")
+    assert value(r, LUNA, "output", tier(context="long", service="priority")) == Decimal("3.60")
+    # Sections kept from before, found by their (reworded) headings or anchors.
+    assert value(r, "chat-latest", "output") == Decimal("30.00")
+    training = rate(r, "o4-mini-2025-04-16", "training", FINE_TUNED)
+    assert (training.value, training.unit) == (Decimal("100.00"), "usd_per_hour")
+    assert value(r, "o4-mini-2025-04-16", "batch_input", FINE_TUNED_SHARING) == Decimal("1.00")
+
+
+def test_full_html_page_and_excerpt_agree() -> None:
+    """The excerpt's rendered table is the Specialized models table of the full page."""
+    full = run_html(full_page(*FLAGSHIP_PAGE, SPECIALIZED))
+    excerpt = run(HTML)
+    for r in excerpt.rates:
+        assert rate(full, r.model, r.field, r.tier) == r
+
+
+def test_full_html_page_unknown_tab_is_skipped() -> None:
+    ultra = pane(
+        "ultrafast",
+        "Ultrafast",
+        flagship_table(
+            (SOL, "$9.00", "$0.90", "$9.50", "$90.00", "-", "-", "-", "-"),
+        ),
+    )
+    page = full_page(
+        heading(2, "text-tokens", "Flagship models"),
+        FLAGSHIP.replace(
+            '<div class="content-switcher-panes">', f'<div class="content-switcher-panes">{ultra}'
+        ),
+    )
+    assert golden_rows(run_html(page)) == golden_rows(run_html(full_page(*FLAGSHIP_PAGE)))
+
+
+def golden_rows(result: Parsed) -> list[tuple[str, str, str, Decimal | None]]:
+    return sorted((r.model, r.field, r.tier, r.value) for r in result.rates)
+
+
+FLEX_PANE = '<div data-content-switcher-pane="true" data-value="flex" hidden><div class="hidden">Flex</div>'
+
+
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        # The hidden label says Flex where data-value and the tier prop say Batch.
+        ([('<div class="hidden">Batch</div>', '<div class="hidden">Flex</div>')], "conflicting labels"),
+        # The Flex pane renamed Standard throughout: two tables claim one tier, other prices.
+        (
+            [
+                (FLEX_PANE, FLEX_PANE.replace("flex", "standard").replace("Flex", "Standard")),
+                ("&quot;flex&quot;", "&quot;standard&quot;"),
+            ],
+            "tabs disagree",
+        ),
+        # The pane markup is gone but the table still sits in the tab switcher.
+        ([('<div data-content-switcher-pane="true" data-value="batch" hidden>', "<div>")], "no tab"),
+    ],
+)
+def test_full_html_page_ambiguous_tabs_are_refused(edits: list[tuple[str, str]], message: str) -> None:
+    page = full_page(*FLAGSHIP_PAGE).decode()
+    for old, new in edits:
+        assert page.count(old) == 1
+        page = page.replace(old, new)
+    with pytest.raises(ParseError, match=rf"^openai: .*{message}"):
+        run_html(page.encode())
+
+
+EXCERPT_TABLE_START = '<table style="width:100%;min-width:720px'
+
+
+def excerpt_with_second_table(wrap: bool) -> bytes:
+    """The excerpt plus a copy of its rendered table at half price, in a Batch pane or bare."""
+    text = body(HTML).decode()
+    start = text.index(EXCERPT_TABLE_START)
+    end = text.index("</table>", start) + len("</table>")
+    half = text[start:end]
+    for old, new in (
+        ("$5.00", "$2.50"),
+        ("$0.50", "$0.25"),
+        ("$30.00", "$15.00"),
+        ("$1.75", "$0.875"),
+        ("$0.175", "$0.0875"),
+        ("$14.00", "$7.00"),
+    ):
+        half = half.replace(f">{old}<", f">{new}<")
+    second = pane("batch", "Batch", half) if wrap else half
+    return (text[:end] + second + text[end:]).encode()
+
+
+def test_excerpt_with_a_second_table_labelled_batch() -> None:
+    r = run_html(excerpt_with_second_table(wrap=True))
+    assert value(r, "chat-latest", "batch_input") == Decimal("2.50")
+    assert value(r, "gpt-5.3-codex", "batch_cache_read") == Decimal("0.0875")
+    assert value(r, "gpt-5.3-codex", "batch_output") == Decimal("7.00")
+    # The first table's prices are untouched.
+    assert [x for x in r.rates if not x.field.startswith("batch_")] == list(run(HTML).rates)
+
+
+def test_excerpt_with_a_second_unlabelled_table_is_refused() -> None:
+    with pytest.raises(ParseError, match=r"^openai: tabs disagree on \('chat-latest', 'input'"):
+        run_html(excerpt_with_second_table(wrap=False))
+
+
+NEW_MD_SECTION = """
+### Cyber models
+
+Our latest Daybreak models.
+
+| Model | Input | Cached input | Cache writes | Output |
+| --- | --- | --- | --- | --- |
+| gpt-5.6-cyber | $12.50 | $1.25 | $15.625 | $75.00 |
+
+"""
+
+
+@pytest.mark.parametrize("name", [DEC_20, OCT_15])
+def test_markdown_with_a_new_unknown_section_is_unchanged(name: str) -> None:
+    text = body(name).decode()
+    anchor = "### Image tokens"
+    assert anchor in text
+    r = run(name, text.replace(anchor, NEW_MD_SECTION + anchor, 1).encode())
+    assert "gpt-5.6-cyber" not in r.models
+    assert golden_rows(r) == golden_rows(run(name))
+
+
+def _md_table(header: str, *rows: str) -> str:
+    cols = header.count("|") - 1
+    return "\n".join([header, "|" + " --- |" * cols, *rows]) + "\n"
+
+
+SHORT_LONG = (
+    "| Model | Short context input | Short context cached input | Short context cache writes | "
+    "Short context output | Long context input | Long context cached input | "
+    "Long context cache writes | Long context output |"
+)
+#: The shape of the later markdown export: a ``<Tab> pricing data`` heading per tab.
+LATER_MD = f"""# Pricing
+
+Our latest models
+
+Prices per 1M tokens.
+
+Standard
+
+### Standard pricing data
+
+{
+    _md_table(
+        SHORT_LONG,
+        "| gpt-5.6-sol | $4.00 | $0.40 | $5.00 | $20.00 | $8.00 | $0.80 | $10.00 | $30.00 |",
+        "| gpt-5.5 (<272K context length) | $5.00 | $0.50 | - | $30.00 | $10.00 | $1.00 | - | $45.00 |",
+        "| gpt-5.4-mini | $0.75 | $0.075 | - | $4.50 | - | - | - | - |",
+    )
+}
+Batch
+
+### Batch pricing data
+
+{
+    _md_table(
+        SHORT_LONG,
+        "| gpt-5.5 (<272K context length) | $2.50 | $0.25 | - | $15.00 | $5.00 | $0.50 | - | $22.50 |",
+    )
+}
+Fast mode
+
+### Fast pricing data
+
+{
+    _md_table(
+        SHORT_LONG, "| gpt-5.6-sol | $8.00 | $0.80 | $10.00 | $40.00 | $16.00 | $1.60 | $20.00 | $60.00 |"
+    )
+}
+Ultrafast
+
+### Ultrafast pricing data
+
+{_md_table(SHORT_LONG, "| gpt-5.6-sol | $20.00 | $2.00 | $25.00 | $100.00 | - | - | - | - |")}
+Prices per 1M tokens unless noted.
+
+### Grouped Pricing Table data
+
+{
+    _md_table(
+        "| Model | Modality | Input | Cached input | Output / cost |",
+        "| gpt-realtime-2.1 | Audio | $32.00 | $0.40 | $64.00 |",
+    )
+}"""
+
+
+def test_later_markdown_with_tab_headings() -> None:
+    r = run(DEC_20, LATER_MD.encode())
+    assert r.models == {SOL, "gpt-5.5", "gpt-5.4-mini"}
+    assert value(r, SOL, "cache_write") == Decimal("5.00")
+    assert value(r, SOL, "output", LONG) == Decimal("30.00")
+    # "(<272K context length)" notes which context the short columns cover; it is not the id.
+    assert value(r, "gpt-5.5", "input") == Decimal("5.00")
+    assert rate(r, "gpt-5.5", "cache_write").status == "not_offered"
+    assert value(r, "gpt-5.5", "batch_output", LONG) == Decimal("22.50")
+    assert value(r, SOL, "input", PRIORITY) == Decimal("8.00")
+    assert rate(r, "gpt-5.4-mini", "input", LONG).status == "not_offered"
+    # The unknown "Ultrafast" tab is skipped: nothing under a guessed tier.
+    assert {x.tier for x in r.rates} <= {
+        "standard",
+        LONG,
+        PRIORITY,
+        tier(context="long", service="priority"),
+    }
+
+
+FOUR = "Input | Cached input | Cache writes | Output"
+
+
+def test_later_markdown_with_a_split_group_header() -> None:
+    """Converters that keep the group row as the header and push the column names into the
+    first row: the columns repeat identically under each group, so each keeps its group."""
+    page = (
+        "# Pricing\n\n## Flagship models\n\nStandardBatchFlexFast mode\n\nStandard\n\n"
+        "|  | Short context | Long context |\n| --- | --- | --- |\n"
+        f"| Model | {FOUR} | {FOUR} |\n"
+        "| gpt-6-astra | $10.00 | $1.00 | $12.50 | $50.00 | $20.00 | $2.00 | $25.00 | $75.00 |\n\n"
+        "Fast mode\n\n"
+        "|  | Short context | Long context |\n| --- | --- | --- |\n"
+        f"| Model | {FOUR} | {FOUR} |\n"
+        "| gpt-6-astra | $20.00 | $2.00 | $25.00 | $100.00 | $40.00 | $4.00 | $50.00 | $150.00 |\n"
+    )
+    r = run(DEC_20, page.encode())
+    assert value(r, "gpt-6-astra", "input") == Decimal("10.00")
+    assert value(r, "gpt-6-astra", "output", LONG) == Decimal("75.00")
+    assert value(r, "gpt-6-astra", "cache_write", PRIORITY) == Decimal("25.00")
+    assert value(r, "gpt-6-astra", "input", tier(context="long", service="priority")) == Decimal("40.00")
+
+
+def test_model_cell_notes_are_not_part_of_the_id() -> None:
+    assert openai._model("gpt-5.5 (<272K context length)") == ("gpt-5.5", {})
+    assert openai._model("gpt-3.5-turbo Legacy") == ("gpt-3.5-turbo", {})
+    assert openai._model("o4-mini-2025-04-16 with data sharing") == (
+        "o4-mini-2025-04-16",
+        {"data_sharing": "yes"},
+    )
+    with pytest.raises(ParseError, match="openai"):
+        openai._model("gpt-5.5 (priority)")
+
+
+def test_fast_mode_label_in_markdown_prose() -> None:
+    """ "Fast mode" above a table is the renamed Priority tab; a sentence ending in "fast" is not
+    a label, so that table stays refused."""
+    text = body(DEC_20).decode()
+    old = "\nPriority\n\n| Model | Input | Cached input"
+    assert old in text
+    r = run(DEC_20, text.replace(old, "\nFast mode\n\n| Model | Input | Cached input", 1).encode())
+    assert value(r, "gpt-5-mini", "input", PRIORITY) == Decimal("0.45")
+    with pytest.raises(ParseError, match="which tab"):
+        run(DEC_20, text.replace(old, "\nIt is fast\n\n| Model | Input | Cached input", 1).encode())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ratecard.cli_commands import audit, breakeven, query, run, schedule
+from ratecard.cli_commands import archive, audit, breakeven, export, query, reparse, run, schedule
 
 app = typer.Typer(
     name="ratecard",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (run, query, audit, breakeven, schedule):
+for module in (run, query, audit, breakeven, schedule, export, reparse, archive):
     module.register(app)
 
 

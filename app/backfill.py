@@ -1,0 +1,122 @@
+"""Seed history from an archive of dated captures (``DIR/<vendor>/YYYY-MM-DD__name.ext``).
+
+Each capture date is one real nightly run, oldest first: Scrapy fetches that day's captures from a
+local replay server on 127.0.0.1, so archived days are written exactly as live nights write them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ratecard.captures import Capture, by_date, scan
+from ratecard.config.settings import Settings
+from ratecard.crawler.rawstore import RawStore
+from ratecard.outcome import RunReport
+from ratecard.pipeline import run_day
+from ratecard.replay import PAGE_SIZE, ReplayServer, Route, ndjson_pages
+
+LAYOUT = "DIR/<vendor>/YYYY-MM-DD__name.ext"
+
+
+class ArchiveError(Exception):
+    """The directory is not an archive of captures laid out as ``LAYOUT``."""
+
+
+@dataclass(frozen=True)
+class Archive:
+    captures: list[Capture]
+    """Dated captures of the selected vendors, oldest first."""
+    skipped: list[str]
+    """What was left out and why, one line each (folders of other things, undated files)."""
+
+
+def _folders(root: Path, configured: Collection[str]) -> list[Path]:
+    """The vendor folders of ``root``; a directory without any is a layout error, not an empty run."""
+    if not root.is_dir():
+        raise ArchiveError(f"{root} is not a directory (expected {LAYOUT})")
+    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    if any(f.name in configured for f in folders):
+        return folders
+    hint = f"; {root.name!r} is itself a vendor folder: pass its parent" if root.name in configured else ""
+    found = ", ".join(f.name for f in folders) or "none"
+    raise ArchiveError(
+        f"{root} has no folder named after a configured vendor (folders: {found}){hint}. "
+        f"Expected {LAYOUT} with vendors among: {', '.join(sorted(configured))}"
+    )
+
+
+def survey(root: Path, configured: Collection[str], only: Collection[str] | None = None) -> Archive:
+    """The dated captures under ``root`` for the ``only`` vendors (default: every configured one)."""
+    folders = _folders(root, configured)
+    wanted = set(only) if only else set(configured)
+    found = scan(root, wanted)
+    dated = [c for c in found if c.day is not None]
+    undated = {c.path for c in found if c.day is None}
+    named = {c.path for c in found}
+    skipped = [f"{p.name}: not in a vendor folder" for p in sorted(root.iterdir()) if not p.is_dir()]
+    skipped += [f"{f.name}/: not a configured vendor" for f in folders if f.name not in configured]
+    skipped += [f"{v}: no folder in {root}" for v in sorted(set(only or ()) - {f.name for f in folders})]
+    for folder in (f for f in folders if f.name in wanted):
+        for p in sorted(folder.iterdir()):
+            if p in undated:
+                skipped.append(f"{folder.name}/{p.name}: undated")
+            elif p not in named:
+                skipped.append(f"{folder.name}/{p.name}: not named YYYY-MM-DD__name.ext")
+    if not dated:
+        raise ArchiveError(f"no dated captures of {', '.join(sorted(wanted))} under {root} ({LAYOUT})")
+    return Archive(dated, skipped)
+
+
+def merged_pages(slices: Sequence[Path]) -> list[dict[str, object]]:
+    """NDJSON slices of one day (Azure's per-effective-date exports) as one paged API."""
+    items: list[object] = []
+    for path in slices:
+        for page in ndjson_pages(path):
+            chunk = page["Items"]
+            assert isinstance(chunk, list)
+            items.extend(chunk)
+    return [{"Items": items[i : i + PAGE_SIZE]} for i in range(0, len(items), PAGE_SIZE)]
+
+
+def serve(server: ReplayServer, vendor: str, captures: Sequence[Capture]) -> list[str]:
+    """The start URLs of one vendor's captures of one day, routed on ``server``."""
+    slices = [c.path for c in captures if c.path.suffix == ".ndjson"]
+    urls = [server.add_capture(vendor, c.path) for c in captures if c.path.suffix != ".ndjson"]
+    if slices:
+        route = Route(content_type="application/json", pages=merged_pages(slices))
+        urls.append(server.add(f"/{vendor}/{captures[0].day}/api", route))
+    return urls
+
+
+def local(settings: Settings) -> Settings:
+    """Politeness delays are for vendors' servers; the replay server is our own."""
+    return replace(settings, autothrottle_start_delay=0.0, retry_backoff_base=0.05, retry_times=1)
+
+
+def backfill(
+    engine: Engine,
+    settings: Settings,
+    raw: RawStore,
+    captures: Sequence[Capture],
+    trigger: str = "backfill",
+    on_report: Callable[[RunReport], None] | None = None,
+) -> list[RunReport]:
+    """One pipeline run per capture date, oldest first, each crawling only that day's vendors."""
+    fast = local(settings)
+    reports = []
+    with ReplayServer() as server:
+        for day, group in by_date(list(captures)).items():
+            vendors = sorted({c.vendor for c in group})
+            served = dict(fast.vendors)
+            for v in vendors:
+                urls = serve(server, v, [c for c in group if c.vendor == v])
+                served[v] = replace(fast.vendors[v], start_urls=tuple(urls))
+            report = run_day(engine, replace(fast, vendors=served), raw, day, vendors, trigger)
+            reports.append(report)
+            if on_report:
+                on_report(report)
+    return reports

@@ -1,0 +1,174 @@
+"""Raw-store housekeeping: what the store holds against the fetch log, and a retention that never
+deletes a body the history still cites.
+
+Fetch rows are never deleted: they record what was fetched. Pruning removes bodies only, and
+notes each one in ``pruned.log`` beside them, so a pruned body is not mistaken for a lost one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import distinct, func
+from sqlmodel import Session, col, select
+
+from ratecard.changelog.tables import ChangeRow
+from ratecard.crawler.rawstore import RawStore
+from ratecard.crawler.tables import FetchRow
+from ratecard.derive.tables import AnomalyRow
+from ratecard.snapshots.tables import RateSpan
+
+PRUNED_LOG = "pruned.log"
+
+
+@dataclass(frozen=True)
+class RawStats:
+    fetch_rows: int
+    """Rows in the fetch log, with or without a body."""
+    rows_with_body: int
+    distinct_bodies: int
+    """Distinct sha256 among the fetch rows: what the store needs to hold."""
+    bytes_fetched: int
+    """Sum of the uncompressed sizes of every fetch: what keeping each fetch apart would cost."""
+    files: int
+    bytes_stored: int
+    """Compressed bytes on disk, orphans included."""
+    orphan_files: int
+    """Bodies on disk that no fetch row points to."""
+    pruned_rows: int
+    """Fetch rows whose body `raw prune` deleted."""
+    missing_rows: int
+    """Fetch rows whose body is gone for no recorded reason."""
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """The part of a fetch row that retention looks at."""
+
+    sha256: str
+    vendor: str
+    url: str
+    fetched_at: datetime
+    size: int | None
+
+
+@dataclass
+class Verdict:
+    """One old body: deleted unless ``kept_because`` names something that needs it."""
+
+    newest: Fetch
+    kept_because: list[str] = field(default_factory=list)
+
+
+def aware(moment: datetime) -> datetime:
+    """Databases hand back naive UTC; compare everything as aware UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def pruned(raw: RawStore) -> set[str]:
+    log = raw.root / PRUNED_LOG
+    if not log.exists():
+        return set()
+    return {line.split("\t")[0] for line in log.read_text(encoding="utf-8").splitlines() if line}
+
+
+def note_pruned(raw: RawStore, digests: Iterable[str], when: datetime) -> None:
+    with (raw.root / PRUNED_LOG).open("a", encoding="utf-8") as log:
+        log.writelines(f"{d}\t{when.isoformat()}\n" for d in digests)
+
+
+def stats(session: Session, raw: RawStore) -> RawStats:
+    rows, with_body, distinct_bodies, fetched = session.exec(
+        select(
+            func.count(col(FetchRow.id)),
+            func.count(col(FetchRow.sha256)),
+            func.count(distinct(col(FetchRow.sha256))),
+            func.coalesce(func.sum(col(FetchRow.size)), 0),
+        )
+    ).one()
+    per_body = session.exec(
+        select(FetchRow.sha256, func.count())
+        .where(col(FetchRow.sha256).is_not(None))
+        .group_by(FetchRow.sha256)
+    ).all()
+    on_disk = set(raw.digests())
+    gone = {d: n for d, n in per_body if d is not None and d not in on_disk}
+    known = {d for d, _ in per_body}
+    noted = pruned(raw)
+    pruned_rows = sum(n for d, n in gone.items() if d in noted)
+    return RawStats(
+        fetch_rows=int(rows),
+        rows_with_body=int(with_body),
+        distinct_bodies=int(distinct_bodies),
+        bytes_fetched=int(fetched or 0),
+        files=len(on_disk),
+        bytes_stored=sum(raw.stored_bytes(d) for d in on_disk),
+        orphan_files=len(on_disk - known),
+        pruned_rows=pruned_rows,
+        missing_rows=sum(gone.values()) - pruned_rows,
+    )
+
+
+def fetches(session: Session) -> list[Fetch]:
+    """Every fetch that kept a body, oldest first."""
+    rows = session.exec(
+        select(FetchRow)
+        .where(col(FetchRow.sha256).is_not(None))
+        .order_by(col(FetchRow.fetched_at), col(FetchRow.id))
+    ).all()
+    return [Fetch(r.sha256, r.vendor, r.url, aware(r.fetched_at), r.size) for r in rows if r.sha256]
+
+
+def citations(session: Session) -> dict[str, list[str]]:
+    """Why each cited body must stay: the rate spans, changes and anomalies that point at it."""
+    cited: dict[str, list[str]] = {}
+    for name, column in (
+        ("rate span", RateSpan.fetch_sha256),
+        ("change", ChangeRow.fetch_sha256),
+        ("anomaly", AnomalyRow.fetch_sha256),
+    ):
+        counts = session.exec(
+            select(column, func.count()).where(col(column).is_not(None)).group_by(column)
+        ).all()
+        for digest, n in counts:
+            if digest is not None:
+                cited.setdefault(digest, []).append(f"cited by {n} {name}{'s' if n != 1 else ''}")
+    return cited
+
+
+def judge(history: Sequence[Fetch], cited: dict[str, list[str]], cutoff: datetime) -> list[Verdict]:
+    """Every body, oldest first, with what (if anything) keeps it from being deleted.
+
+    The latest body of every (vendor, url) stays whatever its age: it is what the page says now.
+    """
+    newest: dict[str, Fetch] = {}
+    latest: dict[tuple[str, str], Fetch] = {}
+    for f in history:  # oldest first, so the last one seen wins
+        newest[f.sha256] = f
+        latest[(f.vendor, f.url)] = f
+    current = {f.sha256 for f in latest.values()}
+    verdicts = []
+    for digest, f in sorted(newest.items(), key=lambda kv: (kv[1].fetched_at, kv[0])):
+        reasons = [f"fetched since {cutoff:%Y-%m-%d %H:%M} UTC"] if f.fetched_at >= cutoff else []
+        reasons += cited.get(digest, [])
+        if digest in current:
+            reasons.append("latest fetch of its URL")
+        verdicts.append(Verdict(f, reasons))
+    return verdicts
+
+
+def prune(session: Session, raw: RawStore, cutoff: datetime, *, dry_run: bool = False) -> list[Verdict]:
+    """Delete the uncited bodies last fetched before ``cutoff`` (unless ``dry_run``); fetch rows stay.
+
+    Returns a verdict for every body still on disk; bodies already gone are not reported again.
+    """
+    on_disk = set(raw.digests())
+    verdicts = [v for v in judge(fetches(session), citations(session), cutoff) if v.newest.sha256 in on_disk]
+    doomed = [v.newest.sha256 for v in verdicts if not v.kept_because]
+    if not dry_run and doomed:
+        note_pruned(raw, doomed, datetime.now(UTC))
+        for digest in doomed:
+            raw.delete(digest)
+    return verdicts

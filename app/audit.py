@@ -136,7 +136,7 @@ def _key(row: Mapping[str, Any]) -> dict[str, Any]:
 def _failing(session: Session, as_of: date, vendor: str | None) -> list[dict[str, Any]]:
     """Vendors whose latest run up to ``as_of`` failed: their rates are ageing toward stale."""
     query = (
-        select(RunVendor, Run.date)
+        select(RunVendor, col(Run.date))
         .join(Run, col(Run.id) == col(RunVendor.run_id))
         .where(Run.date <= as_of)
         .order_by(col(RunVendor.id))

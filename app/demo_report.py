@@ -6,13 +6,14 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from rich.console import Console
+from sqlalchemy import Engine
+
 from ratecard.config.settings import Settings
 from ratecard.db import session
 from ratecard.outcome import RunReport
 from ratecard.output import table
 from ratecard.query import change_rows, price_rows
-from rich.console import Console
-from sqlalchemy import Engine
 
 
 def fresh_demo_db(folder: Path) -> str:

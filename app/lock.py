@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ratecard.db import sqlite_path
 from sqlalchemy import Engine, text
+
+from ratecard.db import sqlite_path
 
 #: PostgreSQL advisory lock key: a stable 63-bit number derived from the name.
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"ratecard-run").digest()[:8], "big") >> 1

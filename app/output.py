@@ -11,9 +11,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ratecard.snapshots.money import to_text
 from rich.console import Console
 from rich.table import Table
+
+from ratecard.snapshots.money import to_text
 
 
 class Format(StrEnum):

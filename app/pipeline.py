@@ -6,6 +6,8 @@ import socket
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from sqlalchemy import Engine
+
 from ratecard.config.settings import ConfigError, Settings, VendorConfig
 from ratecard.crawler.engine import CrawlSettings
 from ratecard.crawler.fetch import Fetched, Target
@@ -16,7 +18,6 @@ from ratecard.outcome import RunReport
 from ratecard.registry.base import Registry
 from ratecard.tables import Run
 from ratecard.vendor_step import keep_fetches, process_vendor
-from sqlalchemy import Engine
 
 
 def select_vendors(settings: Settings, ids: Sequence[str] | None) -> list[VendorConfig]:

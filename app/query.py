@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
 from ratecard.changelog.store import changes
 from ratecard.snapshots.store import snapshot
 from ratecard.snapshots.tables import RateSpan
 from ratecard.tables import Run, RunVendor
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
 VERIFIED = ("ok", "quarantined")
 """Run outcomes that re-verified a vendor's rates (a quarantine holds back only the odd value)."""

@@ -55,7 +55,7 @@ class VendorReparse:
 def stored_days(s: Session, vendor: str) -> list[date]:
     """Every run date with a 200 body of the vendor in the raw store's fetch log."""
     query = (
-        select(Run.date)
+        select(col(Run.date))
         .join(FetchRow, col(FetchRow.run_id) == col(Run.id))
         .where(FetchRow.vendor == vendor, FetchRow.status == 200, col(FetchRow.sha256).is_not(None))
         .distinct()

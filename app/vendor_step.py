@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from sqlmodel import Session, col, select
+
+from ratecard.changelog.diff import diff
 from ratecard.changelog.store import record
 from ratecard.config.settings import Settings, VendorConfig
 from ratecard.crawler.fetch import Fetched
@@ -20,14 +23,12 @@ from ratecard.derive.tables import AnomalyRow
 from ratecard.outcome import VendorFailure, VendorOutcome
 from ratecard.parsers import get_parser
 from ratecard.parsers.base import ParsedRate, ParseError, SourcedRate, normalize
+from ratecard.query import VERIFIED
 from ratecard.registry.base import Registry
 from ratecard.registry.record import check_rows
 from ratecard.snapshots import store
 from ratecard.snapshots.facts import Fact, Key
-from ratecard.changelog.diff import diff
-from ratecard.query import VERIFIED
 from ratecard.tables import Run, RunVendor
-from sqlmodel import Session, col, select
 
 
 def keep_fetches(session: Session, raw: RawStore, fetched: Sequence[Fetched], run_id: int) -> None:

@@ -38,12 +38,27 @@ def main() -> None:
         from platformdirs import user_data_dir
 
         db = f"sqlite:///{Path(user_data_dir('ratecard', appauthor=False)) / 'demo' / 'ratecard-demo.db'}"
-    ours = [str(VENV_BIN / "ratecard"), "prices", "--db", db, "--vendor", "anthropic",
-            "--model", "claude-sonnet-4-5", "--as-of", "2025-11-19", "--format", "json"]
+    ours = [
+        str(VENV_BIN / "ratecard"),
+        "prices",
+        "--db",
+        db,
+        "--vendor",
+        "anthropic",
+        "--model",
+        "claude-sonnet-4-5",
+        "--as-of",
+        "2025-11-19",
+        "--format",
+        "json",
+    ]
     peer = [sys.executable, "-c", "import litellm; print(litellm.model_cost['claude-sonnet-4-5-20250929'])"]
     bare = [sys.executable, "-c", "pass"]
-    rows = [("python startup", median_of(bare, args.runs)), ("ratecard prices", median_of(ours, args.runs)),
-            ("litellm lookup", median_of(peer, args.runs))]
+    rows = [
+        ("python startup", median_of(bare, args.runs)),
+        ("ratecard prices", median_of(ours, args.runs)),
+        ("litellm lookup", median_of(peer, args.runs)),
+    ]
     for name, secs in rows:
         print(f"{name:16s} median {secs * 1000:8.1f} ms over {args.runs} runs")
     print(f"ratio litellm lookup / ratecard prices = {rows[2][1] / rows[1][1]:.2f}x")

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from rich.console import Group, RenderableType
+from rich.table import Table
+
 from ratecard.breakeven.display import count, fixed, money, plain, price, usd, volume
 from ratecard.breakeven.rates import STANDARD_TIER, RateUsed
 from ratecard.breakeven.result import Result, Side
-from rich.console import Group, RenderableType
-from rich.table import Table
 
 _UNITS = {"usd_per_mtok": "/MTok", "usd_per_hour": "/hour", "usd_per_gpu_hour": "/GPU hour"}
 

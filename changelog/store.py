@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from sqlmodel import Session, col, select
+
 from ratecard.changelog.diff import Delta
 from ratecard.changelog.tables import ChangeRow
-from sqlmodel import Session, col, select
 
 
 def explain(d: Delta) -> str | None:

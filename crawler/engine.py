@@ -87,10 +87,11 @@ def crawl(targets: list[Target], settings: CrawlSettings) -> list[Fetched]:
     """Fetch every target; return one :class:`Fetched` per URL, failures included."""
     if not targets:
         return []
-    from ratecard.crawler.spider import PricingSpider
     from scrapy import signals
     from scrapy.crawler import CrawlerRunner
     from twisted.internet import threads
+
+    from ratecard.crawler.spider import PricingSpider
 
     reactor = _reactor()
     collector = _Collector()

@@ -1,4 +1,4 @@
-"""Retries with exponential backoff: Scrapy's own RetryMiddleware retries at once, hammering a failing site."""
+"""Retries with exponential backoff: Scrapy's RetryMiddleware retries at once, hammering a failing site."""
 
 from __future__ import annotations
 

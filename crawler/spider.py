@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
-from ratecard.crawler.fetch import Fetched, Target
 from scrapy.http import Response
 from twisted.python.failure import Failure
+
+from ratecard.crawler.fetch import Fetched, Target
 
 
 def _now() -> datetime:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ratecard.snapshots.money import DecimalText
 from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
+
+from ratecard.snapshots.money import DecimalText
 
 
 class CrossCheckRow(SQLModel, table=True):

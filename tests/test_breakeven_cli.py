@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner, Result
+
 from ratecard.breakeven.rates import RateUsed
 from ratecard.cli import app
-from typer.testing import CliRunner, Result
 
 FIXTURES = Path(__file__).parent / "fixtures" / "breakeven"
 ISSUE_OPTIONS = [  # the public contract: every name the issue spells out

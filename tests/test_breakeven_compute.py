@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from ratecard.breakeven.compute import growth_sum
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.rates import RateSource

@@ -9,11 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.rates import RateSource
 from ratecard.breakeven.result import Result
 from ratecard.cli import app
-from typer.testing import CliRunner
 
 MILLION = Decimal(1_000_000)
 SELF_HOST_37K = {  # $37,000 first-year fixed cost, near-zero marginal cost, vs a $15/MTok API

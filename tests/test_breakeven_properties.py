@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from ratecard.breakeven.compute import evaluate
 from ratecard.breakeven.model import ApiCandidate, ApiPricing, Costs, Workload
 from ratecard.breakeven.rates import given_rates

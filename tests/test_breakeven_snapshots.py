@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.options import InputError
 from ratecard.breakeven.rates import FINE_TUNED_TIER, RateSource, RateStatus, RateUsed

@@ -10,8 +10,13 @@ from ratecard.crawler.engine import CrawlSettings, crawl
 from ratecard.crawler.fetch import Target
 from ratecard.replay import ReplayServer, Route, route_for
 
-FAST = CrawlSettings(user_agent="ratecard-test/1 (+https://example.invalid)", retry_times=2,
-                     retry_backoff_base=0.01, autothrottle_start_delay=0.0, download_timeout=2)
+FAST = CrawlSettings(
+    user_agent="ratecard-test/1 (+https://example.invalid)",
+    retry_times=2,
+    retry_backoff_base=0.01,
+    autothrottle_start_delay=0.0,
+    download_timeout=2,
+)
 
 
 def test_identifies_itself_and_keeps_the_exact_body(server: ReplayServer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from ratecard.parsers.base import ParseError
 from ratecard.parsers.model_table import Per, resolve_unit, units_in
 

@@ -48,9 +48,22 @@ def test_decimals_round_trip_exactly_through_the_database(engine) -> None:  # ty
         s.add(run)
         s.commit()
         for i, v in enumerate(VALUES):
-            s.add(RateSpan(vendor="t", model=f"m{i}", field="input", tier="standard", unit="usd_per_mtok",
-                           value=Decimal(v), status="verified", source_url="u", fetch_sha256="0" * 64,
-                           fetched_at=now, valid_from=date(2025, 1, 1), run_id=run.id or 0))
+            s.add(
+                RateSpan(
+                    vendor="t",
+                    model=f"m{i}",
+                    field="input",
+                    tier="standard",
+                    unit="usd_per_mtok",
+                    value=Decimal(v),
+                    status="verified",
+                    source_url="u",
+                    fetch_sha256="0" * 64,
+                    fetched_at=now,
+                    valid_from=date(2025, 1, 1),
+                    run_id=run.id or 0,
+                )
+            )
         s.commit()
     with session(engine) as s:
         stored = {r.model: r.value for r in s.exec(select(RateSpan)).all()}
@@ -67,9 +80,22 @@ def test_floats_are_refused_at_the_storage_edge(engine) -> None:  # type: ignore
         run = Run(date=date(2025, 1, 1), started_at=now)
         s.add(run)
         s.commit()
-        s.add(RateSpan(vendor="t", model="m", field="input", tier="standard", unit="usd_per_mtok",
-                       value=0.075, status="verified", source_url="u", fetch_sha256="0" * 64,  # type: ignore[arg-type]
-                       fetched_at=now, valid_from=date(2025, 1, 1), run_id=run.id or 0))
+        s.add(
+            RateSpan(
+                vendor="t",
+                model="m",
+                field="input",
+                tier="standard",
+                unit="usd_per_mtok",
+                value=0.075,
+                status="verified",
+                source_url="u",
+                fetch_sha256="0" * 64,  # type: ignore[arg-type]
+                fetched_at=now,
+                valid_from=date(2025, 1, 1),
+                run_id=run.id or 0,
+            )
+        )
         with pytest.raises(Exception, match="float"):
             s.commit()
 

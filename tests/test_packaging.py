@@ -33,7 +33,8 @@ def test_wheel_installs_only_the_ratecard_namespace(tmp_path: Path) -> None:
 
 
 def test_generic_names_are_not_importable_at_top_level() -> None:
-    code = "import importlib.util as u; print([n for n in ('crawler','registry','snapshots','changelog','breakeven','parsers','derive','app') if u.find_spec(n)])"
+    names = ("crawler", "registry", "snapshots", "changelog", "breakeven", "parsers", "derive", "app")
+    code = f"import importlib.util as u; print([n for n in {names!r} if u.find_spec(n)])"
     out = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

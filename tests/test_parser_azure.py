@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from golden import GOLDEN_DIR, check_golden
+
 from ratecard.parsers import azure
 from ratecard.parsers.base import Parsed, ParseError, parsed
 
@@ -136,9 +137,7 @@ HAND_CHECKED = [
 
 
 @pytest.mark.parametrize(("name", "line", "model", "field", "tier", "value"), HAND_CHECKED)
-def test_hand_checked_values(
-    name: str, line: int, model: str, field: str, tier: str, value: str
-) -> None:
+def test_hand_checked_values(name: str, line: int, model: str, field: str, tier: str, value: str) -> None:
     rates = {(r.model, r.field, r.tier): r for r in _union(name).rates}
     rate = rates[(model, field, tier)]
     assert rate.value == Decimal(value) and str(rate.value) == value
@@ -247,9 +246,7 @@ def test_every_token_meter_of_a_model_product_becomes_a_rate() -> None:
     for name in CAPTURES:
         items = [json.loads(line) for line in _lines(name)]
         service = "Azure AI Content Understanding"  # tokens of a service, not of a model
-        token_items = [
-            i for i in items if i["meterName"].endswith("Tokens") and i["productName"] != service
-        ]
+        token_items = [i for i in items if i["meterName"].endswith("Tokens") and i["productName"] != service]
         assert len(_union(name).rates) == len(token_items)
 
 

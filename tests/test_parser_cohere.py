@@ -8,6 +8,7 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError
 from ratecard.parsers.cohere import VENDOR, model_id, parse
 

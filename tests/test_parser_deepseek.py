@@ -8,6 +8,7 @@ from importlib.resources import files
 
 import pytest
 from golden import GOLDEN_DIR, check_golden
+
 from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.deepseek import VENDOR, model_id, parse
 

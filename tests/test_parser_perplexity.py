@@ -8,6 +8,7 @@ from importlib.resources import files
 
 import pytest
 from golden import GOLDEN_DIR, check_golden
+
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError
 from ratecard.parsers.perplexity import VENDOR, model_id, parse
 

@@ -54,7 +54,11 @@ def test_anthropic_replay_yields_exactly_the_visible_changes(engine, settings, r
         (D2, "claude-3-5-sonnet", "output", "standard", removed, Decimal("15"), None),
         (D2, "claude-3-7-sonnet", "deprecated", "standard", "added", None, None),
     ]
-    assert all(r["run_id"] and r["source_url"].endswith("2025-10-29__docs-claude-pricing.md") for r in rows if r["date"] == D2)
+    assert all(
+        r["run_id"] and r["source_url"].endswith("2025-10-29__docs-claude-pricing.md")
+        for r in rows
+        if r["date"] == D2
+    )
 
 
 def test_same_date_twice_changes_nothing(engine, settings, raw, server) -> None:
@@ -97,8 +101,13 @@ def test_failing_vendor_keeps_its_rates_and_does_not_stop_others(engine, setting
     run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
     broken = server.add("/pricing.md", Route(b"oops", status=500))
     report = run_captures(
-        engine, settings, raw, server, D2,
-        anthropic=broken, openrouter=capture("openrouter", "2025-12-29"),
+        engine,
+        settings,
+        raw,
+        server,
+        D2,
+        anthropic=broken,
+        openrouter=capture("openrouter", "2025-12-29"),
     )
     assert report.exit_code == 1
     failed = {o.vendor: o for o in report.outcomes}
@@ -122,7 +131,9 @@ def test_unreadable_page_and_truncated_json_fail_their_vendor(engine, settings, 
 
     run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
     body = capture("openrouter", "2025-12-29").read_bytes()
-    page = server.add("/changed.md", Route(b"# Pricing\n\nSee our new pricing calculator.", content_type="text/markdown"))
+    page = server.add(
+        "/changed.md", Route(b"# Pricing\n\nSee our new pricing calculator.", content_type="text/markdown")
+    )
     trunc = server.add("/models", Route(body[: len(body) // 2], content_type="application/json"))
     report = run_captures(engine, settings, raw, server, D2, anthropic=page, openrouter=trunc)
     messages = {o.vendor: o.message or "" for o in report.outcomes}
@@ -144,7 +155,9 @@ def test_timeout_fails_the_vendor_with_a_clear_message(engine, settings, raw, se
     report = run_captures(engine, quick, raw, server, D1, anthropic=slow)
     assert report.exit_code == 1
     assert "anthropic" in (report.outcomes[0].message or "")
-    assert "Timeout" in (report.outcomes[0].message or "") or "timed out" in (report.outcomes[0].message or "")
+    assert "Timeout" in (report.outcomes[0].message or "") or "timed out" in (
+        report.outcomes[0].message or ""
+    )
 
 
 def test_far_fewer_models_is_a_layout_change_not_mass_removal(engine, settings, raw, server) -> None:
@@ -154,7 +167,9 @@ def test_far_fewer_models_is_a_layout_change_not_mass_removal(engine, settings, 
 
     run_captures(engine, settings, raw, server, D1, openrouter=capture("openrouter", "2025-12-29"))
     doc = json.loads(capture("openrouter", "2025-12-29").read_bytes())
-    few = server.add("/few", Route(json.dumps({"data": doc["data"][:20]}).encode(), content_type="application/json"))
+    few = server.add(
+        "/few", Route(json.dumps({"data": doc["data"][:20]}).encode(), content_type="application/json")
+    )
     report = run_captures(engine, settings, raw, server, D2, openrouter=few)
     assert "probable layout change" in (report.outcomes[0].message or "")
     with session(engine) as s:

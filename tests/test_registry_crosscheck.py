@@ -8,6 +8,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+
 from ratecard.parsers import get_parser
 from ratecard.parsers.base import ParsedRate
 from ratecard.registry.base import Registry, RegistryEntry

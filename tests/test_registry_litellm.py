@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from ratecard.registry.base import Registry
 from ratecard.registry.litellm import price_key
 from ratecard.registry.load import load_registry_source, read_registry

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from ratecard.registry.llm_prices import in_force, split_key
 from ratecard.registry.load import load_registry_source
 

@@ -13,6 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
 from ratecard.registry.base import RegistryError
 from ratecard.registry.load import litellm_data_path, load_registry_source, read_registry
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from ratecard.registry.base import Registry, RegistryEntry
 from ratecard.registry.load import load_registry_source
 from ratecard.registry.match import match_models, unmatched

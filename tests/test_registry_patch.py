@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from ratecard.parsers import get_parser
 from ratecard.registry.crosscheck import CheckResult, crosscheck, our_rates
 from ratecard.registry.load import load_registry_source

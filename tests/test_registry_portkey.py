@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from ratecard.registry.load import load_registry_source
 from ratecard.registry.portkey import provider_of
 

@@ -72,8 +72,8 @@ def test_reparse_fixes_an_injected_parser_bug_across_three_dates(
     result = CliRunner().invoke(app, ["reparse", "--all", "--db", db_url])  # bundled config: the fixed parser
     assert result.exit_code == 0, result.output
     assert (
-        "anthropic: re-parsed 3 day(s) (2025-10-25..2025-11-19): 1 correction(s), 1 change row(s) superseded, 1 found"
-        in result.output
+        "anthropic: re-parsed 3 day(s) (2025-10-25..2025-11-19): "
+        "1 correction(s), 1 change row(s) superseded, 1 found" in result.output
     )
 
     for day in DAYS:

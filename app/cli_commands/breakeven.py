@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from ratecard.breakeven.chart import FORMATS, draw
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.options import InputError, text

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
 from ratecard.config.settings import ConfigError, Settings, load
 from ratecard.outcome import EXIT_CONFIG
 from ratecard.output import Format
-from rich.console import Console
-from sqlalchemy import Engine
 
 DbOpt = Annotated[
     str | None,

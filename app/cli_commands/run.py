@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
 from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, parse_date, settings
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, RunReport, VendorOutcome
 

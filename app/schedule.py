@@ -7,6 +7,7 @@ never overlap: whichever comes second logs that the lock is held and skips.
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +19,9 @@ from typing import Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
 from ratecard.config.settings import ConfigError, Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
@@ -25,13 +29,14 @@ from ratecard.lock import LockHeld
 from ratecard.outcome import RunReport
 from ratecard.pipeline import run_day, select_vendors
 from ratecard.tables import Run, RunVendor
-from sqlalchemy import Engine
-from sqlmodel import col, select
 
 JOB_ID = "ratecard-run"
 MISFIRE_GRACE_SECONDS = 3600
 """A firing missed (machine asleep, process busy) still runs if it is at most this late."""
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+"""Cron's order: 0 (and 7) is Sunday."""
+_NUMERIC_WEEKDAYS = re.compile(r"(\d+)(?:-(\d+))?")
 
 
 class EventLog(Protocol):
@@ -44,10 +49,34 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+def crontab_weekdays(field: str) -> str:
+    """Cron's numeric weekdays (0 and 7 = Sunday) as names.
+
+    APScheduler 3 numbers weekdays from Monday = 0 even in ``from_crontab`` (agronholm/apscheduler#286),
+    so ``0 3 * * 1`` would fire on Tuesdays; names mean the same to both.
+    """
+    out: list[str] = []
+    for part in field.split(","):
+        numbers = _NUMERIC_WEEKDAYS.fullmatch(part)
+        if numbers is None:
+            if "/" in part:
+                raise ValueError(f"day-of-week step {part!r} is ambiguous; list the days (mon,wed,fri)")
+            out.append(part)
+            continue
+        first, last = int(numbers[1]), int(numbers[2] or numbers[1])
+        if not 0 <= first <= last <= 7:
+            raise ValueError(f"day-of-week {part!r} is not within 0-7")
+        out.extend(WEEKDAYS[d % 7] for d in range(first, last + 1))
+    return ",".join(dict.fromkeys(out))
+
+
 def cron_trigger(expression: str) -> Any:
     """A five-field crontab expression, evaluated in UTC; a bad one is a configuration error."""
     try:
-        return CronTrigger.from_crontab(expression, timezone=UTC)
+        fields = expression.split()
+        if len(fields) == 5:
+            fields[4] = crontab_weekdays(fields[4])
+        return CronTrigger.from_crontab(" ".join(fields), timezone=UTC)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"schedule {expression!r} is not a cron expression: {exc}") from exc
 
@@ -76,7 +105,7 @@ class NightlyJob:
     log: EventLog
     on_report: Callable[[RunReport], None]
     force: bool = False
-    """Re-verify a date that already succeeded for every vendor (otherwise skip it)."""
+    """Run a date that already succeeded for every vendor (otherwise skip it), as ``run --force``."""
     clock: Callable[[], date] = utc_today
     fired: int = field(default=0, init=False)
     """Firings finished so far, whatever their outcome."""
@@ -93,7 +122,7 @@ class NightlyJob:
             if not self.force and already_verified(self.engine, day, vendors):
                 self.log("already_verified", date=day, vendors=vendors)
                 return
-            report = run_day(self.engine, self.settings, self.raw, day, vendors, trigger="schedule")
+            report = run_day(self.engine, self.settings, self.raw, day, vendors, "schedule", self.force)
         except LockHeld as exc:
             self.log("locked", date=day, message=str(exc))
             return

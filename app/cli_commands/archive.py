@@ -89,11 +89,12 @@ def register(app: typer.Typer) -> None:
 
         from ratecard.backfill import ArchiveError, survey
         from ratecard.backfill import backfill as run_backfill
-        from ratecard.cli_commands.run import LogFormat, report_run
+        from ratecard.cli_commands.run import report_run
         from ratecard.config.settings import ConfigError
         from ratecard.crawler.rawstore import RawStore
         from ratecard.db import open_db, raw_dir, resolve_url
         from ratecard.lock import LockHeld
+        from ratecard.logs import LogFormat
         from ratecard.pipeline import select_vendors
 
         cfg = settings(config)

@@ -2,49 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import logging
-import sys
 from dataclasses import replace
-from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, parse_date, settings
+from ratecard.logs import LogFormat, complain, log_event, structured_logging
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, RunReport, VendorOutcome
 
 if TYPE_CHECKING:
     from ratecard.config.settings import Settings
 
 
-class LogFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def summary_line(o: VendorOutcome) -> str:
     if o.ok:
         return f"{o.vendor}: ok, {o.models} models, {o.rates} rates, {o.changes} changes"
     return f"{o.vendor}: FAILED: {o.message}"
-
-
-def log_event(fmt: LogFormat, event: str, **fields: object) -> None:
-    """A structured log line on stderr (JSON lines for log shippers, or plain text)."""
-    record = {"ts": datetime.now(UTC).isoformat(), "event": event, **fields}
-    if fmt is LogFormat.json:
-        sys.stderr.write(json.dumps(record, default=str) + "\n")
-    else:
-        logging.getLogger("ratecard").info("%s %s", event, fields)
-
-
-def complain(fmt: LogFormat, event: str, message: str) -> None:
-    """A problem on stderr: plain text for people, one JSON line for log shippers."""
-    if fmt is LogFormat.json:
-        log_event(fmt, event, message=message)
-    else:
-        errors().print(message, markup=False, highlight=False)
 
 
 def report_run(report: RunReport, fmt: LogFormat) -> None:
@@ -109,17 +83,23 @@ def register(app: typer.Typer) -> None:
 
         day = parse_date(date, "--date")
         url = resolve_url(db)
+        engine = None
         try:
             cfg = load(config)
             if registry:
                 cfg = replace(cfg, registries=tuple(registry))
-            report = run_day(open_db(url), cfg, RawStore(raw_dir(url)), day, vendor, "run", force)
+            engine = open_db(url)
+            with structured_logging(log_format):
+                report = run_day(engine, cfg, RawStore(raw_dir(url)), day, vendor, "run", force)
         except LockHeld as exc:
             complain(log_format, "locked", f"not started: {exc}")
             raise typer.Exit(EXIT_LOCKED) from exc
         except ConfigError as exc:
             complain(log_format, "config_error", f"configuration error: {exc}")
             raise typer.Exit(EXIT_CONFIG) from exc
+        finally:
+            if engine is not None:
+                engine.dispose()
         report_run(report, log_format)
         for o in report.outcomes:
             if not o.ok and log_format is LogFormat.text:

@@ -2,55 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from ratecard.cli_commands.common import ConfigOpt, DbOpt, errors, settings
-from ratecard.cli_commands.run import LogFormat, log_event, report_run
+
+from ratecard.cli_commands.common import ConfigOpt, DbOpt
+from ratecard.cli_commands.run import report_run
+from ratecard.logs import LogFormat, complain, log_event, structured_logging
 from ratecard.outcome import EXIT_CONFIG, EXIT_OK
-
-
-class JsonLines(logging.Formatter):
-    """Library log records (Scrapy, APScheduler) as JSON lines, so stderr stays machine-readable."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        doc: dict[str, object] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "event": "log",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            doc["exception"] = self.formatException(record.exc_info)
-        return json.dumps(doc, default=str)
-
-
-@contextmanager
-def structured_logging(fmt: LogFormat) -> Iterator[None]:
-    """ratecard's own events at INFO, everyone else's warnings, all on stderr in ``fmt``."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonLines()
-        if fmt is LogFormat.json
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    )
-    root, ours = logging.getLogger(), logging.getLogger("ratecard")
-    level = ours.level
-    root.addHandler(handler)
-    ours.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        ours.setLevel(level)
 
 
 def register(app: typer.Typer) -> None:
@@ -60,22 +20,27 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         cron: Annotated[
             str | None,
-            typer.Option(
-                "--cron", help='Crontab expression in UTC (default: [settings] schedule, "0 3 * * *").'
-            ),
+            typer.Option("--cron", help="Crontab expression, in UTC (default: the config's schedule key)."),
         ] = None,
         log_format: Annotated[
             LogFormat, typer.Option("--log-format", help="text or json (JSON lines on stderr).")
         ] = LogFormat.text,
         force: Annotated[
-            bool, typer.Option("--force", help="Re-verify a date that already succeeded for every vendor.")
+            bool,
+            typer.Option(
+                "--force",
+                help="Run a date already verified for every vendor (replacing its snapshot, as run --force).",
+            ),
         ] = False,
         now: Annotated[
             bool, typer.Option("--now", help="Also run once right away, then follow the schedule.")
         ] = False,
         misfire_grace: Annotated[
-            int, typer.Option("--misfire-grace", min=1, help="Seconds late a missed firing may still start.")
-        ] = 3600,
+            int | None,
+            typer.Option(
+                "--misfire-grace", min=1, help="Seconds late a missed firing may still start (1 h)."
+            ),
+        ] = None,
         max_runs: Annotated[
             int | None, typer.Option("--max-runs", min=1, help="Exit after this many firings (for testing).")
         ] = None,
@@ -91,28 +56,17 @@ def register(app: typer.Typer) -> None:
         verified for every vendor is skipped unless --force. Exit codes: 0 clean shutdown; 78
         configuration error.
         """
-        from ratecard.config.settings import ConfigError
+        from ratecard import schedule as sched
+        from ratecard.config.settings import ConfigError, load
         from ratecard.crawler.rawstore import RawStore
         from ratecard.db import open_db, raw_dir, resolve_url
-        from ratecard.pipeline import select_vendors
-        from ratecard.schedule import (
-            NightlyJob,
-            Stop,
-            build_scheduler,
-            cron_trigger,
-            next_run,
-            running,
-            stop_on_signals,
-            wait,
-        )
 
-        cfg = settings(config)
-        expression = cron or cfg.schedule
         try:
-            trigger = cron_trigger(expression)
-            select_vendors(cfg, None)
+            cfg = load(config)
+            expression = cron or cfg.schedule
+            trigger = sched.cron_trigger(expression)
         except ConfigError as exc:
-            errors().print(f"[red]configuration error:[/red] {exc}")
+            complain(log_format, "config_error", f"configuration error: {exc}")
             raise typer.Exit(EXIT_CONFIG) from exc
 
         def log(event: str, /, **fields: object) -> None:
@@ -120,19 +74,24 @@ def register(app: typer.Typer) -> None:
 
         url = resolve_url(db)
         engine = open_db(url)
-        job = NightlyJob(engine, cfg, RawStore(raw_dir(url)), log, lambda r: report_run(r, log_format), force)
-        scheduler = build_scheduler(job, trigger, misfire_grace, run_now=now)
-        with structured_logging(log_format), stop_on_signals(Stop()) as stop:
-            with running(scheduler):
-                log(
-                    "schedule_started",
-                    cron=expression,
-                    timezone="UTC",
-                    next_run=next_run(scheduler),
-                    pid=os.getpid(),
-                )
-                reason = wait(stop, job, max_runs, exit_after)
-                log("stopping", reason=reason)
-            log("shutdown", reason=reason, runs=job.fired)
-        engine.dispose()
+        job = sched.NightlyJob(
+            engine, cfg, RawStore(raw_dir(url)), log, lambda r: report_run(r, log_format), force
+        )
+        scheduler = sched.build_scheduler(job, trigger, misfire_grace or sched.MISFIRE_GRACE_SECONDS, now)
+        try:
+            with structured_logging(log_format), sched.stop_on_signals(sched.Stop()) as stop:
+                with sched.running(scheduler):
+                    first = sched.next_run(scheduler)
+                    log(
+                        "schedule_started",
+                        cron=expression,
+                        timezone="UTC",
+                        next_run=first.isoformat() if first else None,
+                        pid=os.getpid(),
+                    )
+                    reason = sched.wait(stop, job, max_runs, exit_after)
+                    log("stopping", reason=reason)
+                log("shutdown", reason=reason, runs=job.fired)
+        finally:
+            engine.dispose()
         raise typer.Exit(EXIT_OK)

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import Engine
 
+from ratecard.audit import flag_rows
 from ratecard.config.settings import Settings
 from ratecard.db import session
 from ratecard.outcome import RunReport
@@ -37,6 +38,7 @@ def print_summary(
         stale_after = {v.id: v.stale_after_days for v in settings.vendors.values()}
         rows = price_rows(s, last, stale_after) if last else []
         changes = change_rows(s)
+        flags = flag_rows(s, last, stale_after) if last else []
     per_vendor: dict[str, set[str]] = {}
     for r in rows:
         per_vendor.setdefault(r["vendor"], set()).add(r["model"])
@@ -64,7 +66,12 @@ def print_summary(
                 title="Changes (first 15 beyond first sightings)",
             )
         )
-    out.print(f"flags: {len(fails)} vendor failure(s) across runs (expected for JS-rendered pages):")
+    flag_counts = Counter(f["kind"] for f in flags)
+    out.print(
+        f"flags as of {last}: "
+        + (", ".join(f"{k} {n}" for k, n in sorted(flag_counts.items())) or "none")
+        + "  (ratecard flags --kind ... says why)"
+    )
     for o in fails:
         out.print(f"  - {o.message}", markup=False, highlight=False)
     out.print(f"database: {url}")

@@ -51,7 +51,14 @@ EXTRA_FIELDS: tuple[str, ...] = (
     "maps_grounding",  # usd_per_request
 )
 #: Model attributes are stored as flag rows so they version like rates; they are not prices.
-FLAG_FIELDS: tuple[str, ...] = ("deprecated", "variable_priced", "free")
+FLAG_FIELDS: tuple[str, ...] = (
+    "deprecated",
+    "retired",
+    "legacy",
+    "limited_availability",
+    "variable_priced",
+    "free",
+)
 
 Unit = Literal[
     "usd_per_mtok",

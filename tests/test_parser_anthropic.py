@@ -196,8 +196,8 @@ REFUSED = [
         id="input-header-renamed",
     ),
     pytest.param(
-        lambda t: _mangle(t, "| Claude Haiku 3    ", "| Claude Instant 1.2"),
-        "unrecognised model name 'Claude Instant 1.2",
+        lambda t: _mangle(t, "| Claude Haiku 3    ", "| Anthropic Next 1  "),
+        "unrecognised model name 'Anthropic Next 1",
         id="unknown-model-name",
     ),
     pytest.param(
@@ -212,14 +212,14 @@ REFUSED = [
     ),
     pytest.param(
         lambda t: _mangle(t, "Input: \\$6 / MTok ", "Input: TBD"),
-        "no amount in long context input",
+        "unexpected long context cell 'Input: TBD'",
         id="long-context-amount-missing",
     ),
     pytest.param(
         lambda t: _mangle(
             t, "| Output: \\$15 / MTok | Output: \\$22.50 / MTok |", "| Cached: $1 | Cached: $2 |"
         ),
-        "unexpected long context row",
+        "cannot tell which price is input or output",
         id="long-context-row-renamed",
     ),
     pytest.param(
@@ -250,3 +250,73 @@ def test_mangled_page_is_refused(mangle: Callable[[str], str], message: str) -> 
 def test_page_without_tables_is_refused() -> None:
     with pytest.raises(ParseError, match=f"anthropic: no model pricing table found in {URL}"):
         _parse_text("# Pricing\n\nSee claude.com/pricing.\n")
+
+
+# A later layout of the same page, as the 2026 docs print it: new families, retirement notes,
+# footnote marks, prices announced for a period, a per-model long-context table (one cell with
+# <br>, or one row a line), a combined "Sonnet 4.6 / 4.5 / 4" row and a fast-mode table.
+LATER = """# Pricing
+
+## Model pricing
+
+| Model | Base input tokens | 5m cache writes | 1h cache writes | Cache hits and refreshes | Output tokens |
+| :--- | :--- | :--- | :--- | :--- | :--- |
+| Claude Fable 5.1 | $10 / MTok | $12.50 / MTok | $20 / MTok | $0.25 / MTok<sup>1</sup> | $50 / MTok |
+| Claude Mythos 5.1 ([limited availability](https://anthropic.com/glasswing)) | $10 / MTok | $12.50 / MTok | $20 / MTok | $0.25 / MTok<sup>1</sup> | $50 / MTok |
+| Claude Sonnet 5 (through August 31, 2026) | $2 / MTok | $2.50 / MTok | $4 / MTok | $0.20 / MTok | $10 / MTok |
+| Claude Sonnet 5 (starting September 1, 2026) | $3 / MTok | $3.75 / MTok | $6 / MTok | $0.30 / MTok | $15 / MTok |
+| Claude Opus 4.6 | $5 / MTok | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |
+| Claude Sonnet 4.6 | $3 / MTok | $3.75 / MTok | $6 / MTok | $0.30 / MTok | $15 / MTok |
+| Claude Sonnet 4.5 | $3 / MTok | $3.75 / MTok | $6 / MTok | $0.30 / MTok | $15 / MTok |
+| Claude Opus 4.1 ([retired, except on Bedrock and Google Cloud](https://platform.claude.com/x)) | $15 / MTok | $18.75 / MTok | $30 / MTok | $1.50 / MTok | $75 / MTok |
+
+### Fast mode pricing
+
+| Context window | Input | Output |
+|---|---|---|
+| <= 200K input tokens | $30/MTok | $150/MTok |
+| > 200K input tokens | $60/MTok | $225/MTok |
+
+### Batch processing
+
+| Model | Batch input | Batch output |
+|---|---|---|
+| Claude Opus 4.6 | $2.50/MTok | $12.50/MTok |
+| Claude Sonnet 4.6 | $1.50/MTok | $7.50/MTok |
+
+### Long context pricing
+
+| Model | ≤ 200K input tokens | > 200K input tokens |
+|-------|---------------------|----------------------|
+| Claude Opus 4.6 | Input: $5 / MTok<br>Output: $25 / MTok | Input: $10 / MTok<br>Output: $37.50 / MTok |
+| Claude Sonnet 4.6 / 4.5 | Input: $3 / MTok | Input: $6 / MTok |
+|  | Output: $15 / MTok | Output: $22.50 / MTok |
+"""
+
+
+def _later(on: datetime) -> dict[tuple[str, str, str], Decimal | None]:
+    result = parse(LATER.encode(), URL, on)
+    return {(r.model, r.field, r.tier): r.value for r in result.rates}
+
+
+def test_later_layout_new_families_periods_and_per_model_long_context() -> None:
+    august = _later(datetime(2026, 8, 15, tzinfo=UTC))
+    assert august[("claude-fable-5-1", "cache_read", "standard")] == Decimal("0.25")  # footnote mark ignored
+    assert august[("claude-sonnet-5", "input", "standard")] == Decimal(2)  # "(through August 31, 2026)"
+    assert ("claude-mythos-5-1", "limited_availability", "standard") in august
+    assert ("claude-opus-4-1", "retired", "standard") in august
+    assert august[("claude-opus-4-6", "output", "context>200k")] == Decimal("37.50")
+    assert august[("claude-sonnet-4-5", "output", "context>200k")] == Decimal(
+        "22.50"
+    )  # the row's second line
+    assert august[("claude-sonnet-4-6", "input", "context>200k")] == Decimal(6)
+    assert august[("claude-opus-4-6", "batch_output", "standard")] == Decimal("12.50")
+    assert not [k for k in august if k[2] not in {"standard", "context>200k"}]  # fast mode not mistaken
+    september = _later(datetime(2026, 9, 2, tzinfo=UTC))
+    assert september[("claude-sonnet-5", "input", "standard")] == Decimal(3)  # "(starting September 1, 2026)"
+
+
+def test_later_layout_refuses_a_long_context_row_without_a_model() -> None:
+    broken = LATER.replace("| Claude Opus 4.6 | Input: $5 / MTok<br>", "|  | Input: $5 / MTok<br>")
+    with pytest.raises(ParseError, match=r"anthropic: long context row .* belongs to no model"):
+        parse(broken.encode(), URL, datetime(2026, 8, 15, tzinfo=UTC))

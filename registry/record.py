@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from ratecard.config.settings import VendorConfig
+from ratecard.parsers.base import normalize
 from ratecard.registry.base import Registry
 from ratecard.registry.crosscheck import OurRate, crosscheck
 from ratecard.registry.match import match_models
 from ratecard.registry.tables import CrossCheckRow
 from ratecard.snapshots.facts import Fact, Key
+
+
+def ratio(value: Decimal | None) -> Decimal | None:
+    """A relative difference to six decimals: it explains a disagreement, it is not money."""
+    return None if value is None else normalize(value.quantize(Decimal("0.000001")))
 
 
 def comparable(facts: Mapping[Key, Fact]) -> list[OurRate]:
@@ -53,7 +60,7 @@ def check_rows(
                     outcome=r.outcome,
                     ours=r.ours,
                     theirs=r.registry,
-                    rel_diff=r.rel_diff,
+                    rel_diff=ratio(r.rel_diff),
                     registry_key=r.key,
                     match_rule=r.rule,
                     registry_name=registry.name,

@@ -46,6 +46,8 @@ class VendorConfig:
     stale_after_days: int = 3
     registry_prefixes: tuple[str, ...] = ("",)
     registry_providers: tuple[str, ...] = ()
+    registry_tier: str | None = None
+    """The tier a registry's single price stands for, where the vendor prices per deployment/region."""
     """Provider names a registry may give this vendor's models (default: the vendor id)."""
     aliases: Mapping[str, str] = field(default_factory=dict)
     fx: Fx | None = None
@@ -95,6 +97,7 @@ _VENDOR_KEYS = {
     "stale_after_days",
     "registry_prefixes",
     "registry_providers",
+    "registry_tier",
     "aliases",
     "fx",
     "conventions",
@@ -166,6 +169,7 @@ def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfi
         stale_after_days=int(raw.get("stale_after_days", default_stale)),
         registry_prefixes=tuple(raw.get("registry_prefixes", [""])),
         registry_providers=tuple(raw.get("registry_providers", [vid])),
+        registry_tier=raw.get("registry_tier"),
         aliases=dict(raw.get("aliases", {})),
         fx=fx,
         conventions=conventions,

@@ -20,13 +20,22 @@ def ratio(value: Decimal | None) -> Decimal | None:
     return None if value is None else normalize(value.quantize(Decimal("0.000001")))
 
 
-def comparable(facts: Mapping[Key, Fact]) -> list[OurRate]:
-    """Verified per-MTok rates only: a derived or converted value is not evidence to compare."""
-    return [
-        (m, f, t, fact.value)
-        for (m, f, t), fact in sorted(facts.items())
-        if fact.status == "verified" and fact.unit == "usd_per_mtok" and fact.value is not None
-    ]
+def comparable(facts: Mapping[Key, Fact], reference_tier: str | None = None) -> list[OurRate]:
+    """Verified per-MTok rates only: a derived or converted value is not evidence to compare.
+
+    Registries list one price per model. Where a vendor prices by deployment or region (Azure),
+    ``reference_tier`` names the tier that price stands for; the vendor's other tiers are not compared.
+    """
+    out = []
+    for (m, f, t), fact in sorted(facts.items()):
+        if fact.status != "verified" or fact.unit != "usd_per_mtok" or fact.value is None:
+            continue
+        if reference_tier is not None:
+            if t != reference_tier:
+                continue
+            t = "standard"
+        out.append((m, f, t, fact.value))
+    return out
 
 
 def check_rows(
@@ -36,7 +45,7 @@ def check_rows(
     run_id: int,
     day: date,
 ) -> list[CrossCheckRow]:
-    rates = comparable(facts)
+    rates = comparable(facts, vendor.registry_tier)
     models = {r[0] for r in rates}
     rows: list[CrossCheckRow] = []
     for registry in registries:
@@ -49,7 +58,8 @@ def check_rows(
             providers={vendor.id: vendor.registry_providers},
         )
         for r in crosscheck(vendor.id, rates, registry, matches):
-            fact = facts.get((r.model, r.field, r.tier))
+            ours = vendor.registry_tier if vendor.registry_tier and r.tier == "standard" else r.tier
+            fact = facts.get((r.model, r.field, ours))
             rows.append(
                 CrossCheckRow(
                     run_id=run_id,

@@ -52,17 +52,24 @@ ATTRIBUTE_COLUMNS: tuple[str, ...] = (
     "release",
     "features",
     "endpoint",
+    "dimension",
 )
 #: Whole-header attribute names too short to match as phrases.
 ATTRIBUTE_HEADERS: frozenset[str] = frozenset({"context", "modality", "notes"})
 
-_QTY = r"(?P<qty>1\s*million|one\s+million|million|1,000,000|1\s*mtok|mtok|1\s*m|1,000|1\s*k|thousand)"
+_QTY = (
+    r"(?P<qty>1\s*million|one\s+million|million|1,000,000|1000000|1\s*mtok|mtok|1\s*m|1,000|1000|"
+    r"1\s*k|thousand)"
+)
 _NOUN = r"(?P<noun>tokens?|requests?|calls?|quer(?:y|ies)|searches)"
-_UNIT = re.compile(rf"(?:/|\bper\b)\s*(?:{_QTY}\b)?\s*(?:{_NOUN}\b)?", re.IGNORECASE)
+#: "/1M", "per 1K requests", "for every 1000 requests" (Perplexity's request-fee tab).
+_UNIT = re.compile(rf"(?:/|\bper\b|\bevery\b)\s*(?:{_QTY}\b)?\s*(?:{_NOUN}\b)?", re.IGNORECASE)
 _CELL = re.compile(r"^(?P<cur>\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<rest>.*)$")
 _COUNTS: dict[str, Decimal] = {
-    **dict.fromkeys(("1million", "onemillion", "million", "1,000,000", "1mtok", "mtok", "1m"), MTOK),
-    **dict.fromkeys(("1,000", "1k", "thousand"), Decimal(1000)),
+    **dict.fromkeys(
+        ("1million", "onemillion", "million", "1,000,000", "1000000", "1mtok", "mtok", "1m"), MTOK
+    ),
+    **dict.fromkeys(("1,000", "1000", "1k", "thousand"), Decimal(1000)),
 }
 
 

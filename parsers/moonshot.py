@@ -1,12 +1,17 @@
 """Moonshot (Kimi): the chat pricing page (platform.moonshot.ai/docs/pricing/chat).
 
-The page is Chinese-language markdown with prices in CNY (``￥``) per 1M tokens. Columns are
-found by their labels, Chinese or English: ``输入价格（缓存命中）`` (cache-hit input ->
-``cache_read``), ``输入价格（缓存未命中）`` (cache-miss input -> ``input``), a plain ``输入价格``
-(``input``), ``输出价格`` (``output``). ``计费单位`` (billing unit) must say ``1M tokens``.
-``模型上下文长度`` (context length) is an attribute and is skipped. A ``请求上下文长度范围``
-(request context range) column makes each row a context tier: ``tier(context="8192-32768")``
-for the range (8,192, 32,768] in tokens, ``0-8192`` for "≤ 8,192". Amounts keep their published
+The page is markdown, in Chinese (prices in CNY, ``￥``) or English (prices in ``$``), per 1M
+tokens. Price columns are read from the words of their header, never its position: an input or
+output word (``输入``/``input``, ``输出``/``output``), optionally a cache word (``缓存命中``/
+``cache hit`` -> ``cache_read``, ``缓存未命中``/``cache miss`` -> ``input``) and a batch word
+(``批量``/``batch`` -> ``batch_input``, ``batch_output``, ``batch_cache_read``). A header with any
+other word ("缓存写入", "1K") is an unknown column and refuses. ``计费单位``/``Unit`` (billing
+unit) must say ``1M tokens``, unless every price header states 1M itself. ``模型上下文长度``/
+``上下文窗口``/``Context Window`` are attributes and are skipped. A ``请求上下文长度范围`` (request
+context range) column makes each row a context tier: ``tier(context="8192-32768")`` for the range
+(8,192, 32,768] in tokens, ``0-8192`` for "≤ 8,192". A table is batch pricing when its heading
+says so or its model cells carry a ``（Batch）`` badge; a table whose introductory text mentions
+batch pricing without either is refused, as it cannot be told apart. Amounts keep their published
 currency (``CNY``); the pipeline converts them.
 """
 
@@ -22,31 +27,40 @@ from ratecard.parsers.markdown import Table, tables
 
 VENDOR = "moonshot"
 
-_MODEL = "model"
-_UNIT = "unit"
-_RANGE = "range"
-_SKIP = "skip"
-#: Normalised header text (contained) -> column role. Order matters: "缓存未命中" (cache miss)
-#: before "缓存命中" (cache hit), both before a plain "输入价格" (input price); the request
-#: context range before the context-length attribute it contains.
-_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("缓存未命中", "input"),
-    ("cachemiss", "input"),
-    ("缓存命中", "cache_read"),
-    ("cachehit", "cache_read"),
-    ("输入价格", "input"),
+_MODEL_HEADERS = frozenset({"模型", "model", "模型名称", "modelname"})
+_UNIT_HEADERS = frozenset({"计费单位", "unit", "billingunit"})
+_RANGE_WORDS = ("范围", "range")
+_ATTRIBUTE_WORDS = ("上下文长度", "上下文窗口", "contextlength", "contextwindow")
+#: Header words of a price column and what each says. Order matters: "缓存未命中" (cache miss)
+#: before "缓存命中" (cache hit), both before the "输入" (input) they sit beside.
+_PRICE_WORDS: tuple[tuple[str, str], ...] = (
+    ("缓存未命中", "miss"),
+    ("cachemiss", "miss"),
+    ("缓存命中", "hit"),
+    ("cachehit", "hit"),
+    ("批量", "batch"),
+    ("batch", "batch"),
+    ("输入", "input"),
     ("input", "input"),
-    ("输出价格", "output"),
+    ("输出", "output"),
     ("output", "output"),
-    ("计费单位", _UNIT),
-    ("unit", _UNIT),
-    ("范围", _RANGE),
-    ("range", _RANGE),
-    ("上下文长度", _SKIP),
-    ("contextlength", _SKIP),
-    ("contextwindow", _SKIP),
 )
-_MODEL_HEADERS = frozenset({"模型", "model"})
+#: Words a price header may also carry without changing its meaning (per-1M units included).
+_PER_MTOK_HEADER = ("1m", "百万", "million", "mtok")
+_FILLER = (
+    "价格",
+    "单价",
+    "price",
+    "tokens",
+    "token",
+    "per",
+    "每",
+    "/",
+    "usd",
+    "cny",
+    "rmb",
+    *_PER_MTOK_HEADER,
+)
 _PER_MTOK_UNITS = frozenset({"1mtokens", "1m", "1mtoken", "每1mtokens"})
 _NOT_OFFERED = frozenset({"-", "—", "–", "不支持", "n/a"})
 _CURRENCY = {"￥": "CNY", "¥": "CNY", "元": "CNY", "$": "USD"}
@@ -55,6 +69,8 @@ _ID = re.compile(r"^(?P<id>[a-z0-9]+(?:[.-][a-z0-9]+)*)\s*(?P<badge>.*)$", re.IG
 #: Text after a model id that is a badge, not a name: "推荐" is "recommended", "新" is "new".
 _BADGES = frozenset({"", "推荐", "新", "new", "recommended", "hot", "热门"})
 _DEPRECATED = frozenset({"deprecated", "已弃用", "弃用", "已废弃", "废弃", "即将下线"})
+_BATCH = frozenset({"batch", "批量", "批量推理"})
+_BATCH_WORDS = ("batch", "批量")
 _RANGE_CELL = re.compile(
     r"^(?:(?P<lo>\d[\d,]*)\s*<\s*\S*\s*)?(?:≤|<=)\s*(?P<hi>\d[\d,]*)\s*(?:tokens?)?$",
     re.IGNORECASE,
@@ -67,11 +83,55 @@ class _Layout:
     unit: int | None
     range: int | None
     prices: tuple[tuple[int, str], ...]
+    per_mtok_headers: bool
+    """Every price header states its per-1M unit itself ("Input Price (￥/1M tokens)")."""
 
 
 def _norm(header: str) -> str:
     """Lower case, no whitespace, full-width brackets as ASCII: labels compare reliably."""
     return "".join(header.lower().split()).replace("（", "(").replace("）", ")")
+
+
+def price_field(header: str) -> str | None:
+    """The field a price header names (``输入价格（缓存命中）`` -> ``cache_read``), or None.
+
+    None means the header names no input or output; a header naming one with any word this
+    parser does not know raises, so "Input Price (Cache Write)" never becomes ``input``.
+    """
+    rest = _norm(header)
+    words: set[str] = set()
+    for key, word in _PRICE_WORDS:
+        if key in rest:
+            words.add(word)
+            rest = rest.replace(key, " ")
+    if not words & {"input", "output"}:
+        return None
+    for filler in _FILLER:
+        rest = rest.replace(filler, " ")
+    residue = re.sub(r"[\s()\[\]$¥￥元:：,，-]", "", rest)
+    if residue or {"input", "output"} <= words or ({"hit", "miss"} <= words):
+        raise ParseError(VENDOR, f"unknown column {header!r} in a model price table")
+    if "output" in words:
+        if words & {"hit", "miss"}:
+            raise ParseError(VENDOR, f"unknown column {header!r}: a cache split of output")
+        fld = "output"
+    else:
+        fld = "cache_read" if "hit" in words else "input"
+    return f"batch_{fld}" if "batch" in words else fld
+
+
+def _role(header: str) -> str:
+    head = _norm(header)
+    if head in _UNIT_HEADERS:
+        return "unit"
+    if any(w in head for w in _RANGE_WORDS):
+        return "range"
+    if any(w in head for w in _ATTRIBUTE_WORDS):
+        return "skip"
+    fld = price_field(header)
+    if fld is None:
+        raise ParseError(VENDOR, f"unknown column {header!r} in a model price table")
+    return fld
 
 
 def _layout(table: Table) -> _Layout | None:
@@ -80,29 +140,24 @@ def _layout(table: Table) -> _Layout | None:
     model = next((i for i, h in enumerate(heads) if h in _MODEL_HEADERS), None)
     if model is None:
         return None
-    roles: dict[int, str] = {}
-    for i, head in enumerate(heads):
-        if i == model:
-            continue
-        role = next((r for key, r in _COLUMNS if key in head), None)
-        if role is None:
-            raise ParseError(VENDOR, f"unknown column {table.header[i]!r} in a model price table")
-        roles[i] = role
-    prices = tuple((i, r) for i, r in roles.items() if r not in {_UNIT, _RANGE, _SKIP})
+    roles = {i: _role(h) for i, h in enumerate(table.header) if i != model}
+    prices = tuple((i, r) for i, r in roles.items() if r not in {"unit", "range", "skip"})
     if not prices:
         return None
-    unit = next((i for i, r in roles.items() if r == _UNIT), None)
-    rng = next((i for i, r in roles.items() if r == _RANGE), None)
     if len({r for _, r in prices}) != len(prices):
         raise ParseError(VENDOR, f"two columns price the same field in {table.header!r}")
-    return _Layout(model, unit, rng, prices)
+    unit = next((i for i, r in roles.items() if r == "unit"), None)
+    rng = next((i for i, r in roles.items() if r == "range"), None)
+    stated = all(any(u in heads[i] for u in _PER_MTOK_HEADER) for i, _ in prices)
+    return _Layout(model, unit, rng, prices, stated)
 
 
 def model_id(cell: str) -> tuple[str, list[str]]:
     """Moonshot's API id as the table prints it, lower-cased (``kimi-k2-0905-preview``).
 
-    Text after the id is a badge (``推荐`` "recommended": dropped) or a deprecation marker
-    (a ``deprecated`` flag); anything else means the model column changed and raises.
+    Text after the id is a badge (``推荐`` "recommended": dropped), a deprecation marker
+    (``deprecated``, a flag) or ``（Batch）`` (``batch``: the row prices the Batch API);
+    anything else means the model column changed and raises.
     """
     m = _ID.match(cell.strip())
     if m is None:
@@ -110,6 +165,8 @@ def model_id(cell: str) -> tuple[str, list[str]]:
     badge = m.group("badge").strip().strip("()（）[]").strip().lower()
     if badge in _DEPRECATED:
         return m.group("id").lower(), ["deprecated"]
+    if badge in _BATCH:
+        return m.group("id").lower(), ["batch"]
     if badge not in _BADGES:
         raise ParseError(VENDOR, f"unrecognised text {badge!r} after model id in {cell!r}")
     return m.group("id").lower(), []
@@ -153,20 +210,41 @@ def _rows(table: Table, lay: _Layout) -> list[tuple[str, ...]]:
     return out
 
 
+def _batch_table(table: Table, badges: list[bool]) -> bool:
+    """Whether a table prices the Batch API: its heading or every model badge says so."""
+    heading = " ".join(table.headings).lower()
+    if any(w in heading for w in _BATCH_WORDS) or (badges and all(badges)):
+        return True
+    if any(badges):
+        raise ParseError(VENDOR, f"a table mixes batch and standard rows: {table.header!r}")
+    if any(w in table.preface.lower() for w in _BATCH_WORDS):
+        raise ParseError(VENDOR, f"the text above table {table.header!r} mentions batch pricing")
+    return False
+
+
+def _check_unit(row: tuple[str, ...], lay: _Layout, mid: str) -> None:
+    if lay.unit is None and lay.per_mtok_headers:
+        return
+    if lay.unit is None or _norm(row[lay.unit]) not in _PER_MTOK_UNITS:
+        shown = "no billing unit column" if lay.unit is None else repr(row[lay.unit])
+        raise ParseError(VENDOR, f"expected prices per '1M tokens' for {mid}, found {shown}")
+
+
 def _read_table(
     table: Table, lay: _Layout, names: dict[str, str], flags: set[tuple[str, str]]
 ) -> list[ParsedRate]:
     """Price rows of one table; model names and flags are collected across tables."""
+    rows = _rows(table, lay)
+    ids = [model_id(row[lay.model]) for row in rows]
+    batch = _batch_table(table, [("batch" in marks) for _, marks in ids])
     out: list[ParsedRate] = []
-    for row in _rows(table, lay):
-        mid, marks = model_id(row[lay.model])
+    for row, (mid, marks) in zip(rows, ids, strict=True):
         names[mid] = mid
-        flags.update((mid, f) for f in marks)
-        if lay.unit is None or _norm(row[lay.unit]) not in _PER_MTOK_UNITS:
-            shown = "no billing unit column" if lay.unit is None else repr(row[lay.unit])
-            raise ParseError(VENDOR, f"expected prices per '1M tokens' for {mid}, found {shown}")
+        flags.update((mid, f) for f in marks if f != "batch")
+        _check_unit(row, lay, mid)
         key = "standard" if lay.range is None else context_tier(row[lay.range])
-        for i, fld in lay.prices:
+        for i, col in lay.prices:
+            fld = f"batch_{col}" if batch and not col.startswith("batch_") else col
             price = _price(row[i], f"{mid} {fld}")
             if price is None:
                 shown = f"page shows {row[i]!r}"

@@ -5,11 +5,24 @@ Model id rule: OpenRouter's own ``id`` (``anthropic/claude-sonnet-4.5``, ``…:f
 ``variable_priced``, never as a negative rate. A zero extra fee (request, image, web search,
 reasoning) means "not charged" and is not stored; zero token prices are stored only for models
 listed as free (``:free`` or both prompt and completion zero), which are flagged ``free``.
+
+Pricing keys are mapped one by one (``_KEYS``); a key given as ``null`` or ``""`` is absent.
+``input_cache_write`` is the single cache-write price (``cache_write``), except where the model
+also prices a 1-hour (or explicit 5-minute) write: OpenRouter documents it as the default
+5-minute rate then, so it becomes ``cache_write_5m``. ``image_output`` is per output image
+*token* (the values are the vendors' per-token image prices, e.g. 0.00003 = $30/MTok), stored
+per MTok. ``discount`` is ignored: it is applied per endpoint, the top-level keys are the list
+prices. ``overrides`` whose only condition is ``min_prompt_tokens`` become context tiers
+(``context>200k``) holding the price in force just above each threshold ("later entries win
+per key", absent keys inherit the base); overrides with any other condition (time windows) are
+not modelled, the top-level prices being the ones "under default conditions". Every key not
+mapped is reported by :func:`unmapped_keys`, so new keys are seen without failing the vendor.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,19 +31,41 @@ from ratecard.parsers.base import Parsed, ParsedRate, ParseError, Unit, normaliz
 
 VENDOR = "openrouter"
 
-#: pricing key -> (field, unit, per_token): per-token prices become per MTok.
-_KEYS: dict[str, tuple[str, Unit, bool]] = {
-    "prompt": ("input", "usd_per_mtok", True),
-    "completion": ("output", "usd_per_mtok", True),
-    "input_cache_read": ("cache_read", "usd_per_mtok", True),
-    "input_cache_write": ("cache_write", "usd_per_mtok", True),
-    "internal_reasoning": ("reasoning", "usd_per_mtok", True),
-    "audio": ("audio_input", "usd_per_mtok", True),
-    "request": ("request", "usd_per_request", False),
-    "image": ("image_input", "usd_per_image", False),
-    "web_search": ("web_search", "usd_per_request", False),
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    field: str
+    unit: Unit
+    per_token: bool
+    """Per-token prices become per MTok; others are stored as published."""
+
+
+_TOKEN: Unit = "usd_per_mtok"
+#: pricing key -> field, unit: the keys this parser reads.
+_KEYS: dict[str, _Key] = {
+    "prompt": _Key("input", _TOKEN, True),
+    "completion": _Key("output", _TOKEN, True),
+    "input_cache_read": _Key("cache_read", _TOKEN, True),
+    "input_cache_write": _Key("cache_write", _TOKEN, True),
+    "input_cache_write_5m": _Key("cache_write_5m", _TOKEN, True),
+    "input_cache_write_1h": _Key("cache_write_1h", _TOKEN, True),
+    "internal_reasoning": _Key("reasoning", _TOKEN, True),
+    "audio": _Key("audio_input", _TOKEN, True),
+    "input_audio": _Key("audio_input", _TOKEN, True),
+    "audio_output": _Key("audio_output", _TOKEN, True),
+    "input_audio_cache": _Key("audio_cache_read", _TOKEN, True),
+    "image_output": _Key("image_output", _TOKEN, True),
+    "request": _Key("request", "usd_per_request", False),
+    "image": _Key("image_input", "usd_per_image", False),
+    "web_search": _Key("web_search", "usd_per_request", False),
 }
-_CORE = {"prompt", "completion"}
+_CORE = ("prompt", "completion")
+_OVERRIDES = "overrides"
+_THRESHOLD = "min_prompt_tokens"
+#: Keys read and deliberately not stored (see the module docstring); a non-zero discount is
+#: still reported by :func:`unmapped_keys`.
+_IGNORED = frozenset({"discount"})
+_SPLIT_WRITES = ("input_cache_write_1h", "input_cache_write_5m")
 
 
 def model_id(raw: str) -> str:
@@ -39,6 +74,8 @@ def model_id(raw: str) -> str:
 
 
 def _amount(model: str, key: str, value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ParseError(VENDOR, f"{model}: pricing.{key} is not a number: {value!r}")
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
@@ -48,28 +85,96 @@ def _amount(model: str, key: str, value: Any) -> Decimal:
     return amount
 
 
+def _amounts(model: str, prices: dict[str, Any]) -> dict[str, Decimal]:
+    """Mapped keys with a value: ``null`` and ``""`` are absent, anything else must be a number."""
+    return {k: _amount(model, k, v) for k, v in prices.items() if k in _KEYS and v not in (None, "")}
+
+
+def _split(amounts: dict[str, Decimal]) -> bool:
+    """The model prices a 1-hour or explicit 5-minute cache write beside the default one."""
+    return any(amounts.get(k, 0) != 0 for k in _SPLIT_WRITES)
+
+
+def _fields(model: str, amounts: dict[str, Decimal], split: bool) -> dict[str, tuple[_Key, Decimal]]:
+    """Field -> (key, amount); two keys for one field must agree (``audio`` and ``input_audio``)."""
+    out: dict[str, tuple[_Key, Decimal]] = {}
+    for name, amount in amounts.items():
+        key = _KEYS[name]
+        if name == "input_cache_write" and split:
+            key = _KEYS["input_cache_write_5m"]
+        seen = out.get(key.field)
+        if seen is not None and seen[1] != amount:
+            raise ParseError(VENDOR, f"{model}: two pricing keys give {key.field} as {seen[1]} and {amount}")
+        out[key.field] = (key, amount)
+    return out
+
+
+def _rates(
+    model: str, fields: dict[str, tuple[_Key, Decimal]], free: bool, tier_key: str = "standard"
+) -> list[ParsedRate]:
+    out: list[ParsedRate] = []
+    for fld, (key, amount) in fields.items():
+        if amount == 0 and not (free and fld in {"input", "output"}):
+            continue
+        value = per_token_to_mtok(amount) if key.per_token else normalize(amount)
+        out.append(ParsedRate(model, fld, value, unit=key.unit, tier=tier_key))
+    return out
+
+
+def context_tier(tokens: int) -> str:
+    """Tier of prices above ``tokens`` prompt tokens: 200000 -> ``context>200k``, as registries key it."""
+    return f"context>{tokens // 1000}k" if tokens % 1000 == 0 else f"context>{tokens}"
+
+
+def _threshold(entry: Any) -> int | None:
+    """The override's ``min_prompt_tokens`` when it is the only condition, else None."""
+    if not isinstance(entry, dict) or set(entry) - {_THRESHOLD, *_KEYS, *_IGNORED}:
+        return None
+    raw = entry.get(_THRESHOLD)
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw < 1e12:
+        return None
+    return int(raw) if raw == int(raw) else None
+
+
+def _context_rates(model: str, entries: list[Any], free: bool, split: bool) -> list[ParsedRate]:
+    """Context tiers from prompt-size overrides; none when any override has another condition."""
+    thresholds = [_threshold(e) for e in entries]
+    if any(t is None for t in thresholds):
+        return []
+    out: list[ParsedRate] = []
+    for bound in sorted({t for t in thresholds if t is not None}):
+        effective: dict[str, Decimal] = {}
+        for entry, t in zip(entries, thresholds, strict=True):
+            if t is not None and t <= bound:
+                effective.update(_amounts(model, entry))
+        if any(a < 0 for a in effective.values()):
+            raise ParseError(VENDOR, f"{model}: negative price in overrides {entries}")
+        out.extend(_rates(model, _fields(model, effective, split), free, context_tier(bound)))
+    return out
+
+
 def _model_rates(entry: dict[str, Any]) -> list[ParsedRate]:
     mid = model_id(str(entry["id"]))
     pricing = entry.get("pricing")
-    if not isinstance(pricing, dict) or not pricing.keys() >= _CORE:
+    if not isinstance(pricing, dict) or any(pricing.get(k) in (None, "") for k in _CORE):
         raise ParseError(VENDOR, f"{mid}: expected pricing.prompt and pricing.completion")
-    amounts = {k: _amount(mid, k, v) for k, v in pricing.items() if k in _KEYS}
+    amounts = _amounts(mid, pricing)
     if any(a < 0 for a in amounts.values()):
         if all(amounts[k] == -1 for k in _CORE):
             return [ParsedRate(mid, "variable_priced", None, unit="flag")]
         raise ParseError(VENDOR, f"{mid}: negative price in {pricing}")
     free = mid.endswith(":free") or all(amounts[k] == 0 for k in _CORE)
+    raw = pricing.get(_OVERRIDES)
+    overrides: list[Any] = raw if isinstance(raw, list) else []
+    split = _split(amounts) or any(_split(_amounts(mid, e)) for e in overrides if isinstance(e, dict))
     out = [ParsedRate(mid, "free", None, unit="flag")] if free else []
-    for key, amount in amounts.items():
-        field, unit, per_token = _KEYS[key]
-        if amount == 0 and not (free and key in _CORE):
-            continue
-        value = per_token_to_mtok(amount) if per_token else normalize(amount)
-        out.append(ParsedRate(mid, field, value, unit=unit))
+    out.extend(_rates(mid, _fields(mid, amounts, split), free))
+    out.extend(_context_rates(mid, overrides, free, split))
     return out
 
 
-def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
+def _models(body: bytes, url: str) -> list[dict[str, Any]]:
+    """The ``data`` entries of the body, each with an id, or a ParseError saying what is wrong."""
     try:
         doc = json.loads(body)
     except ValueError as exc:
@@ -77,11 +182,43 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
     data = doc.get("data") if isinstance(doc, dict) else None
     if not isinstance(data, list) or not data:
         raise ParseError(VENDOR, f"no model list found in {url} (expected a non-empty 'data' array)")
-    rates: list[ParsedRate] = []
-    names: dict[str, str] = {}
     for entry in data:
         if not isinstance(entry, dict) or "id" not in entry:
             raise ParseError(VENDOR, f"model entry without an id in {url}")
+    return data
+
+
+def _unmapped(pricing: dict[str, Any]) -> set[str]:
+    out = {k for k in pricing if k not in _KEYS and k not in _IGNORED and k != _OVERRIDES}
+    if pricing.get("discount") not in (None, 0, "0", ""):
+        out.add("discount")
+    entries = pricing.get(_OVERRIDES)
+    if entries is not None and not isinstance(entries, list):
+        out.add(_OVERRIDES)
+    for entry in entries if isinstance(entries, list) else []:
+        keys = set(entry) if isinstance(entry, dict) else {"<not an object>"}
+        out.update(f"{_OVERRIDES}.{k}" for k in keys - {_THRESHOLD, *_KEYS})
+    return out
+
+
+def unmapped_keys(body: bytes) -> set[str]:
+    """Pricing keys of any model that :func:`parse` does not store, for the run log.
+
+    Unknown top-level keys by name, ``discount`` when it is not zero, and ``overrides.<key>``
+    for override conditions or prices not modelled (a time window: ``overrides.utc_start``).
+    """
+    out: set[str] = set()
+    for entry in _models(body, "the body"):
+        pricing = entry.get("pricing")
+        if isinstance(pricing, dict):
+            out |= _unmapped(pricing)
+    return out
+
+
+def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
+    rates: list[ParsedRate] = []
+    names: dict[str, str] = {}
+    for entry in _models(body, url):
         rates.extend(_model_rates(entry))
         names[model_id(str(entry["id"]))] = str(entry.get("name") or entry["id"])
     return parsed(VENDOR, rates, names)

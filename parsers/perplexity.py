@@ -2,12 +2,15 @@
 
 Read with :mod:`ratecard.parsers.model_table`: the token table (``Input Tokens ($/1M)``, output,
 citation, reasoning tokens and ``Search Queries ($/1K)``), the request-fee table by search context
-size (``Low | Medium | High`` per 1K requests) when the page renders it, and the Search API table
-(``Price per 1K requests``). Request fees are per request, never per token:
+size (``Low Context Size | Medium ... | High ...``, "for every 1000 requests" stated above it)
+when the page renders it, the Search API table (``Price per 1K requests``) and the embeddings
+tables (``Model | Dimensions | Price ($/1M tokens)``: an embedding model's one price is per input
+token, field ``input``). Request fees are per request, never per token:
 field ``request``, unit ``usd_per_1k_requests``, tier ``search_context=low|medium|high``.
 Deep Research's search queries are ``web_search`` (per 1K queries); its citation tokens are
-``citation`` (per MTok). Cost-example tables (``Component | Cost``) have no model column and
-are not read.
+``citation`` (per MTok). Tables without a model column are not read: cost examples
+(``Component | Cost``), Agent API tools (``Tool | Price``) and Pro Search fees by search type
+(``Search Type | ... | Request Fee (per 1K)``, three amounts in one cell).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ LAYOUT = Layout(
         Label("medium", "request", tier(search_context="medium")),
         Label("high", "request", tier(search_context="high")),
         Label("request", "request"),
+        Label("price", "input"),
     ),
     model_id=model_id,
     model_headers=("model", "api"),

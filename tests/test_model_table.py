@@ -23,6 +23,9 @@ M, K, ONE = Decimal(1_000_000), Decimal(1000), Decimal(1)
         ("Price per 1K requests", {Per(K, "request")}),
         ("Cost per 1,000 calls", {Per(K, "request")}),
         ("Low ($/request)", {Per(ONE, "request")}),
+        # Perplexity's request-fee tab (2026): "the request fee for each model for every 1000 requests".
+        ("for each model for every 1000 requests", {Per(K, "request")}),
+        ("$/1000000 tokens", {Per(M, "token")}),
         ("Input / Output", set()),
         ("Model", set()),
     ],

@@ -9,7 +9,7 @@ from importlib.resources import files
 import pytest
 from golden import GOLDEN_DIR, check_golden
 
-from ratecard.parsers.base import Parsed, ParseError
+from ratecard.parsers.base import Parsed, ParsedRate, ParseError
 from ratecard.parsers.deepseek import VENDOR, model_id, parse
 
 URL = "https://api-docs.deepseek.com/quick_start/pricing"
@@ -141,21 +141,10 @@ REFUSED = [
     ),
     pytest.param(
         OLD,
-        "PRICING| 1M INPUT TOKENS (CACHE HIT)| $0.028  \n1M INPUT TOKENS (CACHE MISS)| $0.28  \n"
-        "1M OUTPUT TOKENS| $0.42",
-        "PRICING| STANDARD PRICE (UTC 00:30-16:30)| 1M TOKENS INPUT (CACHE HIT)(4)| $0.07| $0.14\n"
-        "1M TOKENS INPUT (CACHE MISS)| $0.27| $0.55\n1M TOKENS OUTPUT(5)| $1.10| $2.19\n"
-        "OFF-PEAK PRICE (UTC 16:30-00:30)| 1M TOKENS INPUT (CACHE HIT)| $0.035| $0.035\n"
-        "1M TOKENS INPUT (CACHE MISS)| $0.135| $0.135\n1M TOKENS OUTPUT| $0.550| $0.550",
-        "off-peak",
-        id="early-2025-standard-and-off-peak-blocks",
-    ),
-    pytest.param(
-        OLD,
         "PRICING| 1M INPUT TOKENS (CACHE HIT)| $0.028",
         "PRICING| STANDARD PRICE (UTC 00:30-16:30)| 1M INPUT TOKENS (CACHE HIT)| $0.028",
-        "unknown price row",
-        id="time-window-label-without-the-word-peak",
+        "one STANDARD and one DISCOUNT price block",
+        id="standard-hours-without-a-discount-block",
     ),
     pytest.param(
         OLD,
@@ -278,3 +267,221 @@ def test_deprecation_without_mapping_only_flags() -> None:
         "deepseek-reasoner",
     }
     assert not [r for r in result.rates if r.model == "deepseek-chat" and r.unit != "flag"]
+
+
+# --- Later and earlier layouts found in public mirrors of the page (short copies). ---
+
+#: The page as r.jina.ai rendered it on 2026-09-24 ("Published Time: Thu, 24 Sep 2026"), trimmed
+#: to the table and its footnotes: OFF-PEAK / PEAK rows, labels broken over two lines.
+SEP_2026 = "\n".join(
+    [
+        "Title: Models & Pricing | DeepSeek API Docs",
+        "",
+        "The prices listed below are in units of per 1M tokens.",
+        "",
+        "## Model Details",
+        "",
+        "**MODEL deepseek-flash(1)deepseek-v4-pro",
+        "MODEL VERSION DeepSeek-V4.1-Flash DeepSeek-V4-Pro-0813",
+        "CONTEXT LENGTH 1M",
+        "PRICING(2)1M INPUT TOKENS  ",
+        "(CACHE HIT)OFF-PEAK$0.003$0.022",
+        "PEAK$0.006$0.044",
+        "1M INPUT TOKENS  ",
+        "(CACHE MISS)OFF-PEAK$0.15$0.66",
+        "PEAK$0.3$1.32",
+        "1M OUTPUT TOKENS OFF-PEAK$0.6$1.98",
+        "PEAK$1.2$3.96",
+        "Concurrency Limit(3)2500 500**",
+        "",
+        "(1) Use `deepseek-flash` as the model name. The legacy names `deepseek-v4-flash` and "
+        "`deepseek-v4-flash-vision-exp` are still accepted, but the corresponding models have been "
+        "retired, their requests are served by the DeepSeek-V4.1-Flash model and billed at the Flash price.",
+        "",
+        "(2) Off-peak rates are half of the peak rates. Peak hours are 01:00 - 04:00 and 06:00 - 10:00 "
+        "UTC, Monday through Friday, excluding Chinese public holidays. All other hours are off-peak, "
+        "including weekends and Chinese public holidays in full.",
+    ]
+)
+PEAK_HOURS = "01:00-04:00+06:00-10:00utc/mon-fri/excl-cn-holidays"
+PEAK = "standard"  # the peak price is the list price
+OFF_PEAK = f"peak_hours={PEAK_HOURS};period=off-peak"
+
+#: The 2025 page as copied text (tab-separated cells, full-width brackets, "(50% OFF)" notes).
+EARLY_2025 = "\n".join(
+    [
+        "Pricing Details",
+        "MODEL(1)\tdeepseek-chat\tdeepseek-reasoner",
+        "CONTEXT LENGTH\t64K\t64K",
+        "MAX COT TOKENS(2)\t-\t32K",
+        "STANDARD PRICE",
+        "（UTC 00:30-16:30）\t1M TOKENS INPUT (CACHE HIT)(4)\t$0.07\t$0.14",
+        "1M TOKENS INPUT (CACHE MISS)\t$0.27\t$0.55",
+        "1M TOKENS OUTPUT(5)\t$1.10\t$2.19",
+        "DISCOUNT PRICE(6)",
+        "（UTC 16:30-00:30）\t1M TOKENS INPUT (CACHE HIT)\t$0.035（50% OFF）\t$0.035（75% OFF）",
+        "1M TOKENS INPUT (CACHE MISS)\t$0.135（50% OFF）\t$0.135（75% OFF）",
+        "1M TOKENS OUTPUT\t$0.550（50% OFF）\t$0.550（75% OFF）",
+        "(1) The deepseek-chat model points to DeepSeek-V3. The deepseek-reasoner model points to DeepSeek-R1.",
+        "(6) DeepSeek API provides off-peak pricing discounts during 16:30-00:30 UTC each day. "
+        "The completion timestamp of each request determines its pricing tier.",
+    ]
+)
+DISCOUNT = "period=16:30-00:30utc"
+
+
+def _rate(result: Parsed, model: str, fld: str, tier: str) -> ParsedRate:
+    (rate,) = [r for r in result.rates if (r.model, r.field, r.tier) == (model, fld, tier)]
+    return rate
+
+
+@pytest.mark.parametrize(
+    ("model", "fld", "tier", "amount"),
+    [
+        # "(CACHE HIT)OFF-PEAK$0.003$0.022" / "PEAK$0.006$0.044"
+        ("deepseek-flash", "cache_read", OFF_PEAK, "0.003"),
+        ("deepseek-v4-pro", "cache_read", PEAK, "0.044"),
+        # "(CACHE MISS)OFF-PEAK$0.15$0.66" / "PEAK$0.3$1.32"
+        ("deepseek-flash", "input", OFF_PEAK, "0.15"),
+        ("deepseek-flash", "input", PEAK, "0.3"),
+        ("deepseek-v4-pro", "input", OFF_PEAK, "0.66"),
+        # "1M OUTPUT TOKENS OFF-PEAK$0.6$1.98" / "PEAK$1.2$3.96"
+        ("deepseek-flash", "output", PEAK, "1.2"),
+        ("deepseek-v4-pro", "output", OFF_PEAK, "1.98"),
+        ("deepseek-v4-pro", "output", PEAK, "3.96"),
+    ],
+)
+def test_2026_peak_and_off_peak_rows_are_tiers_keyed_by_the_stated_hours(
+    model: str, fld: str, tier: str, amount: str
+) -> None:
+    rate = _rate(_parse_text(SEP_2026), model, fld, tier)
+    assert (rate.value, rate.status, rate.unit) == (Decimal(amount), "verified", "usd_per_mtok")
+
+
+def test_2026_peak_page_prices_peak_as_standard_and_legacy_names_as_flash() -> None:
+    result = _parse_text(SEP_2026)
+    tiers = {r.tier for r in result.rates if r.unit != "flag"}
+    assert tiers == {"standard", OFF_PEAK}
+    # Footnote (1): legacy names "billed at the Flash price" -> flagged, priced as deepseek-flash.
+    for name in ("deepseek-v4-flash", "deepseek-v4-flash-vision-exp"):
+        (flag,) = [r for r in result.rates if r.model == name and r.unit == "flag"]
+        assert flag.field == "legacy"
+        legacy = _rate(result, name, "input", PEAK)
+        assert (legacy.value, legacy.status) == (Decimal("0.3"), "inferred")
+        assert "deepseek-flash" in str(legacy.reason)
+    assert result.models == {
+        "deepseek-flash",
+        "deepseek-v4-pro",
+        "deepseek-v4-flash",
+        "deepseek-v4-flash-vision-exp",
+    }
+
+
+def test_weekday_peak_hours_without_holidays_give_their_own_key() -> None:
+    # The August 2026 wording of footnote (2), before holidays were excluded from peak hours.
+    august = (
+        "(2) Off-peak rates are half of the peak rates. Peak hours are 01:00 - 04:00 and 06:00 - 10:00 "
+        "UTC, Monday through Friday (all other hours are off-peak)."
+    )
+    text = SEP_2026[: SEP_2026.index("(2) Off-peak")] + august
+    key = "peak_hours=01:00-04:00+06:00-10:00utc/mon-fri;period=off-peak"
+    assert _rate(_parse_text(text), "deepseek-flash", "output", "standard").value == Decimal("1.2")
+    assert _rate(_parse_text(text), "deepseek-flash", "output", key).value == Decimal("0.6")
+
+
+@pytest.mark.parametrize(
+    ("model", "fld", "tier", "amount"),
+    [
+        # "（UTC 00:30-16:30）\t1M TOKENS INPUT (CACHE HIT)(4)\t$0.07\t$0.14"
+        ("deepseek-chat", "cache_read", "standard", "0.07"),
+        ("deepseek-reasoner", "cache_read", "standard", "0.14"),
+        # "1M TOKENS OUTPUT(5)\t$1.10\t$2.19"
+        ("deepseek-reasoner", "output", "standard", "2.19"),
+        # "1M TOKENS INPUT (CACHE MISS)\t$0.135（50% OFF）\t$0.135（75% OFF）" under DISCOUNT PRICE
+        ("deepseek-chat", "input", DISCOUNT, "0.135"),
+        ("deepseek-reasoner", "input", DISCOUNT, "0.135"),
+        # "1M TOKENS OUTPUT\t$0.550（50% OFF）\t$0.550（75% OFF）"
+        ("deepseek-reasoner", "output", DISCOUNT, "0.55"),
+    ],
+)
+def test_2025_standard_and_discount_blocks(model: str, fld: str, tier: str, amount: str) -> None:
+    assert _rate(_parse_text(EARLY_2025), model, fld, tier).value == Decimal(amount)
+
+
+PERIOD_REFUSED = [
+    pytest.param(
+        SEP_2026, "PEAK$1.2$3.96\n", "", "expected one OFF-PEAK and one PEAK row", id="peak-row-missing"
+    ),
+    pytest.param(
+        SEP_2026,
+        "Peak hours are 01:00 - 04:00 and 06:00 - 10:00 UTC",
+        "Peak hours are 09:00 - 12:00 and 14:00 - 18:00 Beijing Time",
+        "page mentions 'Peak'",
+        id="peak-hours-not-in-utc",
+    ),
+    pytest.param(
+        SEP_2026,
+        "Peak hours are 01:00 - 04:00 and 06:00 - 10:00 UTC, Monday through Friday, excluding Chinese "
+        "public holidays. ",
+        "",
+        "states no peak hours",
+        id="peak-hours-removed",
+    ),
+    pytest.param(SEP_2026, "PEAK$0.3$1.32", "PEAK$0.35$1.32", "not half of peak", id="off-peak-not-half"),
+    pytest.param(
+        SEP_2026,
+        "1M OUTPUT TOKENS OFF-PEAK$0.6$1.98\nPEAK$1.2$3.96",
+        "1M OUTPUT TOKENS$1.2$3.96",
+        "mixes plain and time-of-day",
+        id="plain-row-among-period-rows",
+    ),
+    pytest.param(
+        SEP_2026,
+        "billed at the Flash price.",
+        "billed at the Flash price. deepseek-v4-pro is 75% off until 2026/10/31.",
+        "75% off",
+        id="promotion-sentence",
+    ),
+    pytest.param(
+        SEP_2026,
+        "billed at the Flash price",
+        "billed at the DeepSeek price",
+        "cannot tell which priced model",
+        id="legacy-target-ambiguous",
+    ),
+    pytest.param(
+        EARLY_2025,
+        "（UTC 16:30-00:30）\t1M TOKENS INPUT (CACHE HIT)",
+        "（UTC 16:30-01:30）\t1M TOKENS INPUT (CACHE HIT)",
+        "do not cover the day",
+        id="windows-overlap",
+    ),
+    pytest.param(
+        EARLY_2025,
+        "discounts during 16:30-00:30 UTC each day",
+        "discounts during 17:30-00:30 UTC each day",
+        "footnote discount hours 17:30-00:30 differ",
+        id="footnote-window-differs",
+    ),
+    pytest.param(
+        EARLY_2025,
+        "1M TOKENS OUTPUT\t$0.550（50% OFF）\t$0.550（75% OFF）\n",
+        "",
+        "price different rows",
+        id="discount-block-lacks-output",
+    ),
+    pytest.param(
+        EARLY_2025,
+        "DISCOUNT PRICE(6)\n（UTC 16:30-00:30）\t",
+        "DISCOUNT PRICE(6)\t",
+        "unknown price row",
+        id="discount-block-without-hours",
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "old", "new", "message"), PERIOD_REFUSED)
+def test_unreadable_period_pricing_is_refused(page: str, old: str, new: str, message: str) -> None:
+    with pytest.raises(ParseError, match=r"^deepseek: ") as err:
+        _parse_text(_mangle(page, old, new))
+    assert message in str(err.value)

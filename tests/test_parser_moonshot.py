@@ -10,7 +10,8 @@ import pytest
 from golden import GOLDEN_DIR, check_golden
 
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError
-from ratecard.parsers.moonshot import VENDOR, context_tier, model_id, parse
+from ratecard.parsers.markdown import clean_cell
+from ratecard.parsers.moonshot import VENDOR, context_tier, model_id, parse, price_field
 
 URL = "https://platform.moonshot.ai/docs/pricing/chat"
 CAPTURES = files("ratecard") / "captures" / VENDOR
@@ -164,3 +165,138 @@ def test_page_without_price_tables_is_refused() -> None:
     text = "\n".join(line for line in _page().splitlines() if not line.startswith("|"))
     with pytest.raises(ParseError, match=f"moonshot: no price table found in {URL}"):
         _parse_text(text)
+
+
+# --- Later layouts found in public mirrors (short copies): English headers, context windows,
+# --- kimi-k2.5/k2.6, Batch API tables.
+
+#: platform.moonshot.ai/docs/guide/kimi-k2-5-quickstart, "Model Pricing" (2026): ``<br>`` in headers.
+ENGLISH_K25 = (
+    "## Model Pricing\n\n"
+    "| Model | Unit | Input Price<br>（Cache Hit） | Input Price<br>（Cache Miss） | Output Price | Context Window |\n"
+    "| --- | --- | --- | --- | --- | --- |\n"
+    "| kimi-k2.5 | 1M tokens | $0.10 | $0.60 | $3.00 | 262,144 tokens |\n"
+)
+
+#: The Chinese page in 2026: "上下文窗口" column, kimi-k2.6, and a Batch API section.
+CHINESE_2026 = """### 9.2 Kimi K2.6 定价
+
+| 模型 | 计费单位 | 输入价格（缓存命中） | 输入价格（缓存未命中） | 输出价格 | 上下文窗口 |
+|------|---------|-------------------|---------------------|---------|----------|
+| kimi-k2.6 | 1M tokens | ¥1.10 | ¥6.50 | ¥27.00 | 262,144 tokens |
+| kimi-k2.5 | 1M tokens | ¥0.70 | ¥4.00 | ¥21.00 | 262,144 tokens |
+
+此处 1M = 1,000,000，表格中的价格代表每消耗 1M tokens 的价格。
+
+### 9.3 批量推理定价
+
+Batch API 即批量推理 API，批量推理 API 费用为标准模型价格的 **60%**，适合大规模、低实时性要求的任务场景。
+
+| 模型 | 计费单位 | 输入价格（缓存命中） | 输入价格（缓存未命中） | 输出价格 | 上下文窗口 |
+|------|---------|-------------------|---------------------|---------|----------|
+| kimi-k2.6（Batch） | 1M tokens | ¥0.66 | ¥3.90 | ¥16.20 | 262,144 tokens |
+| kimi-k2.5（Batch） | 1M tokens | ¥0.42 | ¥2.40 | ¥12.60 | 262,144 tokens |
+
+### 9.4 联网搜索定价
+
+| 工具名称 | 计费单位 | 价格 | 说明 |
+|---------|---------|------|------|
+| 联网搜索 | 1 次 | ￥0.03 | 触发 `$web_search` 工具调用，计费一次 |
+"""
+
+
+def test_english_page_with_br_headers_and_context_window() -> None:
+    result = _parse_text(ENGLISH_K25)
+    # "| kimi-k2.5 | 1M tokens | $0.10 | $0.60 | $3.00 | 262,144 tokens |"
+    assert {r.field: (r.value, r.currency) for r in result.rates} == {
+        "cache_read": (Decimal("0.10"), "USD"),
+        "input": (Decimal("0.60"), "USD"),
+        "output": (Decimal("3.00"), "USD"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "fld", "amount"),
+    [
+        # "| kimi-k2.6 | 1M tokens | ¥1.10 | ¥6.50 | ¥27.00 | 262,144 tokens |"
+        ("kimi-k2.6", "cache_read", "1.10"),
+        ("kimi-k2.6", "input", "6.50"),
+        ("kimi-k2.6", "output", "27.00"),
+        # "| kimi-k2.6（Batch） | 1M tokens | ¥0.66 | ¥3.90 | ¥16.20 | 262,144 tokens |"
+        ("kimi-k2.6", "batch_cache_read", "0.66"),
+        ("kimi-k2.6", "batch_input", "3.90"),
+        ("kimi-k2.6", "batch_output", "16.20"),
+        # "| kimi-k2.5（Batch） | 1M tokens | ¥0.42 | ¥2.40 | ¥12.60 | 262,144 tokens |"
+        ("kimi-k2.5", "batch_output", "12.60"),
+        ("kimi-k2.5", "input", "4.00"),
+    ],
+)
+def test_batch_section_prices_batch_fields(model: str, fld: str, amount: str) -> None:
+    rate = _rate(_parse_text(CHINESE_2026), model, fld)
+    assert (rate.value, rate.currency) == (Decimal(amount), "CNY")
+
+
+def test_batch_badge_alone_or_heading_alone_marks_batch() -> None:
+    no_heading = CHINESE_2026.replace("### 9.3 批量推理定价", "### 9.3").replace(
+        "Batch API 即批量推理 API，批量推理 API 费用为标准模型价格的 **60%**，适合大规模、低实时性要求的任务场景。\n",
+        "",
+    )
+    assert _rate(_parse_text(no_heading), "kimi-k2.6", "batch_input").value == Decimal("3.90")
+    no_badge = CHINESE_2026.replace("（Batch）", "")
+    assert _rate(_parse_text(no_badge), "kimi-k2.6", "batch_input").value == Decimal("3.90")
+
+
+def test_units_stated_in_the_headers_replace_the_unit_column() -> None:
+    page = (
+        "| Model | Input ($/1M tokens) | Output ($/1M tokens) |\n| --- | --- | --- |\n"
+        "| kimi-k2.6 | $0.95 | $4.00 |\n"
+    )
+    assert _rate(_parse_text(page), "kimi-k2.6", "output").value == Decimal("4.00")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("输入价格 （缓存命中）", "cache_read"),
+        ("Input Price<br>（Cache Miss）", "input"),
+        ("Output Price ($/1M tokens)", "output"),
+        ("Batch Input Price", "batch_input"),
+        ("模型上下文长度", None),
+    ],
+)
+def test_price_field_reads_header_words(header: str, expected: str | None) -> None:
+    assert price_field(clean_cell(header)) == expected
+
+
+LATER_REFUSED = [
+    pytest.param(
+        [("| 输入价格（缓存未命中） | 输出价格 |", "| 输入价格（缓存写入） | 输出价格 |")],
+        "unknown column '输入价格（缓存写入）'",
+        id="cache-write-column",
+    ),
+    pytest.param(
+        [("| 输出价格 | 上下文窗口 |", "| 输出价格（1K tokens） | 上下文窗口 |")],
+        "unknown column",
+        id="per-1k",
+    ),
+    pytest.param(
+        [("### 9.3 批量推理定价", "### 9.3"), ("| kimi-k2.5（Batch） |", "| kimi-k2.5 |")],
+        "mixes batch and standard rows",
+        id="one-badge-missing",
+    ),
+    pytest.param(
+        [("### 9.3 批量推理定价", "### 9.3"), ("（Batch）", "")],
+        "mentions batch pricing",
+        id="batch-only-in-the-text-above",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edits", "message"), LATER_REFUSED)
+def test_later_layout_mangled_is_refused(edits: list[tuple[str, str]], message: str) -> None:
+    text = CHINESE_2026
+    for old, new in edits:
+        text = _mangle(text, old, new)
+    with pytest.raises(ParseError, match=r"^moonshot: ") as err:
+        _parse_text(text)
+    assert message in str(err.value)

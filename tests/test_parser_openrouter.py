@@ -13,7 +13,7 @@ import pytest
 from golden import GOLDEN_DIR, check_golden
 
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError
-from ratecard.parsers.openrouter import VENDOR, model_id, parse
+from ratecard.parsers.openrouter import VENDOR, model_id, parse, unmapped_keys
 from ratecard.replay import api_body
 
 URL = "https://openrouter.ai/api/v1/models"
@@ -204,3 +204,156 @@ def test_duplicate_model_is_refused() -> None:
     entry = {"id": "a/b", "pricing": {"prompt": "0.000001", "completion": "0.000002"}}
     with pytest.raises(ParseError, match="openrouter: duplicate rate"):
         _parse_models(entry, entry)
+
+
+# --- Later shapes of /api/v1/models (OpenRouter's PublicPricing / PricingOverride schemas, 2026). ---
+
+
+def _tiers(result: Parsed, model: str) -> dict[tuple[str, str], tuple[Decimal | None, str]]:
+    return {(r.field, r.tier): (r.value, r.unit) for r in result.rates if r.model == model}
+
+
+def test_later_pricing_keys_are_mapped() -> None:
+    result = _parse_models(
+        {
+            "id": "openai/gpt-5.6-sol",
+            "pricing": {
+                "prompt": "0.000005",
+                "completion": "0.00003",
+                "image_output": "0.00004",  # per output image token: $40/MTok
+                "input_audio_cache": "0.0000003",
+                "audio_output": "0.000002",
+                "input_audio": "0.000004",
+                "discount": 0,
+            },
+        }
+    )
+    assert _tiers(result, "openai/gpt-5.6-sol") == {
+        ("input", "standard"): (Decimal(5), "usd_per_mtok"),
+        ("output", "standard"): (Decimal(30), "usd_per_mtok"),
+        ("image_output", "standard"): (Decimal(40), "usd_per_mtok"),
+        ("audio_cache_read", "standard"): (Decimal("0.3"), "usd_per_mtok"),
+        ("audio_output", "standard"): (Decimal(2), "usd_per_mtok"),
+        ("audio_input", "standard"): (Decimal(4), "usd_per_mtok"),
+    }
+
+
+def test_cache_write_beside_a_one_hour_write_is_the_five_minute_rate() -> None:
+    # As anthropic/claude-opus-4.8 in a mid-2026 capture: "input_cache_write": "0.00000625",
+    # "input_cache_write_1h": "0.00001"; OpenRouter documents the former as the 5-minute rate.
+    pricing = {
+        "prompt": "0.000005",
+        "completion": "0.000025",
+        "input_cache_read": "0.0000005",
+        "input_cache_write": "0.00000625",
+        "input_cache_write_1h": "0.00001",
+    }
+    fields = _fields(
+        _parse_models({"id": "anthropic/claude-opus-4.8", "pricing": pricing}), "anthropic/claude-opus-4.8"
+    )
+    assert fields == {
+        "input": Decimal(5),
+        "output": Decimal(25),
+        "cache_read": Decimal("0.5"),
+        "cache_write_5m": Decimal("6.25"),
+        "cache_write_1h": Decimal(10),
+    }
+
+
+def test_null_and_empty_prices_are_absent() -> None:
+    pricing = {"prompt": "0.000001", "completion": "0.000002", "audio_output": None, "image": ""}
+    assert _fields(_parse_models({"id": "a/b", "pricing": pricing}), "a/b") == {
+        "input": Decimal(1),
+        "output": Decimal(2),
+    }
+
+
+def test_prompt_size_overrides_become_context_tiers_later_entries_winning() -> None:
+    pricing = {
+        "prompt": "0.000003",
+        "completion": "0.000015",
+        "overrides": [
+            {"min_prompt_tokens": 500000, "prompt": "0.000009", "completion": "0.00003"},
+            {"min_prompt_tokens": 200000, "prompt": "0.000006", "completion": "0.0000225"},
+            {"min_prompt_tokens": 500000, "input_cache_read": "0.0000012"},
+        ],
+    }
+    tiers = _tiers(_parse_models({"id": "a/long", "pricing": pricing}), "a/long")
+    assert tiers == {
+        ("input", "standard"): (Decimal(3), "usd_per_mtok"),
+        ("output", "standard"): (Decimal(15), "usd_per_mtok"),
+        # Above 200k only the second entry applies.
+        ("input", "context>200k"): (Decimal(6), "usd_per_mtok"),
+        ("output", "context>200k"): (Decimal("22.5"), "usd_per_mtok"),
+        # Above 500k all three apply, in order: the 200k entry, listed later, wins prompt/completion.
+        ("input", "context>500k"): (Decimal(6), "usd_per_mtok"),
+        ("output", "context>500k"): (Decimal("22.5"), "usd_per_mtok"),
+        ("cache_read", "context>500k"): (Decimal("1.2"), "usd_per_mtok"),
+    }
+
+
+def test_time_window_overrides_are_not_modelled_but_reported() -> None:
+    pricing = {
+        "prompt": "0.000002",
+        "completion": "0.000008",
+        "overrides": [
+            {"min_prompt_tokens": 200000, "prompt": "0.000004"},
+            {"utc_start": 1630, "utc_end": 30, "utc_days": ["monday"], "prompt": "0.000001"},
+        ],
+    }
+    body = json.dumps({"data": [{"id": "a/b", "pricing": pricing}]}).encode()
+    assert _fields(parse(body, URL, WHEN), "a/b") == {"input": Decimal(2), "output": Decimal(8)}
+    assert unmapped_keys(body) == {"overrides.utc_start", "overrides.utc_end", "overrides.utc_days"}
+
+
+@pytest.mark.parametrize("name", CAPTURE_NAMES)
+def test_captured_keys_are_all_mapped(name: str) -> None:
+    assert unmapped_keys((CAPTURES / name).read_bytes()) == set()
+
+
+def test_unknown_keys_are_reported_and_do_not_fail_the_vendor() -> None:
+    pricing = {
+        "prompt": "0.000001",
+        "completion": "0.000002",
+        "image_token": "0.0000024",
+        "video_second": "0.05",
+        "discount": 0.1,
+    }
+    body = json.dumps({"data": [{"id": "a/b", "pricing": pricing}]}).encode()
+    assert _fields(parse(body, URL, WHEN), "a/b") == {"input": Decimal(1), "output": Decimal(2)}
+    assert unmapped_keys(body) == {"image_token", "video_second", "discount"}
+    zero_discount = json.dumps({"data": [{"id": "a/b", "pricing": {**pricing, "discount": 0}}]})
+    assert "discount" not in unmapped_keys(zero_discount.encode())
+
+
+@pytest.mark.parametrize(
+    ("pricing", "message"),
+    [
+        (
+            {"prompt": "0.000001", "completion": "0.000002", "audio": "0.000001", "input_audio": "0.000002"},
+            "two pricing keys",
+        ),
+        ({"prompt": "0.000001", "completion": "0.000002", "image_output": "NaN"}, "not a finite"),
+        ({"prompt": "0.000001", "completion": "0.000002", "audio_output": True}, "not a number"),
+        ({"prompt": None, "completion": "0.000002"}, "expected pricing.prompt"),
+        (
+            {
+                "prompt": "0.000001",
+                "completion": "0.000002",
+                "overrides": [{"min_prompt_tokens": 1000, "prompt": "-0.1"}],
+            },
+            "negative price in overrides",
+        ),
+    ],
+    ids=["conflicting-aliases", "nan-new-key", "bool", "null-prompt", "negative-override"],
+)
+def test_bad_later_values_are_refused(pricing: dict[str, Any], message: str) -> None:
+    with pytest.raises(ParseError, match=r"^openrouter: ") as err:
+        _parse_models({"id": "a/b", "pricing": pricing})
+    assert message in str(err.value)
+
+
+def test_never_negative_or_nan_across_captures() -> None:
+    for name in CAPTURE_NAMES:
+        for rate in _parse_capture(name).rates:
+            assert rate.value is None or (rate.value.is_finite() and rate.value >= 0)

@@ -155,3 +155,154 @@ def test_page_without_the_token_table_is_refused() -> None:
     end = text.index("Token and Cost Glossary")
     with pytest.raises(ParseError, match=f"perplexity: no token price table found in {URL}"):
         _parse_text(text[:start] + text[end:])
+
+
+# --- The 2026 page (docs.perplexity.ai/docs/getting-started/pricing) as its markdown source reads,
+# --- trimmed: tabs render the request-fee table, "for every 1000 requests" above it; embeddings.
+PAGE_2026 = r"""# Pricing
+
+## Agent API Pricing
+
+### Tool Pricing
+
+| Tool             |          Price          | Description                                           |
+| ---------------- | :---------------------: | ----------------------------------------------------- |
+| **`web_search`** |  \$0.005 per invocation | Performs web searches to retrieve current information |
+
+## Search API Pricing
+
+| API            | Price per 1K requests | Description                                    |
+| -------------- | :-------------------: | ---------------------------------------------- |
+| **Search API** |         \$5.00        | Raw web search results with advanced filtering |
+
+## Sonar API Pricing
+
+<Tabs>
+  <Tab title="Token Pricing">
+    ## Token Pricing
+
+    | Model                   | Input Tokens (\$/1M) | Output Tokens (\$/1M) | Citation Tokens (\$/1M) | Search Queries (\$/1K) | Reasoning Tokens (\$/1M) |
+    | ----------------------- | :------------------: | :-------------------: | :---------------------: | :--------------------: | :----------------------: |
+    | **Sonar**               |          \$1         |          \$1          |            -            |            -           |             -            |
+    | **Sonar Pro**           |          \$3         |          \$15         |            -            |            -           |             -            |
+    | **Sonar Reasoning Pro** |          \$2         |          \$8          |            -            |            -           |             -            |
+    | **Sonar Deep Research** |          \$2         |          \$8          |           \$2           |           \$5          |            \$3           |
+  </Tab>
+
+  <Tab title="Request Pricing">
+    ## Request Pricing by Search Context Size
+
+    **Search context** determines how much web information is retrieved. Higher context = more comprehensive results. The following table shows the request fee for each model for every **1000 requests**.
+
+    | Model                   | Low Context Size | Medium Context Size | High Context Size |
+    | ----------------------- | :--------------: | :-----------------: | :---------------: |
+    | **Sonar**               |        \$5       |         \$8         |        \$12       |
+    | **Sonar Pro**           |        \$6       |         \$10        |        \$14       |
+    | **Sonar Reasoning Pro** |        \$6       |         \$10        |        \$14       |
+  </Tab>
+
+  <Tab title="Pro Search Pricing">
+    | Search Type | Description                                        |   Request Fee (per 1K)   |
+    | ----------- | -------------------------------------------------- | :----------------------: |
+    | **`fast`**  | (default) Standard Sonar Pro behavior              |     \$6 / \$10 / \$14    |
+    | **`pro`**   | Multi-step tool usage for complex queries          |    \$14 / \$18 / \$22    |
+  </Tab>
+</Tabs>
+
+## Embeddings API Pricing
+
+### Standard Embeddings
+
+| Model                | Dimensions | Price (\$/1M tokens) |
+| -------------------- | :--------: | :------------------: |
+| `pplx-embed-v1-0.6b` |    1024    |        \$0.004       |
+| `pplx-embed-v1-4b`   |    2560    |        \$0.03        |
+
+## Cost Examples
+
+| Component     | Cost         |
+| ------------- | ------------ |
+| Request fee   | \$0.005      |
+"""
+
+
+@pytest.mark.parametrize(
+    ("model", "fld", "tier", "amount", "unit"),
+    [
+        # "| **Sonar Pro** | \$6 | \$10 | \$14 |" under "for every **1000 requests**"
+        ("sonar-pro", "request", "search_context=low", "6", "usd_per_1k_requests"),
+        ("sonar-pro", "request", "search_context=high", "14", "usd_per_1k_requests"),
+        ("sonar-reasoning-pro", "request", "search_context=medium", "10", "usd_per_1k_requests"),
+        ("sonar", "request", "search_context=high", "12", "usd_per_1k_requests"),
+        # Token table: "| **Sonar Reasoning Pro** | \$2 | \$8 | - | - | - |"
+        ("sonar-reasoning-pro", "output", "standard", "8", "usd_per_mtok"),
+        ("sonar-deep-research", "web_search", "standard", "5", "usd_per_1k_requests"),
+        # "| **Search API** | \$5.00 |" under "Price per 1K requests"
+        ("search-api", "request", "standard", "5", "usd_per_1k_requests"),
+        # "| `pplx-embed-v1-4b` | 2560 | \$0.03 |" under "Price (\$/1M tokens)"
+        ("pplx-embed-v1-4b", "input", "standard", "0.03", "usd_per_mtok"),
+        ("pplx-embed-v1-0.6b", "input", "standard", "0.004", "usd_per_mtok"),
+    ],
+)
+def test_2026_page_with_request_fees_rendered(
+    model: str, fld: str, tier: str, amount: str, unit: str
+) -> None:
+    rate = _rate(_parse_text(PAGE_2026), model, fld, tier)
+    assert (rate.value, rate.unit, rate.status) == (Decimal(amount), unit, "verified")
+
+
+def test_2026_tables_without_a_model_column_are_not_read() -> None:
+    result = _parse_text(PAGE_2026)
+    assert result.models == {
+        "search-api",
+        "sonar",
+        "sonar-pro",
+        "sonar-reasoning-pro",
+        "sonar-deep-research",
+        "pplx-embed-v1-0.6b",
+        "pplx-embed-v1-4b",
+    }
+    # Pro Search's "\$14 / \$18 / \$22" (per search type) and the tool's "\$0.005 per invocation".
+    assert not [r for r in result.rates if r.value in {Decimal(22), Decimal("0.005")}]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "for every **1000 requests**.",
+            "for every **1000 requests** (and per 1M tokens).",
+            "states more than one unit",
+        ),
+        ("for every **1000 requests**", "for all requests", "no unit stated for sonar"),
+        ("| Low Context Size |", "| Low Context Size ($/1M) |", "unsupported request quantity"),
+        ("| Dimensions |", "| Batch Discount |", "unknown column 'Batch Discount'"),
+        (
+            "| **Sonar Pro**           |        \\$6 ",
+            "| **Sonar Pro**           |        6 credits ",
+            "states no $",
+        ),
+    ],
+)
+def test_2026_page_mangled_is_refused(old: str, new: str, message: str) -> None:
+    with pytest.raises(ParseError, match=r"^perplexity: ") as err:
+        _parse_text(_mangle(PAGE_2026, old, new))
+    assert message in str(err.value)
+
+
+def test_request_tab_rendered_by_a_reader_with_a_setext_heading() -> None:
+    # The same tab as a reader (r.jina.ai) renders Mintlify tabs: no indentation, "----" headings.
+    tab = (
+        "\nRequest Pricing by Search Context Size\n--------------------------------------\n\n"
+        "**Search context** determines how much web information is retrieved. The following table "
+        "shows the request fee for each model for every **1000 requests**.\n\n"
+        "| Model | Low Context Size | Medium Context Size | High Context Size |\n"
+        "| --- | --- | --- | --- |\n"
+        "| **Sonar** | $5 | $8 | $12 |\n"
+        "| **Sonar Reasoning Pro** | $6 | $10 | $14 |\n"
+    )
+    page = _mangle(_page(), "Token and Cost Glossary", tab + "\nToken and Cost Glossary")
+    result = _parse_text(page)
+    rate = _rate(result, "sonar-reasoning-pro", "request", "search_context=medium")
+    assert (rate.value, rate.unit) == (Decimal(10), "usd_per_1k_requests")
+    assert _rate(result, "sonar", "output").value == Decimal(1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -31,7 +32,7 @@ from ratecard.pipeline import finish_run, start_run
 from ratecard.snapshots import store
 from ratecard.snapshots.facts import Fact, Key
 from ratecard.tables import Run
-from ratecard.vendor_step import guard_model_count, parse_all, to_fact
+from ratecard.vendor_step import accepted_values, guard_model_count, parse_all, to_fact
 
 Facts = dict[Key, Fact]
 Rate = tuple[object, ...] | None
@@ -82,13 +83,19 @@ def bodies(s: Session, raw: RawStore, vendor: str, day: date) -> list[Fetched]:
 
 
 def reparsed_facts(
-    settings: Settings, vendor: VendorConfig, fetched: list[Fetched], day: date, previous: Facts
+    settings: Settings,
+    vendor: VendorConfig,
+    fetched: list[Fetched],
+    day: date,
+    previous: Facts,
+    accepted: set[tuple[Key, Decimal]],
 ) -> Facts:
     parsed = {
         (x.rate.model, x.rate.field, x.rate.tier): to_fact(vendor, x) for x in parse_all(vendor, fetched, day)
     }
     guard_model_count(previous, parsed, vendor.id, settings.min_model_ratio)
-    held, _ = screen(previous, parsed, Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor))
+    limits = Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor)
+    held, _ = screen(previous, parsed, limits, accepted)
     return derive(held, vendor.conventions)
 
 
@@ -134,6 +141,7 @@ def reparse_vendor(
             ChangeRow.kind != "correction",
         )
     ).all()
+    accepted = accepted_values(s, vendor.id)
     store.rewind(s, vendor.id, first)
     previous = store.facts(s, vendor.id, first)
     seen: dict[Key, tuple[Rate, Rate]] = {}
@@ -141,7 +149,8 @@ def reparse_vendor(
         facts = before[day]
         if day in days:
             try:
-                facts = reparsed_facts(settings, vendor, bodies(s, raw, vendor.id, day), day, previous)
+                fetched = bodies(s, raw, vendor.id, day)
+                facts = reparsed_facts(settings, vendor, fetched, day, previous, accepted)
                 result.days.append(day)
             except VendorFailure as exc:
                 result.failures.append(f"{day}: {exc}")

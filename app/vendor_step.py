@@ -135,6 +135,14 @@ def guard_model_count(previous: dict[Key, Fact], new: dict[Key, Fact], vendor: s
         )
 
 
+def accepted_values(session: Session, vendor: str) -> set[tuple[Key, Decimal]]:
+    """Values people confirmed with `ratecard accept`: never quarantined again, by a run or a reparse."""
+    rows = session.exec(
+        select(AnomalyRow).where(AnomalyRow.vendor == vendor, AnomalyRow.status == "accepted")
+    ).all()
+    return {((r.model, r.field, r.tier), r.new) for r in rows if r.new is not None}
+
+
 def quarantine(
     session: Session, vendor: str, anomalies: Sequence[Anomaly], day: date, run_id: int
 ) -> list[AnomalyRow]:
@@ -206,7 +214,7 @@ def process_vendor(
         previous = store.facts(session, vendor.id, day)
         guard_model_count(previous, parsed, vendor.id, settings.min_model_ratio)
         limits = Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor)
-        held, anomalies = screen(previous, parsed, limits)
+        held, anomalies = screen(previous, parsed, limits, accepted_values(session, vendor.id))
         session.add_all(check_rows(vendor, held, registries, run_id, day))
         new = derive(held, vendor.conventions)
         if not force and verified_on(session, vendor.id, day) and diff(previous, new):
@@ -227,9 +235,12 @@ def process_vendor(
         models = len({k[0] for k in new})
         problem = None
         if anomalies:
-            ids = ", ".join(f"#{a.id}" for a in opened) or "already open"
-            problem = f"{vendor.id}: {len(anomalies)} value(s) quarantined ({ids}): " + "; ".join(
-                f"{a.key[0]} {a.key[1]} {a.message}" for a in anomalies[:5]
+            fresh = f"new: {', '.join(f'#{a.id}' for a in opened)}" if opened else "none new"
+            shown = "; ".join(f"{a.key[0]} {a.key[1]} {a.message}" for a in anomalies[:5])
+            more = f"; and {len(anomalies) - 5} more" if len(anomalies) > 5 else ""
+            problem = (
+                f"{vendor.id}: {len(anomalies)} value(s) quarantined ({fresh}; see `ratecard flags "
+                f"--kind anomaly`): {shown}{more}"
             )
         outcome = VendorOutcome(
             vendor.id, not anomalies, problem, models, len(new), len(rows), len(anomalies)

@@ -182,6 +182,9 @@ def _as_list(value: object) -> list[object]:
 
 
 def build(data: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Settings:
+    strange = set(data) - {"settings", "vendors"}
+    if strange:
+        raise ConfigError(f"unknown section(s) {sorted(strange)}: only [settings] and [vendors.ID] exist")
     s = dict(data.get("settings", {}))
     unknown = set(s) - _SETTINGS_KEYS
     if unknown:
@@ -217,7 +220,15 @@ def load(user_file: Path | None = None, overrides: Mapping[str, Any] | None = No
     path = user_file or (Path(os.environ["RATECARD_CONFIG"]) if os.environ.get("RATECARD_CONFIG") else None)
     if path is not None:
         try:
-            data = merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
+            user = tomllib.loads(path.read_text(encoding="utf-8"))
+            for vid, entry in user.get("vendors", {}).items():
+                if vid not in data.get("vendors", {}) and "parser" not in entry:
+                    known = ", ".join(sorted(data.get("vendors", {})))
+                    raise ConfigError(
+                        f"{path}: [vendors.{vid}] is not a bundled vendor ({known}); "
+                        "a new vendor needs 'parser' and 'start_urls'"
+                    )
+            data = merge(data, user)
         except FileNotFoundError as exc:
             raise ConfigError(f"config file {path} does not exist") from exc
         except tomllib.TOMLDecodeError as exc:

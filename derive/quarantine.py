@@ -6,7 +6,7 @@ value is a question, answered with `ratecard accept`, not a verdict.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -55,14 +55,22 @@ def _check(key: Key, old: Fact | None, new: Fact, free: bool, limits: Limits) ->
 
 
 def screen(
-    previous: Mapping[Key, Fact], new: Mapping[Key, Fact], limits: Limits
+    previous: Mapping[Key, Fact],
+    new: Mapping[Key, Fact],
+    limits: Limits,
+    accepted: Collection[tuple[Key, Decimal]] = (),
 ) -> tuple[dict[Key, Fact], list[Anomaly]]:
-    """Hold every absurd new value: keep the previous fact (or none) and report an anomaly."""
+    """Hold every absurd new value: keep the previous fact (or none) and report an anomaly.
+
+    A value a person already accepted for that key (``ratecard accept``) is not questioned again.
+    """
     free = {k[0] for k in new if k[1] == "free"}
     kept = dict(new)
     anomalies = []
     for key, fact in sorted(new.items()):
         old = previous.get(key)
+        if fact.value is not None and (key, fact.value) in accepted:
+            continue
         found = _check(key, old, fact, key[0] in free, limits)
         if found is None:
             continue

@@ -73,7 +73,7 @@ def test_reparse_fixes_an_injected_parser_bug_across_three_dates(
     assert result.exit_code == 0, result.output
     assert (
         "anthropic: re-parsed 3 day(s) (2025-10-25..2025-11-19): "
-        "1 correction(s), 1 change row(s) superseded, 1 found" in result.output
+        "1 correction(s), 1 change row(s) superseded, 1 change(s) found" in result.output
     )
 
     for day in DAYS:
@@ -110,7 +110,7 @@ def test_reparse_of_unchanged_history_changes_nothing(engine, db_url, settings, 
         app, ["reparse", "--from", "2025-10-29", "--to", "2025-11-19", "--db", db_url]
     )
     assert result.exit_code == 0, result.output
-    assert "0 correction(s), 0 change row(s) superseded, 0 found" in result.output
+    assert "0 correction(s), 0 change row(s) superseded, 0 change(s) found" in result.output
     with session(engine) as s:
         assert change_rows(s) == before
     runs = json.loads(CliRunner().invoke(app, ["runs", "--db", db_url, "--format", "json"]).stdout)
@@ -120,3 +120,34 @@ def test_reparse_of_unchanged_history_changes_nothing(engine, db_url, settings, 
 def test_reparse_needs_exactly_one_selection(db_url) -> None:
     result = CliRunner().invoke(app, ["reparse", "--db", db_url])
     assert result.exit_code == 2 and "exactly one of" in result.output
+
+
+def test_reparse_keeps_a_value_a_person_accepted(engine, db_url, settings, raw, server) -> None:
+    from ratecard.replay import Route
+
+    page = capture("anthropic", "2025-11-19").read_text(encoding="utf-8")
+    line = next(x for x in page.splitlines() if x.startswith("| Claude Opus 4.1 ") and "Base" not in x)
+    jumped = page.replace(line, line.replace("\\$15 / MTok", "\\$1500 / MTok", 1), 1)
+    run_captures(
+        engine, settings, raw, server, date(2025, 11, 19), anthropic=capture("anthropic", "2025-11-19")
+    )
+    url = server.add("/jump.md", Route(jumped.encode(), content_type="text/markdown"))
+    assert run_captures(engine, settings, raw, server, date(2025, 11, 20), anthropic=url).exit_code == 1
+    runner = CliRunner()
+    assert runner.invoke(app, ["accept", "1", "--by", "alice", "--db", db_url]).exit_code == 0
+    result = runner.invoke(app, ["reparse", "--all", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "0 correction(s), 0 change row(s) superseded, 0 change(s) found" in result.output
+    assert opus_input(engine, date(2025, 11, 20))["usd_per_mtok"] == Decimal(1500)
+    flags = json.loads(
+        runner.invoke(app, ["flags", "--db", db_url, "--kind", "anomaly", "--format", "json"]).stdout
+    )
+    assert flags == []
+
+
+def test_reparse_refuses_a_reversed_range_and_an_unknown_vendor(db_url) -> None:
+    runner = CliRunner()
+    backwards = runner.invoke(app, ["reparse", "--from", "2026-01-01", "--to", "2025-01-01", "--db", db_url])
+    assert backwards.exit_code == 2 and "before --from" in backwards.output
+    unknown = runner.invoke(app, ["reparse", "--all", "--vendor", "nosuch", "--db", db_url])
+    assert unknown.exit_code == 78 and "nosuch" in unknown.output and "Traceback" not in unknown.output

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, settings
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_USAGE
@@ -85,7 +86,6 @@ def register(app: typer.Typer) -> None:
         Exit codes: 0 every vendor ok on every date; 1 some vendor failed; 2 not an archive;
         75 another run holds the lock; 78 configuration error.
         """
-        from rich.markup import escape
 
         from ratecard.backfill import ArchiveError, survey
         from ratecard.backfill import backfill as run_backfill
@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
             select_vendors(cfg, vendor)
             archive = survey(directory, cfg.vendors, vendor)
         except ConfigError as exc:
-            errors().print(f"[red]configuration error:[/red] {exc}")
+            errors().print(f"[red]configuration error:[/red] {escape(str(exc))}")
             raise typer.Exit(EXIT_CONFIG) from exc
         except ArchiveError as exc:
             errors().print(f"[red]not an archive of captures:[/red] {escape(str(exc))}", highlight=False)
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         try:
             run_backfill(engine, cfg, RawStore(raw_dir(url)), archive.captures, on_report=progress)
         except LockHeld as exc:
-            errors().print(f"[yellow]stopped:[/yellow] {exc}")
+            errors().print(f"[yellow]stopped:[/yellow] {escape(str(exc))}")
             raise typer.Exit(EXIT_LOCKED) from exc
         finally:
             engine.dispose()
@@ -185,7 +185,7 @@ def register(app: typer.Typer) -> None:
             with nullcontext() if dry_run else run_lock(engine), session(engine) as s:
                 verdicts = prune(s, RawStore(raw_dir(url)), cutoff, dry_run=dry_run)
         except LockHeld as exc:
-            errors().print(f"[yellow]not pruned:[/yellow] {exc}")
+            errors().print(f"[yellow]not pruned:[/yellow] {escape(str(exc))}")
             raise typer.Exit(EXIT_LOCKED) from exc
         finally:
             engine.dispose()

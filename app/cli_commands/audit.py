@@ -5,11 +5,13 @@ from __future__ import annotations
 import getpass
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from ratecard.cli_commands.common import (
     AsOfOpt,
@@ -24,6 +26,7 @@ from ratecard.cli_commands.common import (
     settings,
 )
 from ratecard.output import Format, emit
+from ratecard.snapshots.money import to_text
 
 if TYPE_CHECKING:
     from ratecard.config.settings import Settings
@@ -119,13 +122,17 @@ def register(app: typer.Typer) -> None:
             try:
                 row = do_accept(s, anomaly_id, who, datetime.now(UTC))
             except (LookupError, ValueError) as exc:
-                errors().print(f"[red]{exc}[/red]")
+                errors().print(f"[red]{escape(str(exc))}[/red]")
                 raise typer.Exit(1) from exc
         console().print(
-            f"accepted #{anomaly_id}: {row.vendor} {row.model} {row.field} {row.old} -> {row.new} "
-            f"from {row.effective_date} ({row.reason})",
+            f"accepted #{anomaly_id}: {row.vendor} {row.model} {row.field} "
+            f"{money(row.old)} -> {money(row.new)} from {row.effective_date} ({row.reason})",
             markup=False,
         )
+
+
+def money(value: Decimal | None) -> str:
+    return "none" if value is None else to_text(value)
 
 
 def _write_patch(name: str, rows: list[CrossCheckRow], output: Path | None, cfg: Settings) -> None:

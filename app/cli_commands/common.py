@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 
 from ratecard.config.settings import ConfigError, Settings, load
@@ -56,7 +57,7 @@ def settings(config: Path | None) -> Settings:
     try:
         return load(config)
     except ConfigError as exc:
-        errors().print(f"[red]configuration error:[/red] {exc}")
+        errors().print(f"[red]configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_CONFIG) from exc
 
 

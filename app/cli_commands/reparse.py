@@ -6,9 +6,10 @@ from datetime import date, timedelta
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, parse_date, settings
-from ratecard.outcome import EXIT_LOCKED, EXIT_OK, EXIT_USAGE, EXIT_VENDOR_FAILED
+from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, EXIT_VENDOR_FAILED
 
 
 def day_range(first: date, last: date) -> set[date]:
@@ -31,6 +32,7 @@ def register(app: typer.Typer) -> None:
         Differences from what was stored are recorded as corrections; changelog rows an earlier
         parser produced are marked superseded (see `ratecard changes --include-superseded`).
         """
+        from ratecard.config.settings import ConfigError
         from ratecard.crawler.rawstore import RawStore
         from ratecard.db import open_db, raw_dir, resolve_url
         from ratecard.lock import LockHeld
@@ -45,23 +47,34 @@ def register(app: typer.Typer) -> None:
         if on is not None:
             days = {parse_date(on, "--date")}
         elif start is not None:
-            days = day_range(parse_date(start, "--from"), parse_date(end, "--to"))
+            first, last = parse_date(start, "--from"), parse_date(end, "--to")
+            if last < first:
+                errors().print(f"--to {last} is before --from {first}")
+                raise typer.Exit(EXIT_USAGE)
+            days = day_range(first, last)
         cfg = settings(config)
-        vendors = select_vendors(cfg, vendor)
+        try:
+            vendors = select_vendors(cfg, vendor)
+        except ConfigError as exc:
+            errors().print(f"configuration error: {exc}", markup=False)
+            raise typer.Exit(EXIT_CONFIG) from exc
         url = resolve_url(db)
         try:
             run_id, results = run_reparse(open_db(url), cfg, RawStore(raw_dir(url)), days, vendors)
         except LockHeld as exc:
-            errors().print(f"[yellow]not started:[/yellow] {exc}")
+            errors().print(f"[yellow]not started:[/yellow] {escape(str(exc))}")
             raise typer.Exit(EXIT_LOCKED) from exc
         out = console()
+        if not any(r.days or r.failures for r in results):
+            out.print("nothing to re-parse: no stored pages for those days and vendors", markup=False)
         for r in results:
             if not r.days and not r.failures:
                 continue
             span = f"{r.days[0]}..{r.days[-1]}" if r.days else "no day"
             out.print(
                 f"{r.vendor}: re-parsed {len(r.days)} day(s) ({span}): {r.corrections} correction(s), "
-                f"{r.superseded} change row(s) superseded, {r.found} found (run #{run_id})",
+                f"{r.superseded} change row(s) superseded, {r.found} change(s) found that were missing "
+                f"(run #{run_id})",
                 markup=False,
                 highlight=False,
             )

@@ -1,8 +1,12 @@
 """The price of one request at the rates in force when it was made.
 
 A request is priced from the snapshot of its own (UTC) day, so a past request is never repriced
-at today's rates. Rates are the standard tier's, in Decimal; cached input tokens are charged at
-``cache_read`` and ``input_tokens`` counts only the input that was not cached.
+at today's rates. Cached input tokens are charged at ``cache_read`` and ``input_tokens`` counts
+only the input that was not cached. The tier follows the request's size as vendors bill it: when
+all its input (cached or not) exceeds a ``context>Nk`` threshold, every token is charged at that
+tier's rates (Anthropic and Google price long prompts so); otherwise the standard tier applies.
+``--tier`` forces one (``service=flex``, ``context>200k``). A field the tier lacks is charged at
+the standard rate, and the notes say so.
 """
 
 from __future__ import annotations
@@ -43,6 +47,11 @@ class Request:
     output_tokens: int
     cached_input_tokens: int = 0
 
+    @property
+    def context(self) -> int:
+        """The tokens a context tier's threshold is measured on: all the input, cached or not."""
+        return self.input_tokens + self.cached_input_tokens
+
     def lines(self) -> tuple[tuple[str, str, int], ...]:
         """(rate field, token kind, tokens) in billing order."""
         return (
@@ -58,7 +67,7 @@ def day_of(moment: datetime) -> date:
     return aware.astimezone(UTC).date()
 
 
-def resolve(ref: str, priced: Collection[tuple[str, str]], day: date) -> tuple[str, str]:
+def resolve(ref: str, priced: Collection[tuple[str, str]], day: date, tier: str = TIER) -> tuple[str, str]:
     """``VENDOR/MODEL`` or a bare model id -> (vendor, model) among the models ``priced`` on ``day``.
 
     An explicit vendor wins over a bare id that happens to contain a slash (``openai/gpt-4o`` is
@@ -72,16 +81,16 @@ def resolve(ref: str, priced: Collection[tuple[str, str]], day: date) -> tuple[s
         names = ", ".join(f"{v}/{m}" for v, m in found)
         raise CostError(f"{ref!r} is priced by several vendors on {day}; name one of: {names}")
     if not found:
-        raise UnknownModel(f"no {TIER}-tier token rates for {ref!r} on {day}")
+        raise UnknownModel(f"no {tier}-tier token rates for {ref!r} on {day}")
     return found[0]
 
 
-def candidates(session: Session, ref: str, day: date) -> set[tuple[str, str]]:
-    """(vendor, model) pairs ``ref`` may name that have standard token rates on ``day``."""
+def candidates(session: Session, ref: str, day: date, tier: str = TIER) -> set[tuple[str, str]]:
+    """(vendor, model) pairs ``ref`` may name that have token rates in ``tier`` on ``day``."""
     vendor, _, rest = ref.partition("/")
     query = select(RateSpan.vendor, RateSpan.model).where(
         at(day),
-        RateSpan.tier == TIER,
+        RateSpan.tier == tier,
         RateSpan.unit == "usd_per_mtok",
         RateSpan.status != "not_offered",
         or_(col(RateSpan.model) == ref, and_(col(RateSpan.vendor) == vendor, col(RateSpan.model) == rest)),
@@ -89,12 +98,12 @@ def candidates(session: Session, ref: str, day: date) -> set[tuple[str, str]]:
     return {(str(v), str(m)) for v, m in session.exec(query.distinct())}
 
 
-def similar(session: Session, ref: str, day: date) -> list[str]:
+def similar(session: Session, ref: str, day: date, tier: str = TIER) -> list[str]:
     """A few ``vendor/model`` names containing ``ref``'s model part, for the error message."""
     needle = ref.rpartition("/")[2]
     query = (
         select(RateSpan.vendor, RateSpan.model)
-        .where(at(day), RateSpan.tier == TIER, col(RateSpan.model).contains(needle))
+        .where(at(day), RateSpan.tier == tier, col(RateSpan.model).contains(needle))
         .distinct()
         .order_by(col(RateSpan.vendor), col(RateSpan.model))
         .limit(SUGGESTIONS)
@@ -103,50 +112,111 @@ def similar(session: Session, ref: str, day: date) -> list[str]:
 
 
 def model_rows(
-    session: Session, ref: str, day: date, stale_after: Mapping[str, int]
+    session: Session, ref: str, day: date, stale_after: Mapping[str, int], tier: str = TIER
 ) -> tuple[str, str, list[dict[str, Any]]]:
-    """The model ``ref`` names and all its rows (every tier) on ``day``, with staleness."""
+    """The model ``ref`` names (priced in ``tier``) and all its rows (every tier) on ``day``."""
     try:
-        vendor, model = resolve(ref, candidates(session, ref, day), day)
+        vendor, model = resolve(ref, candidates(session, ref, day, tier), day, tier)
     except UnknownModel as exc:
-        close = similar(session, ref, day)
+        close = similar(session, ref, day, tier)
         raise UnknownModel(f"{exc}; similar: {', '.join(close)}" if close else str(exc)) from exc
     rows = [r for r in price_rows(session, day, stale_after, vendor, model) if r["model"] == model]
     return vendor, model, rows
 
 
-def price(rows: Sequence[Row], request: Request, ref: str) -> dict[str, Any]:
-    """Lines, total, rates used and notes for ``request`` at the standard-tier rates in ``rows``."""
-    rates = {
+def token_rates(rows: Sequence[Row], tier: str) -> dict[str, Row]:
+    """Field -> per-MTok row of one tier (a not-offered row included, to refuse it by name)."""
+    return {
         r["field"]: r
         for r in rows
-        if r["tier"] == TIER and r["unit"] == "usd_per_mtok" and r["value"] is not None
+        if r["tier"] == tier and r["unit"] == "usd_per_mtok" and (r["value"] is not None or _absent(r))
     }
+
+
+def _absent(row: Row) -> bool:
+    return bool(row["status"] == "not_offered")
+
+
+def size_tier(rows: Sequence[Row], request: Request) -> str:
+    """The tier a request of this size is billed at: the ``context>N`` tier with the largest
+    threshold its input exceeds (vendors then charge every token at that tier), else standard."""
+    reached = [
+        (n, str(r["tier"]))
+        for r in rows
+        if (n := context_threshold(str(r["tier"]))) is not None and request.context > n
+    ]
+    return max(reached)[1] if reached else TIER
+
+
+def pick(own: Mapping[str, Row], standard: Mapping[str, Row], field: str, tier: str, need: str) -> Row:
+    """The rate of ``field`` in ``tier``, else the standard one; refused when neither is offered."""
+    rate = own.get(field) or standard.get(field)
+    if rate is None or _absent(rate):
+        where = f"{tier}-tier" if tier == TIER or field in own else f"{tier}-tier nor standard-tier"
+        raise CostError(f"{need.split(' ')[0]} has no {where} {field} rate, needed for {need.split(' ')[1]}")
+    return rate
+
+
+def price(rows: Sequence[Row], request: Request, ref: str, tier: str | None = None) -> dict[str, Any]:
+    """Tier, lines, total, rates used and notes for ``request``: at ``tier`` if given, else at the
+    tier its size reaches (see :func:`size_tier`), each field the tier lacks at the standard rate."""
+    chosen = tier or size_tier(rows, request)
+    own, standard = token_rates(rows, chosen), token_rates(rows, TIER)
+    if not own:
+        offered = sorted({str(r["tier"]) for r in rows if r["unit"] == "usd_per_mtok"})
+        raise CostError(f"{ref} has no {chosen!r} tier on that day; its tiers: {', '.join(offered)}")
     lines, used = [], []
     for field, kind, tokens in request.lines():
         if tokens < 0:
             raise CostError(f"{kind} must not be negative, got {tokens}")
         if tokens == 0:
             continue
-        rate = rates.get(field)
-        if rate is None or rate["status"] == "not_offered":
-            raise CostError(f"{ref} has no {TIER}-tier {field} rate, needed for {kind}")
+        rate = pick(own, standard, field, chosen, f"{ref} {kind}")
         usd = (Decimal(tokens) * rate["value"]).scaleb(-6)
-        lines.append({"field": field, "tokens": tokens, "usd_per_mtok": rate["value"], "usd": usd})
+        lines.append(
+            {"field": field, "tier": rate["tier"], "tokens": tokens, "usd_per_mtok": rate["value"], "usd": usd}
+        )
         used.append(rate)
     total = sum((line["usd"] for line in lines), Decimal(0))
-    return {"lines": lines, "total_usd": total, "rates_used": used, "notes": notes(rows, used, request)}
+    return {
+        "tier": chosen,
+        "lines": lines,
+        "total_usd": total,
+        "rates_used": used,
+        "notes": notes(rows, used, request, chosen, forced=tier is not None),
+    }
 
 
-def notes(rows: Sequence[Row], used: Sequence[Row], request: Request) -> list[str]:
-    """What a reader should know: doubtful rates used, and context tiers the request reaches."""
-    out = [f"{r['field']} rate is {r['status']}: {r['reason']}" for r in used if r["status"] != "verified"]
-    context = request.input_tokens + request.cached_input_tokens
-    for tier in sorted({str(r["tier"]) for r in rows}):
-        threshold = context_threshold(tier)
-        if threshold is not None and context > threshold:
-            out.append(
-                f"{context} input tokens exceed the {tier} tier's threshold; "
-                f"priced at {TIER}-tier rates as asked"
-            )
+def notes(rows: Sequence[Row], used: Sequence[Row], request: Request, tier: str, forced: bool) -> list[str]:
+    """What a reader should know: why this tier, standard rates standing in, doubtful rates used."""
+    out = tier_notes(size_tier(rows, request), request.context, tier, forced)
+    out += [
+        f"the {tier} tier has no {r['field']} rate; the standard-tier rate was used"
+        for r in used
+        if r["tier"] != tier
+    ]
+    out += [
+        f"{r['field']} rate of the {r['tier']} tier is {r['status']}: {r['reason']}"
+        for r in used
+        if r["status"] != "verified"
+    ]
+    return out
+
+
+def tier_notes(by_size: str, context: int, tier: str, forced: bool) -> list[str]:
+    """Why the request is priced at ``tier``, when that is not plainly the standard tier."""
+    threshold = context_threshold(by_size)
+    if not forced:
+        if threshold is None:
+            return []
+        return [
+            f"{context} input tokens (input + cached) exceed {threshold}: "
+            f"every token is priced at the {tier} tier's rates, as the vendor bills such a request"
+        ]
+    out = []
+    if threshold is not None and by_size != tier:
+        out.append(f"{context} input tokens exceed the {by_size} tier's threshold; priced at {tier}-tier rates as asked")
+    own = context_threshold(tier)
+    if own is not None and context <= own:
+        out.append(f"{context} input tokens do not exceed the {tier} tier's threshold; priced at its rates as asked")
     return out

@@ -22,6 +22,7 @@ from ratecard.cli_commands.common import (
     console,
     engine,
     errors,
+    known_vendor,
     parse_date,
     settings,
 )
@@ -95,6 +96,7 @@ def register(app: typer.Typer) -> None:
 
         day = parse_date(as_of, "--as-of")
         cfg = settings(config)
+        vendor = known_vendor(cfg, vendor)
         stale_after = {v.id: v.stale_after_days for v in cfg.vendors.values()}
         with session(engine(db)) as s:
             rows = flag_rows(s, day, stale_after, vendor)

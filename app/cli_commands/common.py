@@ -65,3 +65,14 @@ def engine(db: str | None) -> Engine:
     from ratecard.db import open_db
 
     return open_db(db)
+
+
+def known_vendor(cfg: Settings, vendor: str | None) -> str | None:
+    """The ``--vendor`` value if configured; else a usage error naming the vendors that are."""
+    if vendor is None or vendor in cfg.vendors:
+        return vendor
+    if vendor.lower() in cfg.vendors:
+        return vendor.lower()
+    raise typer.BadParameter(
+        f"unknown vendor {vendor!r}; configured: {', '.join(sorted(cfg.vendors))}", param_hint="--vendor"
+    )

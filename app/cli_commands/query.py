@@ -14,6 +14,7 @@ from ratecard.cli_commands.common import (
     VendorOpt,
     console,
     engine,
+    known_vendor,
     parse_date,
     settings,
 )
@@ -36,6 +37,7 @@ def register(app: typer.Typer) -> None:
 
         day = parse_date(as_of, "--as-of")
         cfg = settings(config)
+        vendor = known_vendor(cfg, vendor)
         stale_after = {v.id: v.stale_after_days for v in cfg.vendors.values()}
         with session(engine(db)) as s:
             rows = price_rows(s, day, stale_after, vendor, model)
@@ -44,7 +46,7 @@ def register(app: typer.Typer) -> None:
             "model",
             "field",
             "tier",
-            "usd_per_mtok",
+            "value",
             "unit",
             "status",
             "since",
@@ -65,13 +67,13 @@ def register(app: typer.Typer) -> None:
 
         with session(engine(db)) as s:
             rows = history_rows(s, model, field)
-        cols = ["vendor", "model", "field", "tier", "usd_per_mtok", "unit", "status", "from", "to"]
+        cols = ["vendor", "model", "field", "tier", "value", "unit", "status", "from", "to"]
         emit(
             console(),
             rows,
             fmt,
             cols,
-            [*cols, "reason", "source_url", "fetch_sha256", "run_id"],
+            [*cols, "usd_per_mtok", "reason", "source_url", "fetch_sha256", "run_id"],
             title="history",
         )
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from test_export import CHANGE, HAIKU, history  # noqa: F401  (the replayed history, built per module)
+from test_export import CHANGE, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
 from typer.testing import CliRunner
 
 from ratecard.cli import app
 from ratecard.db import open_db, session
-from ratecard.exports.cost import CostError, resolve
+from ratecard.exports.cost import CostError, Request, price, resolve
 from ratecard.query import price_rows
 
 TOKENS = ("--input-tokens", "1000", "--cached-input-tokens", "2000", "--output-tokens", "500")
@@ -117,26 +117,91 @@ def test_unknown_model_or_date_before_any_data_is_refused(history: str) -> None:
     )
 
 
-def test_stale_rates_and_long_context_are_noted(history: str) -> None:  # noqa: F811
-    doc = answer(
-        history,
-        "anthropic/claude-sonnet-4-5",
-        "2026-01-01",
-        "--input-tokens",
-        "250000",
-        "--output-tokens",
-        "0",
+def test_stale_rates_and_a_forced_tier_are_noted(history: str) -> None:  # noqa: F811
+    model, tokens = "anthropic/claude-sonnet-4-5", ("--input-tokens", "250000", "--output-tokens", "0")
+    by_size = answer(history, model, "2026-01-01", *tokens)
+    assert (by_size["tier"], by_size["total_usd"]) == ("context>200k", "1.5")
+    assert by_size["rates_used"][0]["status"] == "stale" and any("stale" in n for n in by_size["notes"])
+    forced = answer(history, model, "2026-01-01", *tokens, "--tier", "standard")
+    assert (forced["tier"], forced["total_usd"]) == ("standard", "0.75")
+    assert any(
+        "exceed the context>200k tier's threshold; priced at standard-tier rates as asked" in n
+        for n in forced["notes"]
     )
-    assert doc["total_usd"] == "0.75"  # standard tier, as asked
-    assert doc["rates_used"][0]["status"] == "stale"
-    assert any("stale" in n for n in doc["notes"]) and any("context>200k" in n for n in doc["notes"])
 
 
 def test_table_output_names_the_total_and_the_sources(history: str) -> None:  # noqa: F811
     result = run_cost(history, f"anthropic/{HAIKU}", "2025-11-05")
     assert result.exit_code == 0, result.output
-    assert "total_usd 0.0037 at the rates of 2025-11-05" in result.stdout
-    assert "input: stale since 2025-10-25" in result.stdout  # last verified 10-29
+    assert "total_usd 0.0037 at the standard-tier rates of 2025-11-05" in result.stdout
+    assert "input (standard): stale since 2025-10-25" in result.stdout  # last verified 10-29
+
+
+SONNET = "anthropic/claude-sonnet-4-5"
+
+
+@pytest.mark.parametrize(
+    ("fresh", "tier", "total"),
+    [
+        (199_999, "standard", "0.629997"),  # 199,999 × $3 + 2,000 × $15 per MTok
+        (200_000, "standard", "0.63"),  # the threshold itself is not exceeded
+        (250_000, "context>200k", "1.545"),  # every token at $6 / $22.50
+    ],
+)
+def test_a_request_over_200k_input_tokens_is_priced_at_the_long_context_rates_throughout(
+    checked: str,  # noqa: F811
+    fresh: int,
+    tier: str,
+    total: str,
+) -> None:
+    doc = answer(checked, SONNET, LONG.isoformat(), "--input-tokens", str(fresh), "--output-tokens", "2000")
+    assert (doc["tier"], doc["total_usd"]) == (tier, total)
+    assert {line["tier"] for line in doc["lines"]} == {tier}
+    assert all(r["status"] == "verified" for r in doc["rates_used"])
+    assert bool(doc["notes"]) is (tier != "standard")
+
+
+def test_cached_input_tokens_count_toward_the_threshold(checked: str) -> None:  # noqa: F811
+    def priced(cached: int) -> dict[str, Any]:
+        tokens = ("--input-tokens", "150000", "--cached-input-tokens", str(cached), "--output-tokens", "2000")
+        return answer(checked, SONNET, LONG.isoformat(), *tokens)
+
+    assert (priced(50_000)["tier"], priced(50_000)["total_usd"]) == ("standard", "0.495")
+    long = priced(60_000)  # 150,000 + 60,000 cached > 200,000
+    assert long["tier"] == "context>200k"
+    assert [(x["field"], x["usd_per_mtok"]) for x in long["lines"]] == [
+        ("input", "6"),
+        ("cache_read", "0.6"),
+        ("output", "22.5"),
+    ]
+    assert long["total_usd"] == "0.981"  # 0.9 + 0.036 + 0.045
+    assert long["rates_used"][1]["status"] == "inferred"  # derived as 0.1 × the long-context input
+    assert any(n.startswith("210000 input tokens (input + cached) exceed 200000") for n in long["notes"])
+    assert any(n.startswith("cache_read rate of the context>200k tier is inferred") for n in long["notes"])
+
+
+def test_a_forced_tier_prices_every_line_at_it_or_is_refused(checked: str) -> None:  # noqa: F811
+    small = ("--input-tokens", "1000", "--output-tokens", "100")
+    doc = answer(checked, SONNET, LONG.isoformat(), *small, "--tier", "context>200k")
+    assert (doc["tier"], doc["total_usd"]) == ("context>200k", "0.00825")  # 1000 × $6 + 100 × $22.50
+    assert any("do not exceed the context>200k tier's threshold" in n for n in doc["notes"])
+    err = refused(checked, SONNET, LONG.isoformat(), *small, "--tier", "service=flex")
+    assert "no service=flex-tier token rates for 'anthropic/claude-sonnet-4-5' on 2025-11-19" in err
+
+
+def test_a_field_the_tier_lacks_is_charged_at_the_standard_rate_and_noted(checked: str) -> None:  # noqa: F811
+    with session(open_db(checked)) as s:
+        rows = price_rows(s, LONG, {}, vendor="anthropic", model="claude-sonnet-4-5")
+    lacking = [r for r in rows if (r["field"], r["tier"]) != ("cache_read", "context>200k")]
+    doc = price(lacking, Request(150_000, 2000, 60_000), SONNET)
+    assert [(x["field"], x["tier"], x["usd_per_mtok"]) for x in doc["lines"]] == [
+        ("input", "context>200k", Decimal(6)),
+        ("cache_read", "standard", Decimal("0.3")),
+        ("output", "context>200k", Decimal("22.5")),
+    ]
+    assert "the context>200k tier has no cache_read rate; the standard-tier rate was used" in doc["notes"]
+    with pytest.raises(CostError, match="no context>200k-tier cache_read rate nor a standard-tier one"):
+        price([r for r in lacking if r["field"] != "cache_read"], Request(150_000, 2000, 60_000), SONNET)
 
 
 def test_an_explicit_vendor_wins_over_a_bare_id_with_a_slash() -> None:

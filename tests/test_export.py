@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from ratecard.cli import app
 from ratecard.config.settings import load
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import open_db, session
+from ratecard.exports.litellm import aliases
 from ratecard.query import price_rows
 from ratecard.registry.load import read_registry
 from ratecard.replay import ReplayServer, Route
@@ -29,6 +31,11 @@ from ratecard.replay import ReplayServer, Route
 D1, D2, CHANGE, OPENROUTER = date(2025, 10, 25), date(2025, 10, 29), date(2025, 11, 10), date(2025, 12, 29)
 HAIKU = "claude-haiku-4-5"
 MIRROR = {"name": "A reseller mirroring Anthropic's page", "parser": "anthropic", "start_urls": ["http://x/"]}
+LONG = date(2025, 11, 19)
+LITELLM = (
+    Path(__file__).parent
+    / "fixtures/registries/litellm/2025-12-29__model_prices_and_context_window.wrapped.json"
+)
 
 
 def raised_haiku_input(body: str) -> str:
@@ -84,6 +91,24 @@ def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             yield url
         finally:
             drop()
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Anthropic's real 2025-11-19 page replayed and cross-checked against a copy of LiteLLM's map."""
+    tmp = tmp_path_factory.mktemp("checked")
+    url = f"sqlite:///{tmp / 'ratecard.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("RATECARD_CONFIG", "RATECARD_DB", "RATECARD_RAW_DIR"):
+            mp.delenv(var, raising=False)
+        settings = replace(load(None, FAST), registries=(str(LITELLM),))
+        engine = open_db(url)
+        with ReplayServer() as server:
+            page = capture("anthropic", "2025-11-19")
+            report = run_captures(engine, settings, RawStore(tmp / "raw"), server, LONG, anthropic=page)
+        engine.dispose()
+    assert report.exit_code == 0, report.outcomes
+    return url
 
 
 def cli(*args: str) -> str:
@@ -187,6 +212,84 @@ def test_litellm_prices_a_request_as_ratecard_cost_does(
         assert abs(theirs - total) <= total * Decimal("1e-12"), (model, theirs, total)
 
 
+def test_litellm_export_repeats_a_model_under_the_key_litellm_knows_it_by(
+    checked: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = litellm_fragment(checked, LONG, tmp_path)
+    theirs = json.loads(LITELLM.read_text(encoding="utf-8"))["data"]
+    assert "claude-3-5-haiku" not in theirs  # LiteLLM knows it only by its dated id
+    assert doc["claude-3-5-haiku-20241022"] == doc["claude-3-5-haiku"]
+    assert doc["claude-3-opus-20240229"] == doc["claude-3-opus"]
+    one_hour = "cache_creation_input_token_cost_above_1hr"  # LiteLLM's is stale: 6e-06
+    assert (theirs["claude-3-5-haiku-20241022"][one_hour], doc["claude-3-5-haiku-20241022"][one_hour]) == (
+        6e-06,
+        1.6e-06,
+    )
+    assert [k for k in doc if k.startswith("claude-sonnet-4-5")] == ["claude-sonnet-4-5"]  # exact match
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # litellm must not go online
+    import litellm
+
+    litellm.register_model(doc)
+    assert litellm.model_cost["claude-3-5-haiku-20241022"][one_hour] == 1.6e-06
+
+
+def test_a_matched_key_two_models_claim_or_another_entry_owns_is_not_written() -> None:
+    keys = {("a", "m1"): "m1", ("a", "m2"): "m2", ("a", "m3"): "m3"}
+    matched = {("a", "m1"): {"m1", "m1-0101"}, ("a", "m2"): {"shared", "m3"}, ("a", "m3"): {"shared"}}
+    assert aliases(keys, matched) == {"m1-0101": "m1"}
+
+
+def run_export(url: str, fmt: str, day: date, *more: str) -> tuple[str, str]:
+    result = CliRunner().invoke(app, ["export", "-f", fmt, "--as-of", day.isoformat(), "--db", url, *more])
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+def test_litellm_marks_inferred_rates_and_verified_only_leaves_them_out(checked: str) -> None:
+    text, notes = run_export(checked, "litellm", LONG)
+    sonnet = json.loads(text)["claude-sonnet-4-5"]
+    status = sonnet["ratecard_status"]
+    assert set(status) == {k for k in sonnet if "cost" in k}
+    derived = status["cache_read_input_token_cost_above_200k_tokens"]
+    assert derived.startswith("inferred: cache_read = 0.1 × input")
+    assert status["input_cost_per_token_above_200k_tokens"] == "verified"
+    assert "inferred or stale rate(s) included, marked in each entry's ratecard_status" in notes
+    text, notes = run_export(checked, "litellm", LONG, "--verified-only")
+    strict = json.loads(text)["claude-sonnet-4-5"]
+    assert "cache_read_input_token_cost_above_200k_tokens" not in strict
+    assert strict["input_cost_per_token_above_200k_tokens"] == 6e-06
+    assert set(strict["ratecard_status"].values()) == {"verified"}
+    assert "left out" in notes and "(--verified-only)" in notes
+
+
+def test_stale_rates_are_marked_and_left_out_on_request(history: str) -> None:
+    day = date(2025, 11, 5)  # Anthropic last verified on 10-29: stale after 3 days
+    doc = json.loads(export(history, "litellm", day, "--vendor", "anthropic"))
+    assert doc[HAIKU]["ratecard_status"]["input_cost_per_token"].startswith("stale: last verified 2025-10-29")
+    assert json.loads(export(history, "litellm", day, "--vendor", "anthropic", "--verified-only")) == {}
+    assert json.loads(export(history, "json", day, "--vendor", "anthropic", "--verified-only")) == []
+    later = date(2025, 11, 12)  # the mirror was last verified on 10-25, Anthropic on 11-10
+    _, everything = genai_doc(history, later)
+    mirrored = models_of(everything, "mirror")[HAIKU]["price_comments"]
+    assert "ratecard: stale, last verified 2025-10-25" in mirrored
+    assert "stale" not in models_of(everything, "anthropic")[HAIKU].get("price_comments", "")
+    _, strict = genai_doc(history, later, "--verified-only")
+    assert [p["id"] for p in strict] == ["anthropic"]
+
+
+def test_genai_prices_names_inferred_rates_and_verified_only_leaves_them_out(checked: str) -> None:
+    _, doc = genai_doc(checked, LONG)
+    sonnet = models_of(doc, "anthropic")["claude-sonnet-4-5"]
+    assert "cache_read: cache_read = 0.1 × input" in sonnet["price_comments"]
+    prices = sonnet["prices"][0]["prices"]
+    assert prices["cache_read_mtok"]["tiers"] == [{"start": 200000, "price": Decimal("0.6")}]
+    _, strict_doc = genai_doc(checked, LONG, "--verified-only")
+    strict = models_of(strict_doc, "anthropic")["claude-sonnet-4-5"]
+    assert "price_comments" not in strict
+    assert strict["prices"][0]["prices"]["cache_read_mtok"] == Decimal("0.3")
+    assert strict["prices"][0]["prices"]["input_mtok"] == prices["input_mtok"]  # verified tiers stay
+
+
 def genai_doc(url: str, day: date, *more: str) -> tuple[bytes, list[dict[str, Any]]]:
     text = export(url, "genai-prices", day, *more)
     doc: list[dict[str, Any]] = json.loads(text, parse_float=Decimal)
@@ -259,6 +362,7 @@ def test_export_writes_a_file_and_names_every_format_in_its_help(history: str, t
     assert out.read_text(encoding="utf-8").startswith("vendor,model,field,tier,usd_per_mtok")
     help_text = CliRunner().invoke(app, ["export", "--help"]).stdout
     assert all(f in help_text for f in ("json", "csv", "litellm", "genai-prices", "--as-of", "--vendor"))
+    assert all(w in help_text for w in ("--verified-only", "ratecard_status", "price_comments", "floats"))
     missing = CliRunner().invoke(app, ["export", "--db", history])
     assert missing.exit_code == 2  # --format is required: an export is never a guess
 

@@ -50,10 +50,26 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write to FILE, not stdout.")
         ] = None,
+        verified_only: Annotated[
+            bool,
+            typer.Option("--verified-only", help="Leave out inferred and stale rates (every format)."),
+        ] = False,
         db: DbOpt = None,
         config: ConfigOpt = None,
     ) -> None:
-        """Rates of a date for other tools: rows with provenance, LiteLLM's map, genai-prices' data."""
+        """Rates of a date for other tools: rows with provenance, LiteLLM's map, genai-prices' data.
+
+        By default inferred rates (derived from a documented convention, or converted from another
+        currency) and stale ones (the vendor not re-verified lately) are included and marked:
+        json/csv in each row's status and reason, litellm in each entry's ratecard_status (field ->
+        "verified" or "inferred: why"), genai-prices in each model's price_comments.
+        --verified-only leaves them out.
+
+        Prices are exact decimals in every format but litellm: LiteLLM's format holds USD per token
+        as JSON floats, so that export writes floats (the nearest float to each exact rate). Its
+        entries are keyed by our model id and also by the LiteLLM key the latest cross-check
+        matched (claude-3-5-haiku-20241022), so merging the file overrides LiteLLM's own entry.
+        """
         from ratecard.db import session
         from ratecard.exports.render import render
 
@@ -61,7 +77,7 @@ def register(app: typer.Typer) -> None:
         cfg = settings(config)
         try:
             with session(engine(db)) as s:
-                result = render(s, fmt, day, vendor, cfg)
+                result = render(s, fmt, day, vendor, cfg, verified_only)
         except ValueError as exc:  # two vendors claim one LiteLLM key: a configuration problem
             errors().print(f"Error: {exc}", markup=False, highlight=False)
             raise typer.Exit(EXIT_CONFIG) from exc
@@ -84,13 +100,27 @@ def register(app: typer.Typer) -> None:
         at: Annotated[
             str | None, typer.Option("--at", help="When the request was made (ISO; default now, UTC).")
         ] = None,
+        tier: Annotated[
+            str | None,
+            typer.Option(
+                "--tier",
+                help="Price at this tier (service=flex, service=priority, context>200k, ...). Default: "
+                "the context>Nk tier whose threshold the request's input (input + cached) exceeds, "
+                "else standard.",
+            ),
+        ] = None,
         fmt: Annotated[CostFormat, typer.Option("--format", "-f", help="table or json.")] = CostFormat.table,
         db: DbOpt = None,
         config: ConfigOpt = None,
     ) -> None:
-        """The price of one request at the rates in force when it was made, with the rates used."""
+        """The price of one request at the rates in force when it was made, with the rates used.
+
+        A long request is billed as its vendor bills it: when all its input tokens, cached ones
+        included, exceed a context>Nk threshold, every token is charged at that tier's rates.
+        A field the tier lacks is charged at the standard rate; the notes say so.
+        """
         from ratecard.db import session
-        from ratecard.exports.cost import CostError, Request, day_of, model_rows, price
+        from ratecard.exports.cost import TIER, CostError, Request, day_of, model_rows, price
 
         moment = parse_moment(at)
         day = day_of(moment)
@@ -99,8 +129,8 @@ def register(app: typer.Typer) -> None:
         request = Request(input_tokens, output_tokens, cached_input_tokens)
         try:
             with session(engine(db)) as s:
-                vendor, found, rows = model_rows(s, model, day, stale_after)
-            result = price(rows, request, f"{vendor}/{found}")
+                vendor, found, rows = model_rows(s, model, day, stale_after, tier or TIER)
+            result = price(rows, request, f"{vendor}/{found}", tier)
         except CostError as exc:
             errors().print(f"Error: {exc}", markup=False, highlight=False)
             raise typer.Exit(EXIT_USAGE) from exc
@@ -109,7 +139,7 @@ def register(app: typer.Typer) -> None:
             "model": found,
             "at": moment,
             "snapshot_date": day,
-            "tier": "standard",
+            "tier": result["tier"],
             "input_tokens": input_tokens,
             "cached_input_tokens": cached_input_tokens,
             "output_tokens": output_tokens,
@@ -119,12 +149,12 @@ def register(app: typer.Typer) -> None:
             console().file.write(to_json(answer) + "\n")
             return
         out = console()
-        out.print(table(result["lines"], ["field", "tokens", "usd_per_mtok", "usd"], f"{vendor}/{found}"))
-        out.print(
-            f"total_usd {to_text(result['total_usd'])} at the rates of {day}", markup=False, highlight=False
-        )
+        columns = ["field", "tier", "tokens", "usd_per_mtok", "usd"]
+        out.print(table(result["lines"], columns, f"{vendor}/{found}"))
+        total = f"total_usd {to_text(result['total_usd'])} at the {result['tier']}-tier rates of {day}"
+        out.print(total, markup=False, highlight=False)
         for r in result["rates_used"]:
-            line = f"{r['field']}: {r['status']} since {r['since']}, {r['source_url']}"
+            line = f"{r['field']} ({r['tier']}): {r['status']} since {r['since']}, {r['source_url']}"
             out.print(line, markup=False, highlight=False)
         for note in result["notes"]:
             out.print(f"note: {note}", markup=False, highlight=False)

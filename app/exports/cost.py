@@ -129,12 +129,10 @@ def token_rates(rows: Sequence[Row], tier: str) -> dict[str, Row]:
     return {
         r["field"]: r
         for r in rows
-        if r["tier"] == tier and r["unit"] == "usd_per_mtok" and (r["value"] is not None or _absent(r))
+        if r["tier"] == tier
+        and r["unit"] == "usd_per_mtok"
+        and (r["value"] is not None or r["status"] == "not_offered")
     }
-
-
-def _absent(row: Row) -> bool:
-    return bool(row["status"] == "not_offered")
 
 
 def size_tier(rows: Sequence[Row], request: Request) -> str:
@@ -143,18 +141,17 @@ def size_tier(rows: Sequence[Row], request: Request) -> str:
     reached = [
         (n, str(r["tier"]))
         for r in rows
-        if (n := context_threshold(str(r["tier"]))) is not None and request.context > n
+        if r["unit"] == "usd_per_mtok"
+        and (n := context_threshold(str(r["tier"]))) is not None
+        and request.context > n
     ]
     return max(reached)[1] if reached else TIER
 
 
-def pick(own: Mapping[str, Row], standard: Mapping[str, Row], field: str, tier: str, need: str) -> Row:
-    """The rate of ``field`` in ``tier``, else the standard one; refused when neither is offered."""
+def pick(own: Mapping[str, Row], standard: Mapping[str, Row], field: str) -> Row | None:
+    """The tier's own rate of ``field``, else the standard one; None when it is not offered."""
     rate = own.get(field) or standard.get(field)
-    if rate is None or _absent(rate):
-        where = f"{tier}-tier" if tier == TIER or field in own else f"{tier}-tier nor standard-tier"
-        raise CostError(f"{need.split(' ')[0]} has no {where} {field} rate, needed for {need.split(' ')[1]}")
-    return rate
+    return None if rate is None or rate["status"] == "not_offered" else rate
 
 
 def price(rows: Sequence[Row], request: Request, ref: str, tier: str | None = None) -> dict[str, Any]:
@@ -171,10 +168,19 @@ def price(rows: Sequence[Row], request: Request, ref: str, tier: str | None = No
             raise CostError(f"{kind} must not be negative, got {tokens}")
         if tokens == 0:
             continue
-        rate = pick(own, standard, field, chosen, f"{ref} {kind}")
+        rate = pick(own, standard, field)
+        if rate is None:
+            nor = "" if chosen == TIER or field in own else " nor a standard-tier one"
+            raise CostError(f"{ref} has no {chosen}-tier {field} rate{nor}, needed for {kind}")
         usd = (Decimal(tokens) * rate["value"]).scaleb(-6)
         lines.append(
-            {"field": field, "tier": rate["tier"], "tokens": tokens, "usd_per_mtok": rate["value"], "usd": usd}
+            {
+                "field": field,
+                "tier": rate["tier"],
+                "tokens": tokens,
+                "usd_per_mtok": rate["value"],
+                "usd": usd,
+            }
         )
         used.append(rate)
     total = sum((line["usd"] for line in lines), Decimal(0))
@@ -215,8 +221,13 @@ def tier_notes(by_size: str, context: int, tier: str, forced: bool) -> list[str]
         ]
     out = []
     if threshold is not None and by_size != tier:
-        out.append(f"{context} input tokens exceed the {by_size} tier's threshold; priced at {tier}-tier rates as asked")
+        out.append(
+            f"{context} input tokens exceed the {by_size} tier's threshold; "
+            f"priced at {tier}-tier rates as asked"
+        )
     own = context_threshold(tier)
     if own is not None and context <= own:
-        out.append(f"{context} input tokens do not exceed the {tier} tier's threshold; priced at its rates as asked")
+        out.append(
+            f"{context} input tokens do not exceed the {tier} tier's threshold; priced at its rates as asked"
+        )
     return out

@@ -8,6 +8,9 @@ Only what the format can hold is exported: per-MTok rates of the standard tier, 
 tiers as genai-prices' tiered prices, and a per-request rate as ``requests_kcount``. Rates a
 vendor marks as not offered are left out. A model that disappears keeps its last prices, as
 genai-prices keeps retired models. Each entry's date is the day we first saw those prices.
+Inferred rates (derived, or converted from another currency) are exported and named in the
+model's ``price_comments``, as is a vendor not re-verified lately (stale); the caller may leave
+both out (``--verified-only``).
 """
 
 from __future__ import annotations
@@ -103,14 +106,18 @@ def _inferred_note(spans: Iterable[RateSpan]) -> str | None:
     return "ratecard inferred " + "; ".join(reasons) if reasons else None
 
 
-def model_info(model: str, spans: Sequence[RateSpan], as_of: date) -> dict[str, Any] | None:
+def model_info(
+    model: str, spans: Sequence[RateSpan], as_of: date, stale: str | None = None
+) -> dict[str, Any] | None:
+    """One model's entry; ``stale`` is why its vendor's prices are stale as of ``as_of``, if they are."""
     prices = history(spans, as_of)
     if not prices:
         return None
     info: dict[str, Any] = {"id": model, "match": {"equals": model}}
-    note = _inferred_note(s for s in spans if s.valid_from <= as_of and price_name(s))
-    if note:
-        info["price_comments"] = note
+    inferred = _inferred_note(s for s in spans if s.valid_from <= as_of and price_name(s))
+    comments = [c for c in (inferred, stale and f"ratecard: stale, {stale}") if c]
+    if comments:
+        info["price_comments"] = "; ".join(comments)
     info["prices"] = prices
     return info
 
@@ -128,22 +135,28 @@ def provider_info(vendor: str, config: VendorConfig | None, models: list[dict[st
         "name": config.name if config else vendor,
         "pricing_urls": urls,
         "api_pattern": api_pattern(urls),
-        "description": "Prices verified by ratecard against the vendor's own pages, day by day.",
+        "description": "Prices read by ratecard from the vendor's own pages, day by day; "
+        "inferred or stale ones are named in each model's price_comments.",
         "provider_match": {"equals": vendor},
         "models": models,
     }
 
 
 def document(
-    spans: Iterable[RateSpan], as_of: date, vendors: Mapping[str, VendorConfig]
+    spans: Iterable[RateSpan],
+    as_of: date,
+    vendors: Mapping[str, VendorConfig],
+    stale: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """genai-prices' provider list for every model priced on or before ``as_of``."""
+    """genai-prices' provider list for every model priced on or before ``as_of``; ``stale`` maps
+    a vendor whose prices are stale to why."""
+    stale = stale or {}
     grouped: dict[str, dict[str, list[RateSpan]]] = {}
     for s in spans:
         grouped.setdefault(s.vendor, {}).setdefault(s.model, []).append(s)
     providers = []
     for vendor in sorted(grouped):
-        infos = (model_info(m, ss, as_of) for m, ss in sorted(grouped[vendor].items()))
+        infos = (model_info(m, ss, as_of, stale.get(vendor)) for m, ss in sorted(grouped[vendor].items()))
         models = [i for i in infos if i is not None]
         if models:
             providers.append(provider_info(vendor, vendors.get(vendor), models))

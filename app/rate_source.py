@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Engine
 
@@ -23,10 +23,8 @@ class SnapshotRates:
     settings: Settings
 
     def model_rates(self, vendor: str, model: str, as_of: date | None) -> list[RateUsed]:
-        day = as_of or datetime.now(UTC).date()
-        stale_after = {v.id: v.stale_after_days for v in self.settings.vendors.values()}
-        with session(self.engine) as s:
-            rows = [r for r in price_rows(s, day, stale_after, vendor) if r["model"] == model]
+        day = _day(as_of)
+        rows = [r for r in self._rows(day, vendor=vendor) if r["model"] == model]
         priced = [r for r in rows if r["value"] is not None and r["status"] != "not_offered"]
         if not priced:
             raise LookupError(f"no rates for {vendor}/{model} in the snapshot of {day}")
@@ -42,9 +40,31 @@ class SnapshotRates:
                 status=cast(RateStatus, r["status"]),
                 source_url=r["source_url"],
                 reason=r["reason"],
+                fetched_at=r["fetched_at"],
+                last_verified=r["last_verified"],
             )
             for r in priced
         ]
+
+    def find(self, model: str, as_of: date | None) -> list[str]:
+        """``VENDOR/MODEL`` of every priced model whose id is ``model`` or starts with it, sorted."""
+        rows = self._rows(_day(as_of), model=model)
+        return sorted(
+            {
+                f"{r['vendor']}/{r['model']}"
+                for r in rows
+                if r["model"].startswith(model) and r["value"] is not None and r["status"] != "not_offered"
+            }
+        )
+
+    def _rows(self, day: date, vendor: str | None = None, model: str | None = None) -> list[dict[str, Any]]:
+        stale_after = {v.id: v.stale_after_days for v in self.settings.vendors.values()}
+        with session(self.engine) as s:
+            return price_rows(s, day, stale_after, vendor, model)
+
+
+def _day(as_of: date | None) -> date:
+    return as_of or datetime.now(UTC).date()
 
 
 def open_rate_source(db: str | None, config: Path | None) -> RateSource:

@@ -53,3 +53,8 @@ def volume(value: Decimal) -> str:
     if abs(value) >= 1000:
         return f"{fixed(value / 1000, 1)} thousand"
     return count(value)
+
+
+def plural(n: int, word: str) -> str:
+    """``1 GPU``, ``2 GPUs``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -43,12 +43,15 @@ from ratecard.breakeven.rates import (
     find,
     given_rates,
     in_tier,
+    model_refs,
 )
 from ratecard.breakeven.result import Result
 
 _FINE_TUNE_KEYS = ("training_tokens", "epochs", "training_rate")
 _SELF_HOST_KEYS = ("gpu_hourly", "gpus", "tokens_per_second", "gpu_hours_per_month")
 _REQUEST_KEYS = ("input_tokens", "output_tokens", "cached_input_tokens")
+_SHOWN = 8
+"""Candidate model ids named in an error, at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +85,44 @@ class _Context:
         self._open = open_source
         self._source: RateSource | None = None
 
-    def model_rates(self, ref: str) -> list[RateUsed]:
-        vendor, sep, model = ref.partition("/")
-        if not (sep and vendor and model):
-            raise InputError(f"{ref!r} is not VENDOR/MODEL")
+    @property
+    def source(self) -> RateSource:
         if self._source is None:
             self._source = self._open()
-        return self._source.model_rates(vendor, model, self.as_of)
+        return self._source
+
+    def resolve(self, ref: str) -> str:
+        """``VENDOR/MODEL`` as given, or the one vendor whose snapshot lists a bare model id."""
+        vendor, sep, model = ref.partition("/")
+        if sep:
+            if not (vendor and model):
+                raise InputError(f"{ref!r} is not VENDOR/MODEL")
+            return ref
+        found = model_refs(self.source, ref, self.as_of)
+        exact = [r for r in found if r.partition("/")[2] == ref]
+        if len(exact) == 1:
+            return exact[0]
+        if exact:
+            raise InputError(f"{ref!r} is listed by several vendors: {', '.join(exact)}; name one")
+        like = f"; models starting with it: {', '.join(found[:_SHOWN])}" if found else ""
+        raise InputError(f"{ref!r} is not VENDOR/MODEL and no vendor lists that model id{like}")
+
+    def model_rates(self, ref: str) -> list[RateUsed]:
+        vendor, _, model = ref.partition("/")
+        return self.source.model_rates(vendor, model, self.as_of)
+
+    def tier_rates(self, ref: str, tier: str) -> tuple[RateUsed, ...]:
+        """The model's rates in ``tier``; a miss names the longer ids of that vendor that have them."""
+        try:
+            return in_tier(self.model_rates(ref), tier, ref)
+        except LookupError as exc:
+            if tier == STANDARD_TIER:
+                raise
+            near = [r for r in model_refs(self.source, ref.partition("/")[2], self.as_of) if r != ref]
+            have = [r for r in near if r.startswith(ref) and any(x.tier == tier for x in self.model_rates(r))]
+            if not have:
+                raise
+            raise LookupError(f"{exc}; that tier is listed for {', '.join(have[:_SHOWN])}") from None
 
 
 def _workload(opts: Options) -> Workload:
@@ -132,8 +166,9 @@ def _pricing(ctx: _Context, side: str, tier: str, batch_share: Decimal = Decimal
         return ApiPricing(f"{side} (given rates)", given_rates(given, side, ctx.given_on, tier), batch_share)
     if ref is None:
         raise InputError(f"a {side} is needed: {named} VENDOR/MODEL or {typed} input=3,output=15")
+    ref = ctx.resolve(ref)
     label = f"{ref} (fine-tuned)" if tier == FINE_TUNED_TIER else ref
-    return ApiPricing(label, in_tier(ctx.model_rates(ref), tier, ref), batch_share)
+    return ApiPricing(label, ctx.tier_rates(ref, tier), batch_share)
 
 
 def _candidate(ctx: _Context) -> Candidate:
@@ -182,7 +217,7 @@ def _self_host(ctx: _Context) -> SelfHostCandidate:
         raise InputError(f"{why} needs --gpus")
     hourly = required(ctx.opts, "gpu_hourly", why)
     return SelfHostCandidate(
-        label=f"self-hosted on {gpus} GPU(s)",
+        label="self-hosted",
         gpu_hourly=_given(ctx, "self-host", "gpu_hourly", hourly, "usd_per_gpu_hour", STANDARD_TIER),
         gpus=gpus,
         tokens_per_second_per_gpu=required(ctx.opts, "tokens_per_second", why),

@@ -121,8 +121,10 @@ class SelfHostCandidate:
     """Rented GPUs: a fixed monthly bill, no per-token price, a throughput ceiling."""
 
     label: str
+    """Without the GPU count, which the calculator appends once it knows how many are priced."""
     gpu_hourly: RateUsed
     gpus: int
+    """GPUs given: a floor; more are priced when the volume needs them."""
     tokens_per_second_per_gpu: Decimal
     hours_per_month: Decimal = HOURS_PER_MONTH
     kind: Literal["self-host"] = "self-host"
@@ -133,8 +135,9 @@ class SelfHostCandidate:
         _non_negative(gpu_hourly=self.gpu_hourly.value_usd)
 
     @property
-    def monthly_usd(self) -> Decimal:
-        return self.gpu_hourly.value_usd * self.gpus * self.hours_per_month
+    def gpu_monthly_usd(self) -> Decimal:
+        """One GPU for a month; how many are priced is the calculator's call (see ``Gpus``)."""
+        return self.gpu_hourly.value_usd * self.hours_per_month
 
     @property
     def tokens_per_month_per_gpu(self) -> Decimal:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 RateStatus = Literal["verified", "inferred", "stale", "given"]
 """``given`` marks a rate typed by the user: nobody checked it, but nobody needs to."""
@@ -19,6 +19,7 @@ DOUBTFUL: frozenset[str] = frozenset({"inferred", "stale"})
 STANDARD_TIER = "standard"
 FINE_TUNED_TIER = "variant=fine-tuned"
 GIVEN_VENDOR = "manual"
+_Day = date  # ``RateUsed.date`` shadows the type inside the class body
 #: Fields a hand-written rate list may name, all in USD per MTok.
 GIVEN_FIELDS: tuple[str, ...] = (
     "input",
@@ -51,10 +52,19 @@ class RateUsed:
     source_url: str | None = None
     reason: str | None = None
     """Why a rate is inferred or stale, in words a person can check."""
+    fetched_at: datetime | None = None
+    """When the page the rate was read from was fetched (snapshot rates only)."""
+    last_verified: _Day | None = None
+    """The vendor's last successful check on or before the snapshot day (snapshot rates only)."""
 
     @property
     def ref(self) -> str:
         return f"{self.vendor}/{self.model}"
+
+    @property
+    def usd_per_mtok(self) -> Decimal | None:
+        """The value when it is a token rate, else None: a per-hour price is no per-MTok price."""
+        return self.value_usd if self.unit == "usd_per_mtok" else None
 
 
 class RateSource(Protocol):
@@ -63,6 +73,23 @@ class RateSource(Protocol):
     def model_rates(self, vendor: str, model: str, as_of: date | None) -> list[RateUsed]:
         """All current rates of the model on ``as_of`` (latest if None); LookupError if unknown."""
         ...
+
+
+@runtime_checkable
+class ModelFinder(Protocol):
+    """What a :class:`RateSource` may also offer: looking up models by id alone.
+
+    Optional, so a source that only answers ``model_rates`` still works (see :func:`model_refs`).
+    """
+
+    def find(self, model: str, as_of: date | None) -> list[str]:
+        """``VENDOR/MODEL`` of every model on ``as_of`` whose id is ``model`` or starts with it."""
+        ...
+
+
+def model_refs(source: RateSource, model: str, as_of: date | None) -> list[str]:
+    """The source's :meth:`ModelFinder.find`, or no candidates when it cannot search."""
+    return source.find(model, as_of) if isinstance(source, ModelFinder) else []
 
 
 def given_rates(

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ratecard.breakeven.display import count, fixed, money, plain, price, usd, volume
 from ratecard.breakeven.rates import STANDARD_TIER, RateUsed
-from ratecard.breakeven.result import Result, Side
+from ratecard.breakeven.result import Gpus, Result, Side
 
 _UNITS = {"usd_per_mtok": "/MTok", "usd_per_hour": "/hour", "usd_per_gpu_hour": "/GPU hour"}
 
@@ -20,8 +20,8 @@ def to_json(result: Result) -> dict[str, Any]:
     """The public JSON shape of ``ratecard breakeven --format json``."""
     work = result.workload
     candidate = _side(result.candidate)
-    if result.gpus is not None:
-        candidate |= {"gpus": result.gpus, "gpus_needed": result.gpus_needed}
+    if result.gpu_plan is not None:
+        candidate |= _gpus(result.gpu_plan)
     return {
         "baseline": _side(result.baseline),
         "candidate": candidate,
@@ -38,8 +38,10 @@ def to_json(result: Result) -> dict[str, Any]:
         "payback_months": _opt(result.payback_months, fixed),
         "payback_reason": result.payback_reason,
         "breakeven_tokens": _opt(result.breakeven_tokens, count),
+        "breakeven_tokens_reason": result.breakeven_tokens_reason,
         "breakeven_tokens_per_month": _opt(result.breakeven_tokens_per_month, count),
         "breakeven_requests_per_month": _opt(result.breakeven_requests_per_month, count),
+        "breakeven_volume_reason": result.breakeven_volume_reason,
         "breakeven_horizon_months": result.horizon_months,
         "lifetime_months": result.lifetime_months,
         "verdict": {
@@ -67,8 +69,8 @@ def to_table(result: Result) -> RenderableType:
     answer.add_row("monthly savings", usd(result.monthly_savings_usd))
     payback = result.payback_months
     answer.add_row("payback", f"{fixed(payback, 1)} months" if payback is not None else "never")
-    if result.breakeven_tokens is not None:
-        answer.add_row("break-even tokens", volume(result.breakeven_tokens))
+    tokens = result.breakeven_tokens
+    answer.add_row("break-even tokens", "never" if tokens is None else volume(tokens))
     answer.add_row("verdict", result.verdict.summary)
     for reason in result.verdict.reasons:
         answer.add_row("", f"- {reason}")
@@ -98,15 +100,29 @@ def _side(side: Side) -> dict[str, Any]:
     }
 
 
+def _gpus(gpus: Gpus) -> dict[str, Any]:
+    return {
+        "gpus": gpus.given,
+        "gpus_needed": gpus.needed,
+        "gpus_priced": gpus.priced,
+        "gpus_at_breakeven": gpus.at_breakeven,
+        "tokens_per_gpu_month": count(gpus.tokens_per_gpu_month),
+    }
+
+
 def _rate(rate: RateUsed) -> dict[str, Any]:
+    """Names may be added here, never removed: scripts read them."""
     return {
         "vendor": rate.vendor,
         "model": rate.model,
         "field": rate.field,
         "tier": rate.tier,
         "value_usd": plain(rate.value_usd),
+        "usd_per_mtok": _opt(rate.usd_per_mtok, plain),
         "unit": rate.unit,
         "date": rate.date.isoformat(),
+        "fetched_at": None if rate.fetched_at is None else rate.fetched_at.isoformat(),
+        "last_verified": None if rate.last_verified is None else rate.last_verified.isoformat(),
         "status": rate.status,
         "source_url": rate.source_url,
         "reason": rate.reason,

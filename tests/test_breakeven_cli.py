@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ ISSUE_OPTIONS = [  # the public contract: every name the issue spells out
     "--tokens-per-second", "--requests-per-month", "--input-tokens", "--output-tokens",
     "--cached-input-tokens", "--tokens-per-month", "--upfront", "--monthly-fixed", "--retrain-every",
     "--retrain-cost", "--coverage", "--lifetime-months", "--as-of", "--scenario", "--format", "--chart",
-    "--db", "--config",
+    "--db", "--config", "-f",
 ]  # fmt: skip
 SIMPLE = ["--baseline-rates", "blended=15", "--candidate-rates", "blended=5", "--tokens-per-month", "1e8"]
 
@@ -173,3 +173,63 @@ def test_hand_rates_never_open_the_rate_source(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr("ratecard.rate_source.open_rate_source", refuse)
     assert as_json(*SIMPLE)["monthly_savings_usd"] == "1000.00"
+
+
+def test_f_is_short_for_format() -> None:
+    result = invoke(*SIMPLE, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["monthly_savings_usd"] == "1000.00"
+
+
+def test_rates_used_rows_add_per_mtok_and_fetch_dates_and_keep_the_old_names() -> None:
+    out = as_json(
+        "--baseline-rates", "blended=15", "--tokens-per-month", "1e8",
+        "--self-host", "--gpus", "1", "--gpu-hourly", "2", "--tokens-per-second", "100",
+    )  # fmt: skip
+    rows = {r["field"]: r for r in out["rates_used"]}
+    assert rows["blended"]["usd_per_mtok"] == rows["blended"]["value_usd"] == "15"
+    assert rows["gpu_hourly"]["usd_per_mtok"] is None and rows["gpu_hourly"]["value_usd"] == "2"
+    for row in rows.values():
+        assert {"vendor", "model", "field", "tier", "unit", "date", "status", "source_url", "reason"} <= set(
+            row
+        )
+        assert row["fetched_at"] is None and row["last_verified"] is None  # typed by hand
+    assert out["candidate"]["gpus_priced"] == 1
+
+
+def test_json_says_why_breakeven_figures_are_missing() -> None:
+    out = as_json(*SIMPLE, "--monthly-fixed", "2000", "--upfront", "100")
+    assert out["payback_months"] is None and out["breakeven_tokens"] is None
+    assert out["breakeven_tokens_reason"] == out["payback_reason"]
+    assert (
+        out["breakeven_volume_reason"] is None and out["breakeven_tokens_per_month"] == "200833334"
+    )  # 24,100 / (12 × $10)
+
+
+class SearchableSource:
+    def model_rates(self, vendor: str, model: str, as_of: date | None) -> list[RateUsed]:
+        usd = {"claude-sonnet-4-5": Decimal(15), "claude-haiku-4-5": Decimal(5)}[model]
+        fetched = datetime(2025, 11, 19, 6, 0, tzinfo=UTC)
+        day = date(2025, 11, 19)
+        return [RateUsed(vendor, model, "blended", "standard", usd, "usd_per_mtok", day, "verified", None, None,
+                         fetched, day)]  # fmt: skip
+
+    def find(self, model: str, as_of: date | None) -> list[str]:
+        vendors = ["anthropic", "bedrock"] if model == "claude-haiku-4-5" else ["anthropic"]
+        return [f"{v}/{model}" for v in vendors]
+
+
+def test_bare_model_ids_resolve_through_the_snapshot_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ratecard.rate_source.open_rate_source", lambda db, config: SearchableSource())
+    out = as_json(
+        "--baseline", "claude-sonnet-4-5", "--candidate-rates", "blended=5", "--tokens-per-month", "1e8"
+    )
+    assert out["baseline"]["label"] == "anthropic/claude-sonnet-4-5"
+    row = out["rates_used"][0]
+    assert (row["fetched_at"], row["last_verified"]) == ("2025-11-19T06:00:00+00:00", "2025-11-19")
+    result = invoke("--baseline", "claude-sonnet-4-5", "--candidate", "claude-haiku-4-5", *SIMPLE[4:])
+    assert result.exit_code == 2
+    assert (
+        "'claude-haiku-4-5' is listed by several vendors: anthropic/claude-haiku-4-5, bedrock/"
+        in result.stderr
+    )

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from ratecard.breakeven.compute import growth_sum
+from ratecard.breakeven.compute import growth_sum, volume_until
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.rates import RateSource
 from ratecard.breakeven.result import Result
@@ -128,13 +128,114 @@ def test_growth_compounds_volume_and_shortens_payback() -> None:
     assert growth_sum(Decimal("0.1"), 3) == Decimal("3.31")
 
 
-def test_self_host_short_of_gpus_is_a_no() -> None:
-    gpu = {"self_host": True, "gpus": "1", "gpu_hourly": "2", "tokens_per_second": "10"}
-    r = ask(**{k: v for k, v in TOKENS.items() if k != "candidate_rates"}, **gpu)
-    assert r.candidate.fixed_monthly_usd == Decimal(1460)  # $2 × 730 h
+SELF_HOST = {"self_host": True, "gpu_hourly": "2", "tokens_per_second": "10"}  # 26.28M tokens a GPU-month
+REVIEW = {  # a new user's question: Haiku 4.5 for 80 % of Sonnet 4.5 traffic
+    "baseline_rates": "input=3,output=15",
+    "candidate_rates": "input=1,output=5",
+    "requests_per_month": "1000000",
+    "input_tokens": "2000",
+    "output_tokens": "500",
+    "coverage": "0.8",
+    "upfront": "20000",
+    "monthly_fixed": "1000",
+}
+GPU_REVIEW = {  # the same traffic on two rented GPUs at 1,500 tokens/s: 7.88B tokens a month
+    **{k: REVIEW[k] for k in ("baseline_rates", "requests_per_month", "input_tokens", "output_tokens")},
+    "coverage": "0.8",
+    "self_host": True,
+    "gpus": "2",
+    "gpu_hourly": "4",
+    "tokens_per_second": "1500",
+    "upfront": "400000",
+    "monthly_fixed": "6000",
+}
+
+
+def test_savings_per_unit_count_coverage_and_fixed_costs_like_the_monthly_figure() -> None:
+    r = ask(**REVIEW)
+    assert r.monthly_savings_usd == Decimal(6200)  # 0.8 × 1M × $0.009 - $1,000
+    assert r.baseline.cost_per_request_usd is not None and r.candidate.cost_per_request_usd is not None
+    assert r.savings_usd_per_request == r.baseline.cost_per_request_usd - r.candidate.cost_per_request_usd
+    assert r.savings_usd_per_request == Decimal("0.0062")
+    assert r.savings_usd_per_mtok == Decimal("2.48")  # $6,200 over 2,500 MTok
+    assert r.payback_months == Decimal(20000) / 6200
+
+
+def test_breakeven_tokens_are_the_tokens_sent_until_payback() -> None:
+    r = ask(**REVIEW)
+    assert r.payback_months is not None and r.savings_usd_per_mtok is not None
+    assert r.breakeven_tokens == Decimal(2_500_000_000) * 20000 / 6200  # 8.06B, not 20000 / $3.60
+    assert abs(r.breakeven_tokens - r.payback_months * r.tokens_per_month) < 1
+    assert r.breakeven_tokens == r.upfront_usd / (r.savings_usd_per_mtok / 1_000_000)
+
+
+def test_growing_volume_counts_the_tokens_of_every_month_until_payback() -> None:
+    r = ask(**TOKENS, upfront="12000", monthly_growth="0.1")
+    assert r.payback_months is not None and r.breakeven_tokens is not None
+    whole = int(r.payback_months)
+    before, after = (Decimal(100_000_000) * growth_sum(Decimal("0.1"), m) for m in (whole, whole + 1))
+    assert before < r.breakeven_tokens < after
+    assert r.breakeven_tokens == Decimal(100_000_000) * volume_until(r.payback_months, Decimal("0.1"))
+
+
+def test_at_the_breakeven_volume_payback_takes_the_horizon() -> None:
+    r = ask(**REVIEW, lifetime_months="6")
+    assert r.breakeven_requests_per_month is not None
+    again = ask(**REVIEW | {"requests_per_month": str(r.breakeven_requests_per_month)}, lifetime_months="6")
+    assert again.payback_months is not None and abs(again.payback_months - 6) < Decimal("1e-20")
+
+
+def test_no_payback_means_no_breakeven_tokens_and_says_why() -> None:
+    r = ask(**GPU_REVIEW)
+    assert r.payback_months is None
+    assert r.breakeven_tokens is None
+    assert r.breakeven_tokens_reason == r.payback_reason
+    assert r.payback_reason == "fixed costs of $11,840.00 a month exceed the $10,800.00 saved on tokens"
+
+
+def test_breakeven_volume_beyond_the_gpus_given_prices_the_gpus_it_needs() -> None:
+    r = ask(**GPU_REVIEW)
+    assert r.gpu_plan is not None and r.breakeven_requests_per_month is not None
+    assert r.gpu_plan.tokens_per_gpu_month == 1500 * 730 * 3600
+    assert r.gpu_plan.at_breakeven == 3  # 8.9B covered tokens: more than two GPUs serve
+    reason = next(x for x in r.verdict.reasons if x.startswith("break-even volume"))
+    assert reason.endswith("tokens: 3 GPUs, priced in, as 2 GPUs serve at most 7.9 billion tokens a month")
+    again = ask(**GPU_REVIEW | {"requests_per_month": str(r.breakeven_requests_per_month)})
+    assert again.gpu_plan is not None and again.gpu_plan.priced == 3
+    assert again.payback_months is not None and abs(again.payback_months - 12) < Decimal("1e-20")
+
+
+def test_no_volume_pays_back_when_a_gpu_costs_more_than_it_saves() -> None:
+    r = ask(**GPU_REVIEW | {"tokens_per_second": "8.3", "gpus": "1", "gpu_hourly": "2"})
+    assert r.breakeven_units_per_month is None and r.gpu_plan is not None and r.gpu_plan.at_breakeven is None
+    assert r.breakeven_volume_reason == (
+        "one GPU costs $1,460.00 a month but saves at most $117.79 a month of baseline tokens "
+        "at the stated throughput: more volume only adds GPUs"
+    )
+    assert f"no volume pays back within 12 months: {r.breakeven_volume_reason}" in r.verdict.reasons
+
+
+def test_self_host_short_of_gpus_is_priced_with_the_gpus_it_needs() -> None:
+    r = ask(**{k: v for k, v in TOKENS.items() if k != "candidate_rates"}, **SELF_HOST, gpus="1")
     assert r.gpus_needed == 4  # 100M tokens / (10 tok/s × 2,628,000 s)
-    assert not r.verdict.pays_back
-    assert "the volume needs 4 GPUs at the stated throughput; 1 are priced" in r.verdict.reasons
+    assert r.candidate.fixed_monthly_usd == 4 * Decimal(1460)  # $2 × 730 h, four GPUs
+    assert r.candidate.label == "self-hosted on 4 GPUs"
+    assert r.payback_months is None and not r.verdict.pays_back  # $5,840 of GPUs against $1,500 saved
+    assert r.verdict.reasons[1] == (
+        "the GPUs' busiest month is 100.0 million tokens: 4 GPUs at the stated throughput, "
+        "but 1 GPU serves at most 26.3 million tokens a month; every month is priced with 4"
+    )
+    assert r.verdict.summary.endswith("Priced with 4 GPUs: the 1 given cannot serve the volume.")
+
+
+def test_payback_and_verdict_agree_when_the_gpus_given_fall_short() -> None:
+    rich = {"baseline_rates": "blended=100", "tokens_per_month": "100000000", "upfront": "10000"}
+    r = ask(**rich, **SELF_HOST, gpus="1", lifetime_months="12")
+    assert r.candidate.fixed_monthly_usd == 4 * Decimal(1460)
+    assert r.payback_months == Decimal(10000) / (10000 - 5840)  # with four GPUs, not one
+    assert r.verdict.pays_back and r.verdict.summary.startswith("Pays back in 2.4 months.")
+    growing = ask(**rich, **SELF_HOST, gpus="1", monthly_growth="0.1", lifetime_months="12")
+    assert growing.gpus_needed == 11  # sized for month 12: 100M × 1.1^11 = 285M tokens
 
 
 def test_series_starts_at_upfront_and_crosses_at_payback() -> None:

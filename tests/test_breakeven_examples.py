@@ -74,7 +74,22 @@ def test_37k_as_monthly_gpu_bills_needs_the_same_monthly_volume() -> None:
     r = ask(opts | {"self_host": True, "gpus": "1", "gpu_hourly": str(hourly), "tokens_per_second": "1000"})
     assert rounded(r.candidate.first_year_usd, "0.01") == Decimal("37000.00")
     assert rounded(r.breakeven_tokens_per_month, "0.1", MILLION) == Decimal("205.6")
-    assert r.breakeven_tokens == 0  # nothing upfront to repay
+    # at today's 200M tokens the rent ($3,083.33) outruns the $3,000 saved: no tokens ever break even
+    assert r.payback_months is None and r.breakeven_tokens is None
+    assert r.breakeven_tokens_reason == r.payback_reason
+
+
+@pytest.mark.parametrize(
+    "opts", [SELF_HOST_37K, FINE_TUNE_3, FINE_TUNE_CHEAP], ids=["37k", "ft-3", "ft-0.025"]
+)
+def test_without_coverage_or_fixed_costs_both_readings_of_savings_agree(opts: dict[str, object]) -> None:
+    """Net savings per token (monthly savings / tokens) equal the rate difference here, so
+    upfront / rate difference, the published reading, is also the tokens sent until payback."""
+    r = ask(opts)
+    assert r.payback_months is not None and r.breakeven_tokens is not None
+    assert r.savings_usd_per_mtok == r.unit_savings_usd * MILLION
+    assert r.breakeven_tokens == r.upfront_usd / r.unit_savings_usd
+    assert abs(r.breakeven_tokens - r.payback_months * r.tokens_per_month) < Decimal("1e-12")
 
 
 def test_fine_tune_at_3_per_mtok_breaks_even_after_6_82m_tokens() -> None:

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ratecard.breakeven.compute import evaluate
-from ratecard.breakeven.model import ApiCandidate, ApiPricing, Costs, Workload
-from ratecard.breakeven.rates import given_rates
+from ratecard.breakeven.model import ApiCandidate, ApiPricing, Costs, SelfHostCandidate, Workload
+from ratecard.breakeven.rates import RateUsed, given_rates
 from ratecard.breakeven.result import Result
 
 DAY = date(2025, 11, 19)
@@ -100,3 +100,78 @@ def test_zero_or_negative_monthly_savings_never_pay_back(
     assert r.monthly_savings_usd <= 0
     assert r.payback_months is None and r.payback_reason
     assert not r.verdict.pays_back
+
+
+@settings(max_examples=200, deadline=None)
+@given(volumes, usd_per_mtok, usd_per_mtok, money, money, growths, shares)
+def test_savings_per_mtok_times_the_tokens_is_the_monthly_saving(
+    volume: Decimal, base: Decimal, cand: Decimal, up: Decimal, fixed: Decimal, g: Decimal, c: Decimal
+) -> None:
+    r = run(volume, base, cand, up, fixed, monthly_growth=g, coverage=c)
+    if not volume:
+        assert r.savings_usd_per_mtok is None
+        return
+    assert r.savings_usd_per_mtok is not None
+    assert abs(r.savings_usd_per_mtok * volume / 1_000_000 - r.monthly_savings_usd) < Decimal("1e-15")
+
+
+@settings(max_examples=200, deadline=None)
+@given(volumes, usd_per_mtok, usd_per_mtok, money, money, growths, shares)
+def test_breakeven_tokens_exist_exactly_when_it_pays_back(
+    volume: Decimal, base: Decimal, cand: Decimal, up: Decimal, fixed: Decimal, g: Decimal, c: Decimal
+) -> None:
+    r = run(volume, base, cand, up, fixed, monthly_growth=g, coverage=c)
+    assert (r.breakeven_tokens is None) == (r.payback_months is None)
+    if r.breakeven_tokens is None:
+        assert r.breakeven_tokens_reason == r.payback_reason and r.payback_reason
+    elif r.payback_months is not None and not g:
+        assert abs(r.breakeven_tokens - r.payback_months * volume) <= volume * Decimal("1e-20")
+
+
+@settings(max_examples=200, deadline=None)
+@given(usd_per_mtok, usd_per_mtok, amounts(100_000, 2).filter(bool), money, growths.map(abs), shares)
+def test_at_the_breakeven_volume_payback_takes_exactly_the_horizon(
+    base: Decimal, cand: Decimal, up: Decimal, fixed: Decimal, g: Decimal, c: Decimal
+) -> None:
+    work = {"monthly_growth": g, "coverage": c}
+    r = run(Decimal(10**8), base, cand, up, fixed, **work)
+    if r.breakeven_units_per_month is None:
+        assert r.breakeven_volume_reason and (c == 0 or base <= cand)
+        return
+    again = run(r.breakeven_units_per_month, base, cand, up, fixed, **work)
+    assert again.payback_months is not None
+    assert abs(again.payback_months - r.horizon_months) < Decimal("1e-9")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    usd_per_mtok.filter(bool),
+    amounts(10, 2).filter(bool),
+    st.integers(1, 3),
+    st.integers(1, 1000).map(Decimal),
+    amounts(10_000_000, 0).filter(bool),
+    money,
+    growths.map(abs),
+)
+def test_self_hosting_at_its_breakeven_volume_pays_back_on_the_gpus_that_volume_needs(
+    base: Decimal, hourly: Decimal, gpus: int, tps: Decimal, up: Decimal, fixed: Decimal, g: Decimal
+) -> None:
+    def host(volume: Decimal) -> Result:
+        return evaluate(
+            Workload(tokens_per_month=volume, monthly_growth=g),
+            ApiPricing("base", given_rates({"blended": base}, "baseline", DAY)),
+            SelfHostCandidate(
+                "self-hosted", RateUsed("m", "gpu", "gpu_hourly", "s", hourly, "h", DAY, "given"), gpus, tps
+            ),
+            Costs(upfront_usd=up, monthly_fixed_usd=fixed),
+        )
+
+    r = host(Decimal(10**8))
+    assert r.gpu_plan is not None and r.gpu_plan.priced >= max(gpus, r.gpu_plan.needed)
+    if r.breakeven_units_per_month is None:
+        assert r.gpu_plan.at_breakeven is None and r.breakeven_volume_reason
+        return
+    again = host(r.breakeven_units_per_month)
+    assert again.gpu_plan is not None and again.gpu_plan.priced == r.gpu_plan.at_breakeven
+    assert again.payback_months is not None
+    assert abs(again.payback_months - r.horizon_months) < Decimal("1e-9")

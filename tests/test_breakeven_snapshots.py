@@ -6,11 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import capture
+from helpers import run_captures
+from sqlalchemy import Engine
 
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.options import InputError
 from ratecard.breakeven.rates import FINE_TUNED_TIER, RateSource, RateStatus, RateUsed
 from ratecard.breakeven.result import Result
+from ratecard.config.settings import Settings
+from ratecard.crawler.rawstore import RawStore
+from ratecard.rate_source import SnapshotRates
+from ratecard.replay import ReplayServer
 
 DAY = date(2025, 11, 19)
 ANTHROPIC = "https://docs.claude.com/en/docs/about-claude/pricing"
@@ -31,11 +38,12 @@ def rate(
     return RateUsed(vendor, name, field, tier, Decimal(usd), unit, DAY, status, url, reason)
 
 
-SONNET, HAIKU, MINI, O4 = (
+SONNET, HAIKU, MINI, O4, NANO = (
     "anthropic/claude-sonnet-4-5",
     "anthropic/claude-haiku-4-5",
     "openai/gpt-4.1-mini",
     "openai/o4-mini",
+    "openai/gpt-4.1-nano",
 )
 SNAPSHOT = [
     rate(SONNET, "input", "3"),
@@ -51,6 +59,10 @@ SNAPSHOT = [
     rate(O4, "input", "4", FINE_TUNED_TIER),
     rate(O4, "output", "16", FINE_TUNED_TIER),
     rate(O4, "training", "100", FINE_TUNED_TIER, unit="usd_per_hour"),
+    rate(NANO, "input", "0.1"),
+    rate(NANO, "output", "0.4"),
+    rate(f"{NANO}-2025-04-14", "input", "0.2", FINE_TUNED_TIER),
+    rate("bedrock/claude-haiku-4-5", "input", "1"),
 ]
 WORKLOAD = {"requests_per_month": "1000000", "input_tokens": "1000", "output_tokens": "200"}
 
@@ -67,6 +79,13 @@ class FakeSource:
         if not found:
             raise LookupError(f"no rates for {vendor}/{model}")
         return found
+
+
+class SearchableSource(FakeSource):
+    """One that also finds models by id, as the snapshot store does."""
+
+    def find(self, model: str, as_of: date | None) -> list[str]:
+        return sorted({r.ref for r in SNAPSHOT if r.model.startswith(model)})
 
 
 def ask(source: FakeSource | None = None, **opts: object) -> Result:
@@ -146,3 +165,63 @@ def test_hand_rates_and_snapshot_rates_mix() -> None:
     r = ask(baseline=SONNET, candidate_rates="input=0.1,output=0.4")
     assert {x.vendor for x in r.rates_used} == {"anthropic", "manual"}
     assert r.verdict.summary == "Saves $5,820.00 a month with nothing upfront to repay."
+
+
+def test_a_bare_model_id_listed_by_one_vendor_is_that_vendors_model() -> None:
+    source = SearchableSource()
+    r = ask(source, baseline="claude-sonnet-4-5", candidate="gpt-4.1-mini")
+    assert source.asked == [("anthropic", "claude-sonnet-4-5", None), ("openai", "gpt-4.1-mini", None)]
+    assert (r.baseline.label, r.candidate.label) == (SONNET, MINI)
+
+
+@pytest.mark.parametrize(
+    ("bare", "message"),
+    [
+        ("claude-haiku-4-5", "'claude-haiku-4-5' is listed by several vendors: "
+         "anthropic/claude-haiku-4-5, bedrock/claude-haiku-4-5; name one"),
+        ("gpt-4.1", "'gpt-4.1' is not VENDOR/MODEL and no vendor lists that model id; models starting "
+         "with it: openai/gpt-4.1-mini, openai/gpt-4.1-nano, openai/gpt-4.1-nano-2025-04-14"),
+        ("sonnet", "'sonnet' is not VENDOR/MODEL and no vendor lists that model id"),
+    ],
+    ids=["two-vendors", "prefix-only", "nothing"],
+)  # fmt: skip
+def test_a_bare_model_id_that_is_not_one_vendors_names_the_candidates(bare: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        ask(SearchableSource(), baseline=SONNET, candidate=bare)
+    assert str(caught.value) == message
+
+
+def test_a_fine_tune_of_a_model_without_that_tier_names_the_ids_that_have_it() -> None:
+    with pytest.raises(LookupError) as caught:
+        ask(SearchableSource(), baseline=SONNET, candidate=NANO, fine_tune=True, training_tokens="1")
+    assert str(caught.value) == (
+        "openai/gpt-4.1-nano has no rates in tier 'variant=fine-tuned'; "
+        "that tier is listed for openai/gpt-4.1-nano-2025-04-14"
+    )
+
+
+def test_snapshot_store_finds_models_and_keeps_fetch_provenance(
+    engine: Engine, settings: Settings, raw: RawStore, server: ReplayServer
+) -> None:
+    run_captures(
+        engine,
+        settings,
+        raw,
+        server,
+        DAY,
+        anthropic=capture("anthropic", "2025-11-19"),
+        openai=capture("openai", "2025-10-15"),
+    )
+    store = SnapshotRates(engine, settings)
+    assert "anthropic/claude-sonnet-4-5" in store.find("claude-sonnet-4-5", DAY)
+    rates = store.model_rates("anthropic", "claude-sonnet-4-5", DAY)
+    assert all(r.last_verified == DAY and r.fetched_at is not None for r in rates)
+    assert {r.usd_per_mtok for r in rates if (r.field, r.tier) == ("input", "standard")} == {Decimal(3)}
+
+    def open_store() -> RateSource:
+        return store
+
+    opts = WORKLOAD | {"baseline": "claude-sonnet-4-5", "candidate": MINI, "as_of": "2025-11-19"}
+    assert build(opts, open_store, DAY).baseline.label == SONNET
+    with pytest.raises(LookupError, match=r"that tier is listed for openai/gpt-4\.1-mini-2025-04-14"):
+        build(opts | {"fine_tune": True, "training_tokens": "1"}, open_store, DAY)

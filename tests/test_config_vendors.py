@@ -113,7 +113,10 @@ def test_user_file_can_add_a_vendor_with_an_existing_parser(bundled: Settings, t
             r"\[vendors.anthropic\]: unknown key.*'start_url'",
         ),
         ("[settings]\nceiling = 5\n", r"\[settings\]: unknown key.*'ceiling'"),
-        ('[vendors.newvendor]\nstart_urls = ["http://x"]\n', r"\[vendors.newvendor\] is not a bundled vendor .* needs 'parser'"),
+        (
+            '[vendors.newvendor]\nstart_urls = ["http://x"]\n',
+            r"\[vendors.newvendor\] is not a bundled vendor .* needs 'parser'",
+        ),
         ("[vendors.anthropic]\nstart_urls = []\n", "start_urls must be a non-empty list"),
     ],
     ids=["unknown-vendor-key", "unknown-settings-key", "new-vendor-without-parser", "empty-urls"],

@@ -22,6 +22,7 @@ from ratecard.cli_commands.common import ConfigOpt, DbOpt, console, errors, toda
 
 _B, _C, _W, _K, _O = "Baseline", "Candidate", "Workload", "Costs", "Input and output"
 _RATES_HELP = "USD/MTok by hand: input=3,output=15 or blended=15; cache_read, batch_input.."
+_MODEL_HELP = "Model priced from snapshots; a bare MODEL id if one vendor lists it."
 _NOT_SCENARIO = frozenset({"scenario", "ctx"})
 
 
@@ -40,10 +41,10 @@ def register(app: typer.Typer) -> None:
     @app.command("breakeven")
     def breakeven(
         ctx: typer.Context,
-        baseline: Annotated[Text, _opt("VENDOR/MODEL", "Model priced from snapshots.", _B)] = None,
+        baseline: Annotated[Text, _opt("VENDOR/MODEL", _MODEL_HELP, _B)] = None,
         baseline_rates: Annotated[Text, _opt("F=USD,..", _RATES_HELP, _B)] = None,
         batch_share: Annotated[Text, _opt("0..1", "Share sent at batch rates.", _B)] = None,
-        candidate: Annotated[Text, _opt("VENDOR/MODEL", "Model priced from snapshots.", _C)] = None,
+        candidate: Annotated[Text, _opt("VENDOR/MODEL", _MODEL_HELP, _C)] = None,
         candidate_rates: Annotated[Text, _opt("F=USD,..", "USD/MTok by hand, as above.", _C)] = None,
         fine_tune: Annotated[bool, _flag("--fine-tune", "A hosted fine-tune of --candidate.")] = False,
         training_tokens: Annotated[Text, _opt("N", "Training tokens per epoch.", _C)] = None,
@@ -51,7 +52,7 @@ def register(app: typer.Typer) -> None:
         training_rate: Annotated[Text, _opt("USD_PER_MTOK", "Overrides the snapshot's.", _C)] = None,
         self_host: Annotated[bool, _flag("--self-host", "Rented GPUs instead of an API.")] = False,
         gpu_hourly: Annotated[Text, _opt("USD", "Price of one GPU hour.", _C)] = None,
-        gpus: Annotated[Text, _opt("N", "GPUs rented.", _C)] = None,
+        gpus: Annotated[Text, _opt("N", "GPUs rented; more are priced if the volume needs them.", _C)] = None,
         tokens_per_second: Annotated[Text, _opt("N", "Throughput per GPU.", _C)] = None,
         gpu_hours_per_month: Annotated[Text, _opt("H", "Billed hours (default 730).", _C)] = None,
         requests_per_month: Annotated[Text, _opt("N", "Requests a month.", _W)] = None,
@@ -69,7 +70,12 @@ def register(app: typer.Typer) -> None:
         lifetime_months: Annotated[Text, _opt("N", "Upfront must pay back within.", _K)] = None,
         as_of: Annotated[Text, _opt("DATE", "Snapshot date for VENDOR/MODEL.", _O)] = None,
         scenario: Annotated[Path | None, _opt("FILE.toml", "These options in TOML.", _O)] = None,
-        format: Annotated[Text, _opt("table|json", "Output (default table).", _O)] = None,
+        format: Annotated[
+            Text,
+            typer.Option(
+                "--format", "-f", metavar="table|json", help="Output (default table).", rich_help_panel=_O
+            ),
+        ] = None,
         chart: Annotated[Text, _opt("FILE.png|FILE.svg", "Cumulative cost chart.", _O)] = None,
         db: DbOpt = None,
         config: ConfigOpt = None,

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ratecard.parsers.base import Parsed
+from ratecard.parsers.base import Parsed, ParsedRate
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE_ENV = "RATECARD_UPDATE_GOLDEN"
@@ -46,3 +46,15 @@ def check_golden(result: Parsed, path: Path) -> None:
         raise AssertionError(f"golden {path} missing: run with {UPDATE_ENV}=1 and review it")
     expected = json.loads(path.read_text(encoding="utf-8"))
     assert actual == expected, f"parse differs from golden {path}"
+
+
+def rate_of(result: Parsed, model: str, fld: str, tier: str = "standard") -> ParsedRate:
+    """The one rate of ``result`` at (model, field, tier); fails if absent or repeated."""
+    (rate,) = [r for r in result.rates if (r.model, r.field, r.tier) == (model, fld, tier)]
+    return rate
+
+
+def mangle(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced; fails loudly if the fixture text is not on the page."""
+    assert old in text, f"fixture text {old!r} not in the page"
+    return text.replace(old, new)

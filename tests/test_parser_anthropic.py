@@ -8,10 +8,10 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
-from golden import GOLDEN_DIR, check_golden
+from golden import GOLDEN_DIR, check_golden, rate_of
 
 from ratecard.parsers.anthropic import LONG_CONTEXT_TIER, VENDOR, model_id, parse
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError
+from ratecard.parsers.base import Parsed, ParseError
 
 URL = "https://docs.claude.com/en/docs/about-claude/pricing.md"
 CAPTURES = files("ratecard") / "captures" / VENDOR
@@ -33,13 +33,8 @@ def _parse_text(text: str, when: datetime = datetime(2025, 10, 25, tzinfo=UTC)) 
     return parse(text.encode("utf-8"), URL, when)
 
 
-def _rate(result: Parsed, model: str, fld: str, tier: str = "standard") -> ParsedRate:
-    (rate,) = [r for r in result.rates if (r.model, r.field, r.tier) == (model, fld, tier)]
-    return rate
-
-
 def _value(result: Parsed, model: str, fld: str, tier: str = "standard") -> Decimal | None:
-    return _rate(result, model, fld, tier).value
+    return rate_of(result, model, fld, tier).value
 
 
 def _deprecated(result: Parsed) -> set[str]:
@@ -124,7 +119,7 @@ def test_deprecated_flags_follow_the_page() -> None:
 
 def test_deprecated_is_a_flag_row_not_part_of_the_id() -> None:
     result = _parse_text(_page(OCT29))
-    flag = _rate(result, "claude-3-7-sonnet", "deprecated")
+    flag = rate_of(result, "claude-3-7-sonnet", "deprecated")
     assert (flag.value, flag.unit, flag.status) == (None, "flag", "verified")
     assert _value(result, "claude-3-7-sonnet", "input") == Decimal("3")  # still priced (line 24)
     assert result.display_names["claude-3-7-sonnet"] == "Claude Sonnet 3.7"
@@ -164,7 +159,7 @@ def test_dash_cell_is_not_offered_not_zero() -> None:
         "| \\$0.30 / MTok   | \\$0.50 / MTok   |",
         "| Claude Haiku 3 | \\$0.25 / MTok | \\$0.30 / MTok | - |",
     )
-    rate = _rate(_parse_text(text), "claude-3-haiku", "cache_write_1h")
+    rate = rate_of(_parse_text(text), "claude-3-haiku", "cache_write_1h")
     assert (rate.value, rate.status, rate.reason) == (None, "not_offered", "page shows '-'")
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
-from golden import GOLDEN_DIR, check_golden
+from golden import GOLDEN_DIR, check_golden, mangle, rate_of
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError
+from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.markdown import clean_cell
 from ratecard.parsers.moonshot import VENDOR, context_tier, model_id, parse, price_field
 
@@ -26,16 +26,6 @@ def _page() -> str:
 
 def _parse_text(text: str) -> Parsed:
     return parse(text.encode("utf-8"), URL, WHEN)
-
-
-def _rate(result: Parsed, model: str, fld: str, tier: str = "standard") -> ParsedRate:
-    (rate,) = [r for r in result.rates if (r.model, r.field, r.tier) == (model, fld, tier)]
-    return rate
-
-
-def _mangle(text: str, old: str, new: str) -> str:
-    assert old in text, f"fixture text {old!r} not in the page"
-    return text.replace(old, new)
 
 
 @pytest.mark.parametrize("name", CAPTURE_NAMES)
@@ -70,7 +60,7 @@ def test_capture_matches_golden(name: str) -> None:
     ],
 )
 def test_hand_checked_cny_prices(model: str, fld: str, tier: str, amount: str) -> None:
-    rate = _rate(_parse_text(_page()), model, fld, tier)
+    rate = rate_of(_parse_text(_page()), model, fld, tier)
     assert rate.value == Decimal(amount)
     assert (rate.currency, rate.unit, rate.status) == ("CNY", "usd_per_mtok", "verified")
 
@@ -114,11 +104,11 @@ def test_context_tier(cell: str, expected: str) -> None:
 
 
 def test_deprecated_marker_becomes_one_flag_row() -> None:
-    text = _mangle(_page(), "| kimi-k2-0711-preview |", "| kimi-k2-0711-preview（已弃用） |")
+    text = mangle(_page(), "| kimi-k2-0711-preview |", "| kimi-k2-0711-preview（已弃用） |")
     result = _parse_text(text)
-    flag = _rate(result, "kimi-k2-0711-preview", "deprecated")
+    flag = rate_of(result, "kimi-k2-0711-preview", "deprecated")
     assert (flag.unit, flag.value) == ("flag", None)
-    assert _rate(result, "kimi-k2-0711-preview", "input").value == Decimal(4)
+    assert rate_of(result, "kimi-k2-0711-preview", "input").value == Decimal(4)
 
 
 def test_english_labels_and_dollar_prices() -> None:
@@ -130,10 +120,10 @@ def test_english_labels_and_dollar_prices() -> None:
         "| kimi-k2-thinking | 1M tokens | - | $0.60 | $2.50 | 262,144 tokens |\n"
     )
     result = _parse_text(page)
-    assert _rate(result, "kimi-k2-0905-preview", "cache_read").value == Decimal("0.15")
-    miss = _rate(result, "kimi-k2-0905-preview", "input")
+    assert rate_of(result, "kimi-k2-0905-preview", "cache_read").value == Decimal("0.15")
+    miss = rate_of(result, "kimi-k2-0905-preview", "input")
     assert (miss.value, miss.currency) == (Decimal("0.60"), "USD")
-    dash = _rate(result, "kimi-k2-thinking", "cache_read")
+    dash = rate_of(result, "kimi-k2-thinking", "cache_read")
     assert (dash.status, dash.value, dash.reason) == ("not_offered", None, "page shows '-'")
 
 
@@ -157,7 +147,7 @@ def test_english_labels_and_dollar_prices() -> None:
 )
 def test_mangled_page_is_refused(old: str, new: str, message: str) -> None:
     with pytest.raises(ParseError, match="moonshot") as err:
-        _parse_text(_mangle(_page(), old, new))
+        _parse_text(mangle(_page(), old, new))
     assert message in str(err.value)
 
 
@@ -232,7 +222,7 @@ def test_english_page_with_br_headers_and_context_window() -> None:
     ],
 )
 def test_batch_section_prices_batch_fields(model: str, fld: str, amount: str) -> None:
-    rate = _rate(_parse_text(CHINESE_2026), model, fld)
+    rate = rate_of(_parse_text(CHINESE_2026), model, fld)
     assert (rate.value, rate.currency) == (Decimal(amount), "CNY")
 
 
@@ -241,9 +231,9 @@ def test_batch_badge_alone_or_heading_alone_marks_batch() -> None:
         "Batch API 即批量推理 API，批量推理 API 费用为标准模型价格的 **60%**，适合大规模、低实时性要求的任务场景。\n",
         "",
     )
-    assert _rate(_parse_text(no_heading), "kimi-k2.6", "batch_input").value == Decimal("3.90")
+    assert rate_of(_parse_text(no_heading), "kimi-k2.6", "batch_input").value == Decimal("3.90")
     no_badge = CHINESE_2026.replace("（Batch）", "")
-    assert _rate(_parse_text(no_badge), "kimi-k2.6", "batch_input").value == Decimal("3.90")
+    assert rate_of(_parse_text(no_badge), "kimi-k2.6", "batch_input").value == Decimal("3.90")
 
 
 def test_units_stated_in_the_headers_replace_the_unit_column() -> None:
@@ -251,7 +241,7 @@ def test_units_stated_in_the_headers_replace_the_unit_column() -> None:
         "| Model | Input ($/1M tokens) | Output ($/1M tokens) |\n| --- | --- | --- |\n"
         "| kimi-k2.6 | $0.95 | $4.00 |\n"
     )
-    assert _rate(_parse_text(page), "kimi-k2.6", "output").value == Decimal("4.00")
+    assert rate_of(_parse_text(page), "kimi-k2.6", "output").value == Decimal("4.00")
 
 
 @pytest.mark.parametrize(
@@ -296,7 +286,7 @@ LATER_REFUSED = [
 def test_later_layout_mangled_is_refused(edits: list[tuple[str, str]], message: str) -> None:
     text = CHINESE_2026
     for old, new in edits:
-        text = _mangle(text, old, new)
+        text = mangle(text, old, new)
     with pytest.raises(ParseError, match=r"^moonshot: ") as err:
         _parse_text(text)
     assert message in str(err.value)

@@ -7,9 +7,9 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
-from golden import GOLDEN_DIR, check_golden
+from golden import GOLDEN_DIR, check_golden, mangle, rate_of
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError
+from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.perplexity import VENDOR, model_id, parse
 
 URL = "https://docs.perplexity.ai/getting-started/pricing"
@@ -37,16 +37,6 @@ def _page() -> str:
 
 def _parse_text(text: str) -> Parsed:
     return parse(text.encode("utf-8"), URL, WHEN)
-
-
-def _rate(result: Parsed, model: str, fld: str, tier: str = "standard") -> ParsedRate:
-    (rate,) = [r for r in result.rates if (r.model, r.field, r.tier) == (model, fld, tier)]
-    return rate
-
-
-def _mangle(text: str, old: str, new: str) -> str:
-    assert old in text, f"fixture text {old!r} not in the page"
-    return text.replace(old, new)
 
 
 @pytest.mark.parametrize("name", CAPTURE_NAMES)
@@ -80,13 +70,13 @@ def test_capture_matches_golden(name: str) -> None:
     ],
 )
 def test_hand_checked_prices(model: str, fld: str, amount: str, unit: str) -> None:
-    rate = _rate(_parse_text(_page()), model, fld)
+    rate = rate_of(_parse_text(_page()), model, fld)
     assert (rate.value, rate.unit, rate.currency) == (Decimal(amount), unit, "USD")
 
 
 def test_dash_means_not_offered_and_examples_are_not_read() -> None:
     result = _parse_text(_page())
-    dash = _rate(result, "sonar-pro", "citation")
+    dash = rate_of(result, "sonar-pro", "citation")
     assert (dash.status, dash.value, dash.reason) == ("not_offered", None, "page shows '-'")
     assert result.models == {
         "sonar",
@@ -104,9 +94,9 @@ def test_request_fees_by_search_context_size() -> None:
     result = _parse_text(_page() + REQUEST_TAB)
     for model, low, medium, high in [("sonar", 5, 8, 12), ("sonar-pro", 6, 10, 14)]:
         for size, amount in (("low", low), ("medium", medium), ("high", high)):
-            rate = _rate(result, model, "request", f"search_context={size}")
+            rate = rate_of(result, model, "request", f"search_context={size}")
             assert (rate.value, rate.unit) == (Decimal(amount), "usd_per_1k_requests")
-    assert _rate(result, "sonar", "input").value == Decimal(1)
+    assert rate_of(result, "sonar", "input").value == Decimal(1)
 
 
 def test_request_fee_unit_in_the_header() -> None:
@@ -116,7 +106,7 @@ def test_request_fee_unit_in_the_header() -> None:
         "| Sonar | $0.005 | $0.012 |\n"
     )
     result = _parse_text(_page() + "\n" + tab)
-    rate = _rate(result, "sonar", "request", "search_context=low")
+    rate = rate_of(result, "sonar", "request", "search_context=low")
     assert (rate.value, rate.unit) == (Decimal("0.005"), "usd_per_request")
 
 
@@ -145,7 +135,7 @@ def test_model_id_lowercases_and_hyphenates(name: str, expected: str) -> None:
 )
 def test_mangled_page_is_refused(old: str, new: str, message: str) -> None:
     with pytest.raises(ParseError, match="perplexity") as err:
-        _parse_text(_mangle(_page(), old, new))
+        _parse_text(mangle(_page(), old, new))
     assert message in str(err.value)
 
 
@@ -247,7 +237,7 @@ PAGE_2026 = r"""# Pricing
 def test_2026_page_with_request_fees_rendered(
     model: str, fld: str, tier: str, amount: str, unit: str
 ) -> None:
-    rate = _rate(_parse_text(PAGE_2026), model, fld, tier)
+    rate = rate_of(_parse_text(PAGE_2026), model, fld, tier)
     assert (rate.value, rate.unit, rate.status) == (Decimal(amount), unit, "verified")
 
 
@@ -286,7 +276,7 @@ def test_2026_tables_without_a_model_column_are_not_read() -> None:
 )
 def test_2026_page_mangled_is_refused(old: str, new: str, message: str) -> None:
     with pytest.raises(ParseError, match=r"^perplexity: ") as err:
-        _parse_text(_mangle(PAGE_2026, old, new))
+        _parse_text(mangle(PAGE_2026, old, new))
     assert message in str(err.value)
 
 
@@ -301,8 +291,8 @@ def test_request_tab_rendered_by_a_reader_with_a_setext_heading() -> None:
         "| **Sonar** | $5 | $8 | $12 |\n"
         "| **Sonar Reasoning Pro** | $6 | $10 | $14 |\n"
     )
-    page = _mangle(_page(), "Token and Cost Glossary", tab + "\nToken and Cost Glossary")
+    page = mangle(_page(), "Token and Cost Glossary", tab + "\nToken and Cost Glossary")
     result = _parse_text(page)
-    rate = _rate(result, "sonar-reasoning-pro", "request", "search_context=medium")
+    rate = rate_of(result, "sonar-reasoning-pro", "request", "search_context=medium")
     assert (rate.value, rate.unit) == (Decimal(10), "usd_per_1k_requests")
-    assert _rate(result, "sonar", "output").value == Decimal(1)
+    assert rate_of(result, "sonar", "output").value == Decimal(1)

@@ -57,8 +57,22 @@ def reading_time(fetched_at: datetime, day: date) -> datetime:
     return min(aware, end)
 
 
-def parse_all(vendor: VendorConfig, fetched: Sequence[Fetched], day: date) -> list[SourcedRate]:
-    """Parse every page of the vendor; any failed fetch or unreadable page fails the vendor."""
+def later(held: SourcedRate, new: SourcedRate, vendor: str) -> SourcedRate:
+    """Of two pages pricing one key, the one whose price took effect later; else it is ambiguous."""
+    a, b = held.rate.effective_from, new.rate.effective_from
+    if a is not None and b is not None and a != b:
+        return new if b > a else held
+    key = (new.rate.model, new.rate.field, new.rate.tier)
+    raise VendorFailure(vendor, f"{key} appears on both {held.source_url} and {new.source_url}")
+
+
+def parse_all(
+    vendor: VendorConfig, fetched: Sequence[Fetched], day: date, notes: list[str] | None = None
+) -> list[SourcedRate]:
+    """Parse every page of the vendor; any failed fetch or unreadable page fails the vendor.
+
+    What the pages published but the parser did not store is appended to ``notes``.
+    """
     if not fetched:
         raise VendorFailure(vendor.id, "nothing was fetched (no response at all)")
     failed = [f for f in fetched if not f.ok]
@@ -68,8 +82,7 @@ def parse_all(vendor: VendorConfig, fetched: Sequence[Fetched], day: date) -> li
         parser = get_parser(vendor.parser)
     except ParseError as exc:
         raise VendorFailure(vendor.id, str(exc)) from exc
-    out: list[SourcedRate] = []
-    seen: dict[tuple[str, str, str], str] = {}
+    out: dict[tuple[str, str, str], SourcedRate] = {}
     for f in fetched:
         assert f.body is not None
         try:
@@ -79,15 +92,15 @@ def parse_all(vendor: VendorConfig, fetched: Sequence[Fetched], day: date) -> li
         except Exception as exc:  # a parser bug must fail its vendor, not the run
             raise VendorFailure(vendor.id, f"parser crashed on {f.url}: {exc!r}") from exc
         digest = sha256(f.body)
+        if notes is not None:
+            notes.extend(n for n in result.notes if n not in notes)
         for r in result.rates:
             key = (r.model, r.field, r.tier)
-            if key in seen:
-                raise VendorFailure(vendor.id, f"{key} appears on both {seen[key]} and {f.url}")
-            seen[key] = f.url
-            out.append(SourcedRate(vendor.id, r, f.url, digest, f.fetched_at))
-    if not any(s.rate.unit != "flag" for s in out):
+            mine = SourcedRate(vendor.id, r, f.url, digest, f.fetched_at)
+            out[key] = later(out[key], mine, vendor.id) if key in out else mine
+    if not any(s.rate.unit != "flag" for s in out.values()):
         raise VendorFailure(vendor.id, f"no rates found in {', '.join(f.url for f in fetched)}")
-    return out
+    return list(out.values())
 
 
 def to_fact(vendor: VendorConfig, s: SourcedRate) -> Fact:
@@ -209,7 +222,8 @@ def process_vendor(
     while the vendor's other rates land.
     """
     try:
-        sourced = parse_all(vendor, fetched, day)
+        notes: list[str] = []
+        sourced = parse_all(vendor, fetched, day, notes)
         parsed = {(s.rate.model, s.rate.field, s.rate.tier): to_fact(vendor, s) for s in sourced}
         previous = store.facts(session, vendor.id, day)
         guard_model_count(previous, parsed, vendor.id, settings.min_model_ratio)
@@ -242,8 +256,9 @@ def process_vendor(
                 f"{vendor.id}: {len(anomalies)} value(s) quarantined ({fresh}; see `ratecard flags "
                 f"--kind anomaly`): {shown}{more}"
             )
+        message = "; ".join(x for x in (problem, *(f"note: {n}" for n in notes)) if x) or None
         outcome = VendorOutcome(
-            vendor.id, not anomalies, problem, models, len(new), len(rows), len(anomalies)
+            vendor.id, not anomalies, message, models, len(new), len(rows), len(anomalies)
         )
     except VendorFailure as exc:
         session.rollback()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -273,4 +273,5 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
     names: dict[str, str] = {}
     for m in chosen.values():
         names.setdefault(m.rate.model, m.display)
-    return parsed(VENDOR, (m.rate for m in chosen.values()), names)
+    rates = (replace(m.rate, effective_from=m.start) for m in chosen.values())
+    return parsed(VENDOR, rates, names)

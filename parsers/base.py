@@ -101,6 +101,8 @@ class ParsedRate:
     """Why a rate is inferred or not offered, in words a person can check."""
     currency: str = "USD"
     """Currency of ``value`` as published; the pipeline converts non-USD amounts (marked inferred)."""
+    effective_from: datetime | None = None
+    """When the page says this price took effect; of two pages pricing one key, the later one wins."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +113,20 @@ class Parsed:
     rates: tuple[ParsedRate, ...]
     display_names: Mapping[str, str] = field(default_factory=dict)
     """Canonical id -> the name the page used, for people reading the output."""
+    notes: tuple[str, ...] = ()
+    """What the page published that the parser did not store (never prices it guessed)."""
 
     @property
     def models(self) -> frozenset[str]:
         return frozenset(r.model for r in self.rates)
 
 
-def parsed(vendor: str, rates: Iterable[ParsedRate], names: Mapping[str, str] | None = None) -> Parsed:
+def parsed(
+    vendor: str,
+    rates: Iterable[ParsedRate],
+    names: Mapping[str, str] | None = None,
+    notes: Iterable[str] = (),
+) -> Parsed:
     """Build a :class:`Parsed`, refusing duplicate (model, field, tier) keys and bad values."""
     out = tuple(rates)
     seen: set[tuple[str, str, str]] = set()
@@ -128,7 +137,7 @@ def parsed(vendor: str, rates: Iterable[ParsedRate], names: Mapping[str, str] | 
         seen.add(key)
         if r.value is not None and r.value < 0:
             raise ParseError(vendor, f"negative price {r.value} for {key}")
-    return Parsed(vendor=vendor, rates=out, display_names=dict(names or {}))
+    return Parsed(vendor=vendor, rates=out, display_names=dict(names or {}), notes=tuple(notes))
 
 
 _MONEY = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+")

@@ -218,7 +218,11 @@ def unmapped_keys(body: bytes) -> set[str]:
 def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
     rates: list[ParsedRate] = []
     names: dict[str, str] = {}
+    unmapped: set[str] = set()
     for entry in _models(body, url):
         rates.extend(_model_rates(entry))
         names[model_id(str(entry["id"]))] = str(entry.get("name") or entry["id"])
-    return parsed(VENDOR, rates, names)
+        if isinstance(entry.get("pricing"), dict):
+            unmapped |= _unmapped(entry["pricing"])
+    notes = [f"pricing keys not stored: {', '.join(sorted(unmapped))}"] if unmapped else []
+    return parsed(VENDOR, rates, names, notes)

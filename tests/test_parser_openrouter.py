@@ -357,3 +357,20 @@ def test_never_negative_or_nan_across_captures() -> None:
     for name in CAPTURE_NAMES:
         for rate in _parse_capture(name).rates:
             assert rate.value is None or (rate.value.is_finite() and rate.value >= 0)
+
+
+def test_unstored_pricing_keys_are_reported_as_notes_not_dropped_silently() -> None:
+    body = json.dumps(
+        {
+            "data": [
+                {
+                    "id": "x/model",
+                    "name": "X",
+                    "pricing": {"prompt": "0.000001", "completion": "0.000002", "image_token": "0.000003"},
+                }
+            ]
+        }
+    ).encode()
+    result = parse(body, URL, datetime(2026, 1, 24, tzinfo=UTC))
+    assert result.notes == ("pricing keys not stored: image_token",)
+    assert {r.field for r in result.rates} == {"input", "output"}

@@ -174,3 +174,46 @@ def test_far_fewer_models_is_a_layout_change_not_mass_removal(engine, settings, 
     assert "probable layout change" in (report.outcomes[0].message or "")
     with session(engine) as s:
         assert change_rows(s, since=D2) == []
+
+
+def test_two_pages_pricing_one_key_keep_the_later_effective_price() -> None:
+    """Azure pages may repeat a meter with another effectiveStartDate: the later one is in force."""
+    import json
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from ratecard.config.settings import load
+    from ratecard.crawler.fetch import Fetched
+    from ratecard.outcome import VendorFailure
+    from ratecard.vendor_step import parse_all
+
+    item = {
+        "currencyCode": "USD",
+        "unitPrice": 10.0,
+        "retailPrice": 10.0,
+        "armRegionName": "spaincentral",
+        "effectiveStartDate": "2025-06-01T00:00:00Z",
+        "meterName": "GPT 5 Rsng outpt Glbl 1M Tokens",
+        "productName": "Azure OpenAI GPT5",
+        "skuName": "GPT 5 Rsng outpt Glbl",
+        "serviceName": "Cognitive Services",
+        "unitOfMeasure": "1M",
+        "type": "Consumption",
+    }
+    newer = {**item, "unitPrice": 12.0, "retailPrice": 12.0, "effectiveStartDate": "2025-08-01T00:00:00Z"}
+    at = datetime(2025, 8, 25, tzinfo=UTC)
+
+    def page(*items: dict) -> bytes:  # type: ignore[type-arg]
+        return json.dumps({"Items": list(items), "NextPageLink": None, "Count": len(items)}).encode()
+
+    vendor = load(None).vendors["azure"]
+    pages = [
+        Fetched("azure", f"http://x/{i}", 200, "application/json", body, at)
+        for i, body in enumerate([page(newer), page(item)])
+    ]
+    [rate] = [s.rate for s in parse_all(vendor, pages, D3)]
+    assert (rate.model, rate.field, rate.value) == ("gpt-5", "output", Decimal(12))
+    same_day = [Fetched("azure", f"http://x/{i}", 200, "application/json", page(item), at) for i in range(2)]
+    with pytest.raises(VendorFailure, match="appears on both"):
+        parse_all(vendor, same_day, D3)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def summary_line(o: VendorOutcome) -> str:
     if o.ok:
-        return f"{o.vendor}: ok, {o.models} models, {o.rates} rates, {o.changes} changes"
+        line = f"{o.vendor}: ok, {o.models} models, {o.rates} rates, {o.changes} changes"
+        return f"{line} ({o.message})" if o.message else line
     return f"{o.vendor}: FAILED: {o.message}"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 
 from ratecard.captures import bundled_dir
@@ -20,6 +21,10 @@ from ratecard.config.settings import Settings, load
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import open_db, raw_dir
 from ratecard.replay import ReplayServer
+
+# Property tests explore a fixed, reproducible set of examples: CI never fails by chance.
+hypothesis_settings.register_profile("ratecard", derandomize=True, deadline=None, max_examples=200)
+hypothesis_settings.load_profile("ratecard")
 
 CAPTURES = bundled_dir()
 FAST = {

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ratecard.changelog.store import changes
+from ratecard.crawler.tables import FetchRow
 from ratecard.snapshots.store import snapshot
 from ratecard.snapshots.tables import RateSpan
 from ratecard.tables import Run, RunVendor
@@ -31,6 +32,8 @@ PRICE_COLUMNS = (
     "source_url",
     "fetch_sha256",
     "fetched_at",
+    "last_fetch_sha256",
+    "last_fetched_at",
     "attributes",
 )
 CHANGE_COLUMNS = (
@@ -64,6 +67,34 @@ def last_verified(session: Session, as_of: date) -> dict[str, date]:
     return {str(v): d for v, d in session.exec(query).all()}
 
 
+def latest_evidence(session: Session, as_of: date) -> dict[tuple[str, str], FetchRow]:
+    """Per (vendor, URL): the fetch of the latest run, not after ``as_of``, that verified the vendor.
+
+    A span cites the page where its value first appeared; this is the page that confirmed it last.
+    """
+    latest = (
+        select(RunVendor.vendor, func.max(RunVendor.run_id))
+        .join(Run, col(Run.id) == col(RunVendor.run_id))
+        .where(col(RunVendor.status).in_(VERIFIED), Run.date <= as_of)
+        .group_by(RunVendor.vendor)
+    )
+    out: dict[tuple[str, str], FetchRow] = {}
+    for vendor, run_id in session.exec(latest).all():
+        rows = session.exec(
+            select(FetchRow).where(FetchRow.run_id == run_id, FetchRow.vendor == vendor)
+        ).all()
+        out.update({(str(vendor), r.url): r for r in rows if r.sha256})
+    return out
+
+
+def _confirmed(evidence: dict[tuple[str, str], FetchRow], vendor: str, url: str) -> dict[str, Any]:
+    fetch = evidence.get((vendor, url))
+    return {
+        "last_fetch_sha256": fetch.sha256 if fetch else None,
+        "last_fetched_at": fetch.fetched_at if fetch else None,
+    }
+
+
 def stale_reason(verified: date | None, as_of: date, after_days: int) -> str | None:
     """Why a rate is stale as of a date, or None if it is fresh."""
     if verified is None:
@@ -88,6 +119,7 @@ def price_rows(
         needle = model.lower()
         spans = [s for s in spans if needle in s.model.lower()]
     verified = last_verified(session, as_of)
+    evidence = latest_evidence(session, as_of)
     attrs: dict[tuple[str, str], list[str]] = {}
     for s in spans:
         if s.unit == "flag":
@@ -117,6 +149,7 @@ def price_rows(
                 "source_url": s.source_url,
                 "fetch_sha256": s.fetch_sha256,
                 "fetched_at": s.fetched_at,
+                **_confirmed(evidence, s.vendor, s.source_url),
                 "attributes": sorted(attrs.get((s.vendor, s.model), [])),
             }
         )

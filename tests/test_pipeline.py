@@ -217,3 +217,24 @@ def test_two_pages_pricing_one_key_keep_the_later_effective_price() -> None:
     same_day = [Fetched("azure", f"http://x/{i}", 200, "application/json", page(item), at) for i in range(2)]
     with pytest.raises(VendorFailure, match="appears on both"):
         parse_all(vendor, same_day, D3)
+
+
+def test_prices_cite_the_page_that_confirmed_a_rate_last(engine, settings, raw, server) -> None:
+    from ratecard.replay import Route
+
+    page = capture("anthropic", "2025-11-19").read_bytes()
+    server.add("/p.md", Route(page, content_type="text/markdown"))
+    url = server.url("/p.md")
+    run_captures(engine, settings, raw, server, D1, anthropic=url)
+    server.add("/p.md", Route(page + b"\nA footnote added later.\n", content_type="text/markdown"))
+    run_captures(engine, settings, raw, server, D2, anthropic=url)
+    with session(engine) as s:
+        [row] = [
+            r
+            for r in price_rows(s, D2, {"anthropic": 3}, "anthropic")
+            if r["model"] == "claude-opus-4-1" and r["field"] == "input"
+        ]
+    assert row["since"] == D1 and row["fetch_sha256"] != row["last_fetch_sha256"]
+    with session(engine) as s:
+        fetched = s.exec(select(FetchRow).order_by(FetchRow.id)).all()
+    assert (row["fetch_sha256"], row["last_fetch_sha256"]) == (fetched[0].sha256, fetched[-1].sha256)

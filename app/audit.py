@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from ratecard.changelog.tables import ChangeRow
 from ratecard.derive.tables import AnomalyRow
-from ratecard.query import VERIFIED, price_rows
+from ratecard.outcome import VERIFIED
+from ratecard.query import price_rows
 from ratecard.registry.crosscheck import CheckResult
 from ratecard.registry.tables import CrossCheckRow
 from ratecard.snapshots.facts import Fact
@@ -139,7 +140,7 @@ def _failing(session: Session, as_of: date, vendor: str | None) -> list[dict[str
         select(RunVendor, col(Run.date))
         .join(Run, col(Run.id) == col(RunVendor.run_id))
         .where(Run.date <= as_of)
-        .order_by(col(RunVendor.id))
+        .order_by(col(Run.date), col(RunVendor.id))  # a late backfill of an old day is not "latest"
     )
     latest: dict[str, tuple[RunVendor, date]] = {}
     for rv, day in session.exec(query).all():
@@ -160,8 +161,16 @@ def _failing(session: Session, as_of: date, vendor: str | None) -> list[dict[str
     ]
 
 
-def accept(session: Session, anomaly_id: int, who: str, now: datetime) -> ChangeRow:
-    """Confirm a quarantined value: it lands from the day it was seen, with an audit row saying who."""
+def reject(session: Session, anomaly_id: int, who: str, now: datetime) -> AnomalyRow:
+    """A person says a quarantined value is not a real price: it stays out, and stops being flagged."""
+    a = _open_anomaly(session, anomaly_id)
+    a.status, a.accepted_by, a.accepted_at = "rejected", who, now
+    session.add(a)
+    session.commit()
+    return a
+
+
+def _open_anomaly(session: Session, anomaly_id: int) -> AnomalyRow:
     a = session.get(AnomalyRow, anomaly_id)
     if a is None:
         raise LookupError(f"no anomaly #{anomaly_id}")
@@ -169,6 +178,12 @@ def accept(session: Session, anomaly_id: int, who: str, now: datetime) -> Change
         raise ValueError(
             f"anomaly #{anomaly_id} was already {a.status} by {a.accepted_by} at {a.accepted_at}"
         )
+    return a
+
+
+def accept(session: Session, anomaly_id: int, who: str, now: datetime) -> ChangeRow:
+    """Confirm a quarantined value: it lands from the day it was seen, with an audit row saying who."""
+    a = _open_anomaly(session, anomaly_id)
     fact = Fact(
         unit=a.unit,
         value=a.new,

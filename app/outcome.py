@@ -17,6 +17,10 @@ EXIT_CONFIG = 78
 """The configuration cannot be used (EX_CONFIG)."""
 
 
+VERIFIED = ("ok", "quarantined")
+"""Run outcomes that re-verified a vendor's rates (a quarantine holds back only the odd value)."""
+
+
 class VendorFailure(Exception):
     """A vendor could not be verified this run; the message names the vendor."""
 

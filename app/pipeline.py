@@ -14,7 +14,7 @@ from ratecard.crawler.fetch import Fetched, Target
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
 from ratecard.lock import run_lock
-from ratecard.outcome import RunReport
+from ratecard.outcome import RunReport, VendorOutcome
 from ratecard.registry.base import Registry
 from ratecard.tables import Run
 from ratecard.vendor_step import keep_fetches, process_vendor
@@ -116,7 +116,12 @@ def run_day(
     vendors = select_vendors(settings, vendor_ids)
     with run_lock(engine):
         run_id = start_run(engine, day, trigger)
-        fetched = crawl([target(v) for v in vendors], crawl_settings(settings))
-        report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
+        try:
+            fetched = crawl([target(v) for v in vendors], crawl_settings(settings))
+            report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
+        except BaseException as exc:  # the run row must never stay open
+            crashed = [VendorOutcome(v.id, False, f"run crashed: {exc!r}") for v in vendors]
+            finish_run(engine, RunReport(run_id, day, crashed))
+            raise
         finish_run(engine, report)
     return report

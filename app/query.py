@@ -11,12 +11,11 @@ from sqlmodel import Session, col, select
 
 from ratecard.changelog.store import changes
 from ratecard.crawler.tables import FetchRow
+from ratecard.outcome import VERIFIED
 from ratecard.snapshots.store import snapshot
 from ratecard.snapshots.tables import RateSpan
 from ratecard.tables import Run, RunVendor
 
-VERIFIED = ("ok", "quarantined")
-"""Run outcomes that re-verified a vendor's rates (a quarantine holds back only the odd value)."""
 PRICE_COLUMNS = (
     "vendor",
     "model",
@@ -72,14 +71,15 @@ def latest_evidence(session: Session, as_of: date) -> dict[tuple[str, str], Fetc
 
     A span cites the page where its value first appeared; this is the page that confirmed it last.
     """
-    latest = (
-        select(RunVendor.vendor, func.max(RunVendor.run_id))
+    runs = (
+        select(RunVendor.vendor, RunVendor.run_id)
         .join(Run, col(Run.id) == col(RunVendor.run_id))
         .where(col(RunVendor.status).in_(VERIFIED), Run.date <= as_of)
-        .group_by(RunVendor.vendor)
+        .order_by(col(Run.date), col(RunVendor.run_id))  # by day first: a late backfill is not "latest"
     )
+    latest = dict(session.exec(runs).all())
     out: dict[tuple[str, str], FetchRow] = {}
-    for vendor, run_id in session.exec(latest).all():
+    for vendor, run_id in latest.items():
         rows = session.exec(
             select(FetchRow).where(FetchRow.run_id == run_id, FetchRow.vendor == vendor)
         ).all()

@@ -16,7 +16,6 @@ from decimal import Decimal
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from ratecard.changelog.diff import Delta, diff
 from ratecard.changelog.store import record
 from ratecard.changelog.tables import ChangeRow
 from ratecard.config.settings import Settings, VendorConfig
@@ -30,6 +29,7 @@ from ratecard.lock import run_lock
 from ratecard.outcome import VendorFailure
 from ratecard.pipeline import finish_run, start_run
 from ratecard.snapshots import store
+from ratecard.snapshots.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
 from ratecard.tables import Run
 from ratecard.vendor_step import accepted_values, guard_model_count, parse_all, to_fact
@@ -65,15 +65,18 @@ def stored_days(s: Session, vendor: str) -> list[date]:
 
 
 def bodies(s: Session, raw: RawStore, vendor: str, day: date) -> list[Fetched]:
-    """The pages of the latest run on ``day`` that fetched this vendor, read back from the raw store."""
+    """The pages of the latest run on ``day`` that fetched all of this vendor's pages, from the raw store."""
     query = (
         select(FetchRow)
         .join(Run, col(Run.id) == col(FetchRow.run_id))
         .where(FetchRow.vendor == vendor, Run.date == day, col(Run.trigger) != "reparse")
         .order_by(col(FetchRow.run_id).desc(), col(FetchRow.id))
     )
-    rows = s.exec(query).all()
-    latest = [r for r in rows if r.run_id == rows[0].run_id] if rows else []
+    runs: dict[int, list[FetchRow]] = {}
+    for r in s.exec(query).all():
+        runs.setdefault(r.run_id, []).append(r)
+    complete = [rows for rows in runs.values() if all(r.status == 200 and r.sha256 for r in rows)]
+    latest = complete[0] if complete else next(iter(runs.values()), [])
     out = []
     for r in latest:
         body = raw.get(r.sha256) if r.sha256 and raw.has(r.sha256) else None
@@ -165,9 +168,17 @@ def reparse_vendor(
                 r.superseded_by = run_id
                 s.add(r)
                 result.superseded += 1
-        new = [d for d in deltas if not any(_same(r, d) for r in stored_today)]
-        record(s, vendor.id, day, new, run_id, reason=f"found by reparse (run #{run_id})")
-        result.found += len(new)
+        unseen = [d for d in deltas if not any(_same(r, d) for r in stored_today)]
+        if day not in days:  # the stored history resumes: its step from the corrected days is a correction
+            boundary = [Delta(d.key, "correction", d.old, d.new) for d in unseen]
+            record(s, vendor.id, day, boundary, run_id, reason=f"{reason}; the stored history resumes here")
+            result.corrections += len(boundary)
+        else:
+            corrected = {d.key for d in diff(before[day], facts)}
+            events = {(r.model, r.field, r.tier, r.kind) for r in stored_today}
+            found = [d for d in unseen if d.key not in corrected or (*d.key, d.kind) in events]
+            record(s, vendor.id, day, found, run_id, reason=f"found by reparse (run #{run_id})")
+            result.found += len(found)
         previous = facts
     s.commit()
     return result

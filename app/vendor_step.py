@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ratecard.changelog.diff import diff
 from ratecard.changelog.store import record
+from ratecard.changelog.tables import ChangeRow
 from ratecard.config.settings import Settings, VendorConfig
 from ratecard.crawler.fetch import Fetched
 from ratecard.crawler.rawstore import RawStore, sha256
@@ -20,13 +21,13 @@ from ratecard.crawler.tables import FetchRow
 from ratecard.derive.conventions import derive
 from ratecard.derive.quarantine import Anomaly, Limits, screen
 from ratecard.derive.tables import AnomalyRow
-from ratecard.outcome import VendorFailure, VendorOutcome
+from ratecard.outcome import VERIFIED, VendorFailure, VendorOutcome
 from ratecard.parsers import get_parser
 from ratecard.parsers.base import ParsedRate, ParseError, SourcedRate, normalize
-from ratecard.query import VERIFIED
 from ratecard.registry.base import Registry
 from ratecard.registry.record import check_rows
 from ratecard.snapshots import store
+from ratecard.snapshots.diff import diff
 from ratecard.snapshots.facts import Fact, Key
 from ratecard.tables import Run, RunVendor
 
@@ -148,10 +149,10 @@ def guard_model_count(previous: dict[Key, Fact], new: dict[Key, Fact], vendor: s
         )
 
 
-def accepted_values(session: Session, vendor: str) -> set[tuple[Key, Decimal]]:
-    """Values people confirmed with `ratecard accept`: never quarantined again, by a run or a reparse."""
+def accepted_values(session: Session, vendor: str, status: str = "accepted") -> set[tuple[Key, Decimal]]:
+    """Values people answered with `ratecard accept` (or `--reject`): never questioned again."""
     rows = session.exec(
-        select(AnomalyRow).where(AnomalyRow.vendor == vendor, AnomalyRow.status == "accepted")
+        select(AnomalyRow).where(AnomalyRow.vendor == vendor, AnomalyRow.status == status)
     ).all()
     return {((r.model, r.field, r.tier), r.new) for r in rows if r.new is not None}
 
@@ -159,20 +160,25 @@ def accepted_values(session: Session, vendor: str) -> set[tuple[Key, Decimal]]:
 def quarantine(
     session: Session, vendor: str, anomalies: Sequence[Anomaly], day: date, run_id: int
 ) -> list[AnomalyRow]:
-    """One open anomaly per (key, value): a value seen again on later nights is not re-reported."""
+    """One open anomaly per (key, value): a value seen again on later nights is not re-reported.
+
+    An open anomaly whose value the page no longer shows is dismissed: accepting it later would
+    overwrite nights that verified something else.
+    """
+    current = {(a.key, a.new.value) for a in anomalies}
+    still_open = session.exec(
+        select(AnomalyRow).where(AnomalyRow.vendor == vendor, AnomalyRow.status == "open")
+    ).all()
+    for r in still_open:
+        if ((r.model, r.field, r.tier), r.new) not in current:
+            r.status = "dismissed"
+            r.message = f"{r.message}; dismissed: the page no longer showed it on {day}"
+            session.add(r)
+    known = {((r.model, r.field, r.tier), r.new) for r in still_open}
     opened = []
     for a in anomalies:
         model, field, tier = a.key
-        same = session.exec(
-            select(AnomalyRow).where(
-                AnomalyRow.vendor == vendor,
-                AnomalyRow.model == model,
-                AnomalyRow.field == field,
-                AnomalyRow.tier == tier,
-                AnomalyRow.status == "open",
-            )
-        ).all()
-        if any(r.new == a.new.value for r in same):
+        if (a.key, a.new.value) in known:
             continue
         row = AnomalyRow(
             vendor=vendor,
@@ -206,6 +212,35 @@ def verified_on(session: Session, vendor: str, day: date) -> bool:
     return session.exec(query.limit(1)).first() is not None
 
 
+def last_verified_day(session: Session, vendor: str) -> date | None:
+    """The latest day any run verified this vendor."""
+    query = (
+        select(func.max(Run.date))
+        .join(RunVendor, col(Run.id) == col(RunVendor.run_id))
+        .where(RunVendor.vendor == vendor, col(RunVendor.status).in_(VERIFIED))
+    )
+    found: date | None = session.exec(query).one()
+    return found
+
+
+def replace_day(session: Session, vendor: str, day: date, run_id: int) -> None:
+    """``--force``: forget what earlier runs stored for ``day``; their change rows stay, superseded."""
+    later = [d for d in (store.last_change_date(session, vendor), last_verified_day(session, vendor)) if d]
+    if any(d > day for d in later):
+        raise VendorFailure(vendor, f"history after {day} is stored; re-parse to rewrite it")
+    store.rewind(session, vendor, day)
+    rows = session.exec(
+        select(ChangeRow).where(
+            ChangeRow.vendor == vendor,
+            ChangeRow.effective_date == day,
+            col(ChangeRow.superseded_by).is_(None),
+        )
+    ).all()
+    for row in rows:
+        row.superseded_by = run_id
+        session.add(row)
+
+
 def process_vendor(
     session: Session,
     settings: Settings,
@@ -228,17 +263,23 @@ def process_vendor(
         previous = store.facts(session, vendor.id, day)
         guard_model_count(previous, parsed, vendor.id, settings.min_model_ratio)
         limits = Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor)
-        held, anomalies = screen(previous, parsed, limits, accepted_values(session, vendor.id))
+        history = store.last_values(session, vendor.id, day)
+        held, anomalies = screen(previous, parsed, limits, accepted_values(session, vendor.id), history)
+        rejected = accepted_values(session, vendor.id, "rejected")
+        anomalies = [a for a in anomalies if (a.key, a.new.value) not in rejected]  # held, silently
         session.add_all(check_rows(vendor, held, registries, run_id, day))
         new = derive(held, vendor.conventions)
-        if not force and verified_on(session, vendor.id, day) and diff(previous, new):
-            raise VendorFailure(
-                vendor.id,
-                f"{day} was already verified with different rates ({len(diff(previous, new))} differences); "
-                "re-run with --force to replace that day's snapshot",
-            )
+        changed = diff(previous, new)
+        if changed and verified_on(session, vendor.id, day):
+            if not force:
+                raise VendorFailure(
+                    vendor.id,
+                    f"{day} was already verified with different rates ({len(changed)} differences); "
+                    "re-run with --force to replace that day's snapshot",
+                )
+            replace_day(session, vendor.id, day, run_id)
         try:
-            deltas = store.apply(session, vendor.id, day, new, run_id)
+            deltas = store.apply(session, vendor.id, day, new, run_id, last_verified_day(session, vendor.id))
         except ValueError as exc:
             raise VendorFailure(vendor.id, str(exc)) from exc
         page = sourced[0]
@@ -263,6 +304,9 @@ def process_vendor(
     except VendorFailure as exc:
         session.rollback()
         outcome = VendorOutcome(vendor.id, False, str(exc))
+    except Exception as exc:  # a bug in one vendor's step must not stop the others
+        session.rollback()
+        outcome = VendorOutcome(vendor.id, False, f"{vendor.id}: internal error: {exc!r}")
     status = "ok" if outcome.ok else ("quarantined" if outcome.anomalies else "failed")
     session.add(
         RunVendor(

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from ratecard.changelog.diff import Delta
 from ratecard.changelog.tables import ChangeRow
+from ratecard.snapshots.diff import Delta
 
 
 def explain(d: Delta) -> str | None:

@@ -189,8 +189,18 @@ def build(data: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Settings:
     unknown = set(s) - _SETTINGS_KEYS
     if unknown:
         raise ConfigError(f"[settings]: unknown key(s) {sorted(unknown)}")
-    stale = int(s.get("stale_after_days", 3))
-    vendors = {vid: _vendor(vid, raw, stale) for vid, raw in data.get("vendors", {}).items()}
+    try:
+        stale = int(s.get("stale_after_days", 3))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[settings]: stale_after_days: {exc}") from exc
+    vendors = {}
+    for vid, raw in data.get("vendors", {}).items():
+        try:
+            vendors[vid] = _vendor(vid, raw, stale)
+        except ConfigError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError(f"[vendors.{vid}]: missing or malformed value ({exc!r})") from exc
     try:
         return Settings(
             vendors=vendors,

@@ -59,10 +59,12 @@ def screen(
     new: Mapping[Key, Fact],
     limits: Limits,
     accepted: Collection[tuple[Key, Decimal]] = (),
+    history: Mapping[Key, Fact] | None = None,
 ) -> tuple[dict[Key, Fact], list[Anomaly]]:
     """Hold every absurd new value: keep the previous fact (or none) and report an anomaly.
 
     A value a person already accepted for that key (``ratecard accept``) is not questioned again.
+    ``history`` holds each key's last priced value, for keys that were removed or not offered since.
     """
     free = {k[0] for k in new if k[1] == "free"}
     kept = dict(new)
@@ -71,7 +73,8 @@ def screen(
         old = previous.get(key)
         if fact.value is not None and (key, fact.value) in accepted:
             continue
-        found = _check(key, old, fact, key[0] in free, limits)
+        last = old if old is not None and old.value is not None else (history or {}).get(key, old)
+        found = _check(key, last, fact, key[0] in free, limits)
         if found is None:
             continue
         kind, message = found

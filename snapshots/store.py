@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
-from ratecard.changelog.diff import Delta, diff
+from ratecard.snapshots.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
 from ratecard.snapshots.tables import RateSpan
 
@@ -55,20 +55,29 @@ def last_change_date(session: Session, vendor: str) -> date | None:
     return max(found) if found else None
 
 
-def apply(session: Session, vendor: str, day: date, new: Mapping[Key, Fact], run_id: int) -> list[Delta]:
+def apply(
+    session: Session,
+    vendor: str,
+    day: date,
+    new: Mapping[Key, Fact],
+    run_id: int,
+    verified_until: date | None = None,
+) -> list[Delta]:
     """Make ``new`` the snapshot of ``vendor`` from ``day`` on; return what changed.
 
     Running the same day twice with the same facts changes nothing, for any past day too. A
-    late run that would change a day before the vendor's latest stored change is refused:
-    history is rewritten by reparse, not by a late run.
+    late run that would change a day before the vendor's latest stored change, or before the
+    latest day it was verified (``verified_until``), is refused: later snapshots would silently
+    contradict what was verified then. History is rewritten by reparse, not by a late run.
     """
     spans = {(s.model, s.field, s.tier): s for s in snapshot(session, day, [vendor])}
     deltas = diff({k: fact_of(s) for k, s in spans.items()}, new)
-    latest = last_change_date(session, vendor)
+    known = [d for d in (last_change_date(session, vendor), verified_until) if d is not None]
+    latest = max(known) if known else None
     if deltas and latest is not None and day < latest:
         raise ValueError(
-            f"{vendor}: {len(deltas)} change(s) on {day}, but the stored history already changes "
-            f"on {latest}; re-parse to rewrite history"
+            f"{vendor}: {len(deltas)} change(s) on {day}, but the stored history already runs to "
+            f"{latest}; re-parse to rewrite history"
         )
     for delta in deltas:
         old_span = spans.get(delta.key)
@@ -115,7 +124,7 @@ def apply_one(session: Session, vendor: str, day: date, key: Key, fact: Fact, ru
             RateSpan.vendor == vendor, RateSpan.model == model, RateSpan.field == field, RateSpan.tier == tier
         )
     ).all()
-    if any(s.valid_from > day for s in spans):
+    if any(s.valid_from > day or (s.valid_to is not None and s.valid_to > day) for s in spans):
         raise ValueError(f"{vendor} {key} changed again after {day}; re-parse instead of accepting")
     current = [s for s in spans if s.valid_to is None or s.valid_to > day]
     for s in current:
@@ -139,3 +148,16 @@ def rewind(session: Session, vendor: str, day: date) -> None:
         s.valid_to = None
         session.add(s)
     session.flush()
+
+
+def last_values(session: Session, vendor: str, day: date) -> dict[Key, Fact]:
+    """Per key, the latest priced fact before ``day``, even if the key was since removed or not offered.
+
+    A value that vanishes and comes back 100× higher is still a 100× move.
+    """
+    query = (
+        select(RateSpan)
+        .where(RateSpan.vendor == vendor, RateSpan.valid_from < day, col(RateSpan.value).is_not(None))
+        .order_by(col(RateSpan.valid_from))
+    )
+    return {(s.model, s.field, s.tier): fact_of(s) for s in session.exec(query).all()}

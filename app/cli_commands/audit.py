@@ -113,15 +113,27 @@ def register(app: typer.Typer) -> None:
         by: Annotated[
             str | None, typer.Option("--by", help="Who confirms (default: the login name).")
         ] = None,
+        reject: Annotated[
+            bool, typer.Option("--reject", help="Say it is not a real price: it stays out, unflagged.")
+        ] = False,
         db: DbOpt = None,
     ) -> None:
         """Confirm a quarantined value as a real price change; it lands with an audit row naming you."""
         from ratecard.audit import accept as do_accept
+        from ratecard.audit import reject as do_reject
         from ratecard.db import session
 
         who = by or getpass.getuser()
         with session(engine(db)) as s:
             try:
+                if reject:
+                    gone = do_reject(s, anomaly_id, who, datetime.now(UTC))
+                    console().print(
+                        f"rejected #{anomaly_id}: {gone.vendor} {gone.model} {gone.field} "
+                        f"{money(gone.new)} stays out (by {who})",
+                        markup=False,
+                    )
+                    return
                 row = do_accept(s, anomaly_id, who, datetime.now(UTC))
             except (LookupError, ValueError) as exc:
                 errors().print(f"[red]{escape(str(exc))}[/red]")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Literal
 
 #: The one vocabulary of fields across vendors. Vendors that publish more add their own
@@ -157,14 +157,18 @@ def money(text: str) -> Decimal:
 
 def per_token_to_mtok(value: str | Decimal) -> Decimal:
     """Convert a per-token price string (``"0.000000075"``) to an exact per-MTok Decimal."""
-    return normalize(Decimal(value) * MTOK)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return normalize(Decimal(value) * MTOK)
 
 
 def normalize(value: Decimal) -> Decimal:
     """Canonical form without exponent noise: ``Decimal('0.0750')`` -> ``Decimal('0.075')``."""
     if value == 0:
         return Decimal(0)
-    n = value.normalize()
+    with localcontext() as ctx:  # never round: keep every digit the page gave
+        ctx.prec = max(28, len(value.as_tuple().digits))
+        n = value.normalize()
     exp = n.as_tuple().exponent
     if isinstance(exp, int) and exp > 0:
         return Decimal(int(n))

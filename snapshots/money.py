@@ -19,7 +19,7 @@ def to_text(value: Decimal) -> str:
     """Canonical fixed-point text of a Decimal: no exponent, no trailing zeros."""
     if not value.is_finite():
         raise ValueError(f"not a finite amount: {value}")
-    text = format(value.normalize(), "f")
+    text = format(value, "f")  # exact digits: normalize() would round to the context's precision
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"", "-0"} else text

@@ -102,3 +102,11 @@ def test_floats_are_refused_at_the_storage_edge(engine) -> None:  # type: ignore
 
 def test_json_output_prints_money_as_decimal_strings() -> None:
     assert to_json([{"usd_per_mtok": Decimal("0.075")}]) == '[\n  {\n    "usd_per_mtok": "0.075"\n  }\n]'
+
+
+def test_long_amounts_keep_every_digit() -> None:
+    from ratecard.parsers.base import normalize
+
+    long = Decimal("1234567890123456789012345678901.5")
+    assert normalize(long) == long and to_text(long) == "1234567890123456789012345678901.5"
+    assert to_text(Decimal("1E+2")) == "100"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
@@ -42,7 +42,7 @@ def resolve_url(db: str | None) -> str:
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind an SQLite URL; None for other backends and in-memory databases."""
-    engine_url = create_engine(url).url if "://" in url else None
+    engine_url = make_url(url) if "://" in url else None
     if engine_url is None or engine_url.get_backend_name() != "sqlite":
         return None
     db = engine_url.database

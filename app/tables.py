@@ -28,7 +28,7 @@ class RunVendor(SQLModel, table=True):
     run_id: int = Field(index=True, foreign_key="runs.id")
     vendor: str = Field(index=True, max_length=64)
     status: str = Field(max_length=16)
-    """ok or failed."""
+    """ok, quarantined (verified, with values held for a person) or failed."""
     message: str | None = None
     models: int = 0
     rates: int = 0

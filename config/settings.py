@@ -46,9 +46,9 @@ class VendorConfig:
     stale_after_days: int = 3
     registry_prefixes: tuple[str, ...] = ("",)
     registry_providers: tuple[str, ...] = ()
+    """Provider names a registry may give this vendor's models (default: the vendor id)."""
     registry_tier: str | None = None
     """The tier a registry's single price stands for, where the vendor prices per deployment/region."""
-    """Provider names a registry may give this vendor's models (default: the vendor id)."""
     aliases: Mapping[str, str] = field(default_factory=dict)
     fx: Fx | None = None
     conventions: tuple[Convention, ...] = ()

@@ -8,8 +8,9 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+from golden import rate_of
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError
+from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.cohere import VENDOR, model_id, parse
 
 URL = "https://cohere.com/pricing"
@@ -32,11 +33,6 @@ def _parse_text(text: str) -> Parsed:
     return parse(text.encode("utf-8"), URL, WHEN)
 
 
-def _rate(result: Parsed, model: str, fld: str) -> ParsedRate:
-    (rate,) = [r for r in result.rates if (r.model, r.field) == (model, fld)]
-    return rate
-
-
 @pytest.mark.parametrize("name", CAPTURE_NAMES)
 def test_capture_without_price_table_is_refused(name: str) -> None:
     with pytest.raises(ParseError, match=f"^cohere: no price table found in {URL}"):
@@ -53,11 +49,11 @@ def test_faq_prose_prices_are_not_read() -> None:
 
 def test_model_price_table_is_read() -> None:
     result = _parse_text(TABLE)
-    assert _rate(result, "command-a", "input").value == Decimal("2.5")
-    assert _rate(result, "command-a", "output").value == Decimal(10)
-    assert _rate(result, "command-r-plus-08-2024", "input").value == Decimal("2.5")
-    assert _rate(result, "command-r7b", "input").value == Decimal("0.0375")
-    assert _rate(result, "command-r7b", "output").unit == "usd_per_mtok"
+    assert rate_of(result, "command-a", "input").value == Decimal("2.5")
+    assert rate_of(result, "command-a", "output").value == Decimal(10)
+    assert rate_of(result, "command-r-plus-08-2024", "input").value == Decimal("2.5")
+    assert rate_of(result, "command-r7b", "input").value == Decimal("0.0375")
+    assert rate_of(result, "command-r7b", "output").unit == "usd_per_mtok"
     assert result.display_names["command-r-plus-08-2024"] == "Command R+ 08-2024"
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
-from golden import GOLDEN_DIR, check_golden
+from golden import GOLDEN_DIR, check_golden, rate_of
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError
+from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.deepseek import VENDOR, model_id, parse
 
 URL = "https://api-docs.deepseek.com/quick_start/pricing"
@@ -330,11 +330,6 @@ EARLY_2025 = "\n".join(
 DISCOUNT = "period=16:30-00:30utc"
 
 
-def _rate(result: Parsed, model: str, fld: str, tier: str) -> ParsedRate:
-    (rate,) = [r for r in result.rates if (r.model, r.field, r.tier) == (model, fld, tier)]
-    return rate
-
-
 @pytest.mark.parametrize(
     ("model", "fld", "tier", "amount"),
     [
@@ -354,7 +349,7 @@ def _rate(result: Parsed, model: str, fld: str, tier: str) -> ParsedRate:
 def test_2026_peak_and_off_peak_rows_are_tiers_keyed_by_the_stated_hours(
     model: str, fld: str, tier: str, amount: str
 ) -> None:
-    rate = _rate(_parse_text(SEP_2026), model, fld, tier)
+    rate = rate_of(_parse_text(SEP_2026), model, fld, tier)
     assert (rate.value, rate.status, rate.unit) == (Decimal(amount), "verified", "usd_per_mtok")
 
 
@@ -366,7 +361,7 @@ def test_2026_peak_page_prices_peak_as_standard_and_legacy_names_as_flash() -> N
     for name in ("deepseek-v4-flash", "deepseek-v4-flash-vision-exp"):
         (flag,) = [r for r in result.rates if r.model == name and r.unit == "flag"]
         assert flag.field == "legacy"
-        legacy = _rate(result, name, "input", PEAK)
+        legacy = rate_of(result, name, "input", PEAK)
         assert (legacy.value, legacy.status) == (Decimal("0.3"), "inferred")
         assert "deepseek-flash" in str(legacy.reason)
     assert result.models == {
@@ -385,8 +380,8 @@ def test_weekday_peak_hours_without_holidays_give_their_own_key() -> None:
     )
     text = SEP_2026[: SEP_2026.index("(2) Off-peak")] + august
     key = "peak_hours=01:00-04:00+06:00-10:00utc/mon-fri;period=off-peak"
-    assert _rate(_parse_text(text), "deepseek-flash", "output", "standard").value == Decimal("1.2")
-    assert _rate(_parse_text(text), "deepseek-flash", "output", key).value == Decimal("0.6")
+    assert rate_of(_parse_text(text), "deepseek-flash", "output", "standard").value == Decimal("1.2")
+    assert rate_of(_parse_text(text), "deepseek-flash", "output", key).value == Decimal("0.6")
 
 
 @pytest.mark.parametrize(
@@ -405,7 +400,7 @@ def test_weekday_peak_hours_without_holidays_give_their_own_key() -> None:
     ],
 )
 def test_2025_standard_and_discount_blocks(model: str, fld: str, tier: str, amount: str) -> None:
-    assert _rate(_parse_text(EARLY_2025), model, fld, tier).value == Decimal(amount)
+    assert rate_of(_parse_text(EARLY_2025), model, fld, tier).value == Decimal(amount)
 
 
 PERIOD_REFUSED = [

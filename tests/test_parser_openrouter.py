@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from golden import GOLDEN_DIR, check_golden
+from golden import GOLDEN_DIR, check_golden, rate_of
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError
+from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.openrouter import VENDOR, model_id, parse, unmapped_keys
 from ratecard.replay import api_body
 
@@ -35,11 +35,6 @@ def _parse_capture(name: str) -> Parsed:
 
 def _parse_models(*models: dict[str, Any]) -> Parsed:
     return parse(json.dumps({"data": list(models)}).encode(), URL, WHEN)
-
-
-def _rate(result: Parsed, model: str, fld: str) -> ParsedRate:
-    (rate,) = [r for r in result.rates if r.model == model and r.field == fld]
-    return rate
 
 
 def _fields(result: Parsed, model: str) -> dict[str, Decimal | None]:
@@ -66,12 +61,12 @@ def test_api_shape_reads_the_same_as_the_scraper_envelope(name: str) -> None:
 def test_per_token_prices_become_exact_per_mtok() -> None:
     result = _parse_capture(DEC29)
     # Line 29: "prompt": "0.000000075" (bytedance-seed/seed-1.6-flash, entry at line 8).
-    rate = _rate(result, "bytedance-seed/seed-1.6-flash", "input")
+    rate = rate_of(result, "bytedance-seed/seed-1.6-flash", "input")
     assert rate.value == Decimal("0.075") and str(rate.value) == "0.075"
     assert rate.value.as_tuple() == Decimal("0.075").as_tuple()
     assert rate.unit == "usd_per_mtok"
     # Line 30: "completion": "0.0000003"
-    assert str(_rate(result, "bytedance-seed/seed-1.6-flash", "output").value) == "0.3"
+    assert str(rate_of(result, "bytedance-seed/seed-1.6-flash", "output").value) == "0.3"
 
 
 def test_values_checked_by_hand_dec29() -> None:
@@ -84,18 +79,18 @@ def test_values_checked_by_hand_dec29() -> None:
         "cache_write": Decimal("3.75"),  # 4023 "input_cache_write": "0.00000375"
     }  # 4018-4021 request/image/web_search/internal_reasoning "0": not charged, not stored
     # Line 2594: "request": "0.018" (perplexity/sonar-pro-search): a per-request fee, not per token.
-    request = _rate(result, "perplexity/sonar-pro-search", "request")
+    request = rate_of(result, "perplexity/sonar-pro-search", "request")
     assert (request.value, request.unit) == (Decimal("0.018"), "usd_per_request")
     # Line 2010: "image": "0.067" (google/gemini-3-pro-image-preview), per image.
-    image = _rate(result, "google/gemini-3-pro-image-preview", "image_input")
+    image = rate_of(result, "google/gemini-3-pro-image-preview", "image_input")
     assert (image.value, image.unit) == (Decimal("0.067"), "usd_per_image")
     # Line 563: "web_search": "0.01" (openai/gpt-5.2-chat), per search request.
-    search = _rate(result, "openai/gpt-5.2-chat", "web_search")
+    search = rate_of(result, "openai/gpt-5.2-chat", "web_search")
     assert (search.value, search.unit) == (Decimal("0.01"), "usd_per_request")
     # Line 250: "audio": "0.000001" (google/gemini-3-flash-preview), per audio token.
-    assert _rate(result, "google/gemini-3-flash-preview", "audio_input").value == Decimal("1")
+    assert rate_of(result, "google/gemini-3-flash-preview", "audio_input").value == Decimal("1")
     # Line 11876: "internal_reasoning": "0.000003" (perplexity/sonar-deep-research).
-    assert _rate(result, "perplexity/sonar-deep-research", "reasoning").value == Decimal("3")
+    assert rate_of(result, "perplexity/sonar-deep-research", "reasoning").value == Decimal("3")
 
 
 def test_values_checked_by_hand_jan24() -> None:

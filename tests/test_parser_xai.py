@@ -8,8 +8,9 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+from golden import rate_of
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError
+from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.xai import VENDOR, model_id, parse
 
 URL = "https://docs.x.ai/docs/models"
@@ -33,11 +34,6 @@ def _parse_text(text: str) -> Parsed:
     return parse(text.encode("utf-8"), URL, WHEN)
 
 
-def _rate(result: Parsed, model: str, fld: str) -> ParsedRate:
-    (rate,) = [r for r in result.rates if (r.model, r.field) == (model, fld)]
-    return rate
-
-
 @pytest.mark.parametrize("name", CAPTURE_NAMES)
 def test_capture_without_price_table_is_refused(name: str) -> None:
     # The capture keeps "## Model Pricing" but the table under it was rendered by JavaScript.
@@ -54,14 +50,14 @@ def test_tool_invocation_table_is_not_a_model_table() -> None:
 
 def test_rendered_model_table_is_read() -> None:
     result = _parse_text(RENDERED)
-    assert _rate(result, "grok-4-0709", "input").value == Decimal(3)
-    assert _rate(result, "grok-4-0709", "cache_read").value == Decimal("0.75")
-    assert _rate(result, "grok-4-0709", "output").value == Decimal(15)
-    assert _rate(result, "grok-3-mini", "output").value == Decimal("0.5")
-    assert _rate(result, "grok-3-mini", "deprecated").unit == "flag"
+    assert rate_of(result, "grok-4-0709", "input").value == Decimal(3)
+    assert rate_of(result, "grok-4-0709", "cache_read").value == Decimal("0.75")
+    assert rate_of(result, "grok-4-0709", "output").value == Decimal(15)
+    assert rate_of(result, "grok-3-mini", "output").value == Decimal("0.5")
+    assert rate_of(result, "grok-3-mini", "deprecated").unit == "flag"
     # Per-1K-token prices are stored per MTok, exactly x1000.
-    assert _rate(result, "grok-2-image-1212", "input").value == Decimal(2)
-    assert _rate(result, "grok-2-image-1212", "cache_read").status == "not_offered"
+    assert rate_of(result, "grok-2-image-1212", "input").value == Decimal(2)
+    assert rate_of(result, "grok-2-image-1212", "cache_read").status == "not_offered"
     assert {r.currency for r in result.rates} == {"USD"}
     assert not [r for r in result.rates if r.field == "context"]
 
@@ -69,7 +65,7 @@ def test_rendered_model_table_is_read() -> None:
 def test_rendered_table_inside_the_real_capture_is_read() -> None:
     page = (CAPTURES / CAPTURE_NAMES[0]).read_text(encoding="utf-8")
     page = page.replace("## Model Pricing\n", RENDERED, 1)
-    assert _rate(_parse_text(page), "grok-4-0709", "output").value == Decimal(15)
+    assert rate_of(_parse_text(page), "grok-4-0709", "output").value == Decimal(15)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ratecard import tiers
 from ratecard.breakeven.compute import evaluate
 from ratecard.breakeven.model import (
     HOURS_PER_MONTH,
@@ -35,9 +36,7 @@ from ratecard.breakeven.options import (
     whole,
 )
 from ratecard.breakeven.rates import (
-    FINE_TUNED_TIER,
     GIVEN_VENDOR,
-    STANDARD_TIER,
     RateSource,
     RateUsed,
     find,
@@ -116,7 +115,7 @@ class _Context:
         try:
             return in_tier(self.model_rates(ref), tier, ref)
         except LookupError as exc:
-            if tier == STANDARD_TIER:
+            if tier == tiers.STANDARD:
                 raise
             near = [r for r in model_refs(self.source, ref.partition("/")[2], self.as_of) if r != ref]
             have = [r for r in near if r.startswith(ref) and any(x.tier == tier for x in self.model_rates(r))]
@@ -154,7 +153,7 @@ def _growth_and_coverage(opts: Options) -> dict[str, Decimal]:
 
 
 def _baseline(ctx: _Context) -> ApiPricing:
-    return _pricing(ctx, "baseline", STANDARD_TIER, number(ctx.opts, "batch_share") or Decimal(0))
+    return _pricing(ctx, "baseline", tiers.STANDARD, number(ctx.opts, "batch_share") or Decimal(0))
 
 
 def _pricing(ctx: _Context, side: str, tier: str, batch_share: Decimal = Decimal(0)) -> ApiPricing:
@@ -167,7 +166,7 @@ def _pricing(ctx: _Context, side: str, tier: str, batch_share: Decimal = Decimal
     if ref is None:
         raise InputError(f"a {side} is needed: {named} VENDOR/MODEL or {typed} input=3,output=15")
     ref = ctx.resolve(ref)
-    label = f"{ref} (fine-tuned)" if tier == FINE_TUNED_TIER else ref
+    label = f"{ref} (fine-tuned)" if tier == tiers.FINE_TUNED else ref
     return ApiPricing(label, ctx.tier_rates(ref, tier), batch_share)
 
 
@@ -184,8 +183,8 @@ def _candidate(ctx: _Context) -> Candidate:
         _refuse(opts, ("candidate", "candidate_rates"), "--self-host prices GPUs, not a model")
         return _self_host(ctx)
     if not fine_tune:
-        return ApiCandidate(_pricing(ctx, "candidate", STANDARD_TIER))
-    pricing = _pricing(ctx, "candidate", FINE_TUNED_TIER)
+        return ApiCandidate(_pricing(ctx, "candidate", tiers.STANDARD))
+    pricing = _pricing(ctx, "candidate", tiers.FINE_TUNED)
     return FineTuneCandidate(
         pricing=pricing,
         training_tokens=required(opts, "training_tokens", "--fine-tune"),
@@ -198,7 +197,7 @@ def _training_rate(ctx: _Context, pricing: ApiPricing) -> RateUsed:
     """``--training-rate`` wins; else the published per-MTok training price."""
     given = number(ctx.opts, "training_rate")
     if given is not None:
-        return _given(ctx, "candidate", "training", given, "usd_per_mtok", FINE_TUNED_TIER)
+        return _given(ctx, "candidate", "training", given, "usd_per_mtok", tiers.FINE_TUNED)
     rate = find(pricing.rates, "training")
     if rate is None:
         raise InputError(f"{pricing.label} has no published training rate; give --training-rate")
@@ -218,7 +217,7 @@ def _self_host(ctx: _Context) -> SelfHostCandidate:
     hourly = required(ctx.opts, "gpu_hourly", why)
     return SelfHostCandidate(
         label="self-hosted",
-        gpu_hourly=_given(ctx, "self-host", "gpu_hourly", hourly, "usd_per_gpu_hour", STANDARD_TIER),
+        gpu_hourly=_given(ctx, "self-host", "gpu_hourly", hourly, "usd_per_gpu_hour", tiers.STANDARD),
         gpus=gpus,
         tokens_per_second_per_gpu=required(ctx.opts, "tokens_per_second", why),
         hours_per_month=number(ctx.opts, "gpu_hours_per_month") or HOURS_PER_MONTH,

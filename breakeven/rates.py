@@ -12,12 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, Protocol, runtime_checkable
 
+from ratecard import tiers
+
 RateStatus = Literal["verified", "inferred", "stale", "given"]
 """``given`` marks a rate typed by the user: nobody checked it, but nobody needs to."""
 
 DOUBTFUL: frozenset[str] = frozenset({"inferred", "stale"})
-STANDARD_TIER = "standard"
-FINE_TUNED_TIER = "variant=fine-tuned"
 GIVEN_VENDOR = "manual"
 _Day = date  # ``RateUsed.date`` shadows the type inside the class body
 #: Fields a hand-written rate list may name, all in USD per MTok.
@@ -93,7 +93,7 @@ def model_refs(source: RateSource, model: str, as_of: date | None) -> list[str]:
 
 
 def given_rates(
-    values: Mapping[str, Decimal], model: str, on: date, tier: str = STANDARD_TIER
+    values: Mapping[str, Decimal], model: str, on: date, tier: str = tiers.STANDARD
 ) -> tuple[RateUsed, ...]:
     """Turn ``{"input": 3, "output": 15}`` into rates marked as typed by the user."""
     unknown = sorted(set(values) - set(GIVEN_FIELDS))

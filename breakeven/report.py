@@ -9,8 +9,9 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.table import Table
 
+from ratecard import tiers
 from ratecard.breakeven.display import count, fixed, money, plain, price, usd, volume
-from ratecard.breakeven.rates import STANDARD_TIER, RateUsed
+from ratecard.breakeven.rates import RateUsed
 from ratecard.breakeven.result import Gpus, Result, Side
 
 _UNITS = {"usd_per_mtok": "/MTok", "usd_per_hour": "/hour", "usd_per_gpu_hour": "/GPU hour"}
@@ -78,7 +79,7 @@ def to_table(result: Result) -> RenderableType:
     for header in ("rate", "USD", "date", "status", "source"):
         rates.add_column(header)
     for r in result.rates_used:
-        tier = "" if r.tier == STANDARD_TIER else f" [{r.tier}]"
+        tier = "" if r.tier == tiers.STANDARD else f" [{r.tier}]"
         unit = _UNITS.get(r.unit, r.unit)
         source = r.source_url or r.reason or ""
         rates.add_row(

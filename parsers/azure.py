@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError, normalize, parsed, tier
+from ratecard import tiers
+from ratecard.parsers.base import Parsed, ParsedRate, ParseError, normalize, parsed
 
 VENDOR = "azure"
 
@@ -211,7 +212,7 @@ def classify(item: Mapping[str, Any]) -> Meter | None:
     if name.version:
         dims["version"] = name.version
     value = normalize(_price(item) * scale)
-    rate = ParsedRate(name.model, name.field, value, tier=tier(**dims))
+    rate = ParsedRate(name.model, name.field, value, tier=tiers.make(**dims))
     end = _date(item, "effectiveEndDate") if "effectiveEndDate" in item else None
     meter = _text(item, "meterName")
     return Meter(rate, name.display, meter, _date(item, "effectiveStartDate"), end)

@@ -17,6 +17,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Literal
 
+from ratecard import tiers
+
 #: The one vocabulary of fields across vendors. Vendors that publish more add their own
 #: names (see ``EXTRA_FIELDS``) rather than drop what they publish.
 CORE_FIELDS: tuple[str, ...] = (
@@ -72,7 +74,6 @@ Unit = Literal[
 Status = Literal["verified", "inferred", "not_offered"]
 
 MTOK = Decimal(1_000_000)
-DEFAULT_TIER = "standard"
 
 
 class ParseError(Exception):
@@ -94,7 +95,7 @@ class ParsedRate:
     value: Decimal | None
     """Amount in ``currency`` per ``unit``, exact; None for flags and not-offered markers."""
     unit: Unit = "usd_per_mtok"
-    tier: str = DEFAULT_TIER
+    tier: str = tiers.STANDARD
     """Dimension key: service tier, context tier, region, deployment (e.g. ``context>200k``)."""
     status: Status = "verified"
     reason: str | None = None
@@ -173,14 +174,6 @@ def normalize(value: Decimal) -> Decimal:
     if isinstance(exp, int) and exp > 0:
         return Decimal(int(n))
     return n
-
-
-def tier(**dims: str) -> str:
-    """A tier key from named dimensions, in a stable order: ``deployment=global;region=eastus``.
-
-    A bound is written as a comparison, ``context>200k``, the same key every vendor uses.
-    """
-    return ";".join(f"{k}{'' if v[:1] in '<>' else '='}{v}" for k, v in sorted(dims.items()))
 
 
 @dataclass(frozen=True, slots=True)

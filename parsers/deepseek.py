@@ -12,11 +12,11 @@ or nothing between cells, a label sometimes broken over two lines. It is read by
 
   - 2025 layout, ``STANDARD PRICE (UTC 00:30-16:30)`` and ``DISCOUNT PRICE (UTC 16:30-00:30)``
     blocks: the standard block is the ``standard`` tier, the discount block
-    ``tier(period="16:30-00:30utc")``; the two windows must cover the day between them;
+    ``tiers.make(period="16:30-00:30utc")``; the two windows must cover the day between them;
   - 2026 layout, ``OFF-PEAK`` / ``PEAK`` rows under each label, with a footnote "Peak hours are
     01:00 - 04:00 and 06:00 - 10:00 UTC, Monday through Friday[, excluding Chinese public
     holidays]": the PEAK row is the ``standard`` rate (the list price), the OFF-PEAK row the tier
-    ``tier(period="off-peak", peak_hours="01:00-04:00+06:00-10:00utc/mon-fri/excl-cn-holidays")``.
+    ``tiers.make(period="off-peak", peak_hours="01:00-04:00+06:00-10:00utc/mon-fri/excl-cn-holidays")``.
     "Off-peak rates are half of the peak rates" is checked against the amounts;
 
 * anything else carrying a price, an unknown label, a second row for one field and tier, a
@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ratecard.parsers.base import DEFAULT_TIER, Parsed, ParsedRate, ParseError, normalize, parsed, tier
+from ratecard import tiers
+from ratecard.parsers.base import Parsed, ParsedRate, ParseError, normalize, parsed
 
 VENDOR = "deepseek"
 
@@ -285,7 +286,7 @@ def _peak_tiers(rows: list[_Row], periods: _Periods) -> dict[str, str]:
             raise ParseError(VENDOR, f"{fld}: expected one OFF-PEAK and one PEAK row, found {kinds}")
     # The peak price is the list price every caller pays by default: it is the standard rate;
     # the off-peak discount is its own tier, keyed by the stated peak hours.
-    return {_PEAK: DEFAULT_TIER, _OFF_PEAK: tier(period=_OFF_PEAK, peak_hours=periods.peak_hours)}
+    return {_PEAK: tiers.STANDARD, _OFF_PEAK: tiers.make(period=_OFF_PEAK, peak_hours=periods.peak_hours)}
 
 
 def _block_tiers(rows: list[_Row], periods: _Periods) -> dict[str, str]:
@@ -305,7 +306,7 @@ def _block_tiers(rows: list[_Row], periods: _Periods) -> dict[str, str]:
     fields = {k: sorted(r.field for r in rows if r.kind == k) for k in windows}
     if fields[_STANDARD_BLOCK] != fields[_DISCOUNT_BLOCK]:
         raise ParseError(VENDOR, f"the standard and discount blocks price different rows: {fields}")
-    return {_STANDARD_BLOCK: DEFAULT_TIER, _DISCOUNT_BLOCK: tier(period=f"{discount}utc")}
+    return {_STANDARD_BLOCK: tiers.STANDARD, _DISCOUNT_BLOCK: tiers.make(period=f"{discount}utc")}
 
 
 def _tiers(rows: list[_Row], periods: _Periods) -> dict[str, str]:
@@ -314,7 +315,7 @@ def _tiers(rows: list[_Row], periods: _Periods) -> dict[str, str]:
     if kinds == {_PLAIN}:
         if periods.peak_hours or periods.discount_window:
             raise ParseError(VENDOR, "the page states peak or discount hours but prices no period rows")
-        return {_PLAIN: DEFAULT_TIER}
+        return {_PLAIN: tiers.STANDARD}
     if kinds <= {_PEAK, _OFF_PEAK}:
         return _peak_tiers(rows, periods)
     if kinds <= {_STANDARD_BLOCK, _DISCOUNT_BLOCK}:
@@ -322,10 +323,10 @@ def _tiers(rows: list[_Row], periods: _Periods) -> dict[str, str]:
     raise ParseError(VENDOR, f"the page mixes plain and time-of-day price rows: {sorted(kinds)}")
 
 
-def _check_half(rates: list[ParsedRate], tiers: dict[str, str]) -> None:
+def _check_half(rates: list[ParsedRate], by_kind: dict[str, str]) -> None:
     """Where the page says off-peak is half of peak, every amount must say so too."""
-    peak = {(r.model, r.field): r.value for r in rates if r.tier == tiers.get(_PEAK)}
-    for r in (r for r in rates if r.tier == tiers.get(_OFF_PEAK)):
+    peak = {(r.model, r.field): r.value for r in rates if r.tier == by_kind.get(_PEAK)}
+    for r in (r for r in rates if r.tier == by_kind.get(_OFF_PEAK)):
         full = peak.get((r.model, r.field))
         if full is None or r.value is None or r.value * 2 != full:
             raise ParseError(VENDOR, f"{r.model} {r.field}: off-peak {r.value} is not half of peak {full}")
@@ -334,22 +335,22 @@ def _check_half(rates: list[ParsedRate], tiers: dict[str, str]) -> None:
 def _prices(lines: list[str], models: list[str]) -> list[ParsedRate]:
     rows = _rows(lines, len(models))
     periods = _periods(lines)
-    tiers = _tiers(rows, periods) if rows else {}
-    keys = [(r.field, tiers[r.kind]) for r in rows]
+    by_kind = _tiers(rows, periods) if rows else {}
+    keys = [(r.field, by_kind[r.kind]) for r in rows]
     dup = sorted({k for k in keys if keys.count(k) > 1})
     if dup:
         raise ParseError(VENDOR, f"more than one price row for {dup}: prices are split")
-    for key in sorted(set(tiers.values())) or [DEFAULT_TIER]:
+    for key in sorted(set(by_kind.values())) or [tiers.STANDARD]:
         missing = {"input", "output"} - {f for f, t in keys if t == key}
         if missing:
             raise ParseError(VENDOR, f"no price row for {sorted(missing)} ({key})")
     out: list[ParsedRate] = []
     for row in rows:
         amounts = row.amounts * len(models) if len(row.amounts) == 1 else row.amounts
-        key = tiers[row.kind]
+        key = by_kind[row.kind]
         out.extend(ParsedRate(m, row.field, a, tier=key) for m, a in zip(models, amounts, strict=True))
-    if periods.half and _PEAK in tiers:
-        _check_half(out, tiers)
+    if periods.half and _PEAK in by_kind:
+        _check_half(out, by_kind)
     return out
 
 

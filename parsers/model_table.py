@@ -14,16 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ratecard.parsers.base import (
-    DEFAULT_TIER,
-    MTOK,
-    Parsed,
-    ParsedRate,
-    ParseError,
-    Unit,
-    normalize,
-    parsed,
-)
+from ratecard import tiers
+from ratecard.parsers.base import MTOK, Parsed, ParsedRate, ParseError, Unit, normalize, parsed
 from ratecard.parsers.markdown import Table, tables
 
 #: Fields priced per request or call (per search, per query); every other field is per token.
@@ -87,7 +79,7 @@ class Label:
 
     key: str
     field: str
-    tier: str = DEFAULT_TIER
+    tier: str = tiers.STANDARD
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ output word (``输入``/``input``, ``输出``/``output``), optionally a cache wo
 other word ("缓存写入", "1K") is an unknown column and refuses. ``计费单位``/``Unit`` (billing
 unit) must say ``1M tokens``, unless every price header states 1M itself. ``模型上下文长度``/
 ``上下文窗口``/``Context Window`` are attributes and are skipped. A ``请求上下文长度范围`` (request
-context range) column makes each row a context tier: ``tier(context="8192-32768")`` for the range
+context range) column makes each row a context tier: ``tiers.make(context="8192-32768")`` for the range
 (8,192, 32,768] in tokens, ``0-8192`` for "≤ 8,192". A table is batch pricing when its heading
 says so or its model cells carry a ``（Batch）`` badge; a table whose introductory text mentions
 batch pricing without either is refused, as it cannot be told apart. Amounts keep their published
@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError, normalize, parsed, tier
+from ratecard import tiers
+from ratecard.parsers.base import Parsed, ParsedRate, ParseError, normalize, parsed
 from ratecard.parsers.markdown import Table, tables
 
 VENDOR = "moonshot"
@@ -182,7 +183,7 @@ def context_tier(cell: str) -> str:
         raise ParseError(VENDOR, f"unreadable request context range {cell!r}")
     lo = (m.group("lo") or "0").replace(",", "")
     hi = m.group("hi").replace(",", "")
-    return tier(context=f"{lo}-{hi}")
+    return tiers.make(context=f"{lo}-{hi}")
 
 
 def _price(cell: str, where: str) -> tuple[Decimal, str] | None:
@@ -242,7 +243,7 @@ def _read_table(
         names[mid] = mid
         flags.update((mid, f) for f in marks if f != "batch")
         _check_unit(row, lay, mid)
-        key = "standard" if lay.range is None else context_tier(row[lay.range])
+        key = tiers.STANDARD if lay.range is None else context_tier(row[lay.range])
         for i, col in lay.prices:
             fld = f"batch_{col}" if batch and not col.startswith("batch_") else col
             price = _price(row[i], f"{mid} {fld}")

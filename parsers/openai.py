@@ -42,7 +42,8 @@ from decimal import Decimal
 
 from bs4.element import Tag
 
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError, Unit, money, parsed, tier
+from ratecard import tiers
+from ratecard.parsers.base import Parsed, ParsedRate, ParseError, Unit, money, parsed
 from ratecard.parsers.htmltables import cell_text, html_tables
 from ratecard.parsers.markdown import Table, tables
 from ratecard.parsers.tabs import SERVICE_LABELS, placed, service_label, trailing_label
@@ -300,7 +301,7 @@ def _regroup(table: Table) -> Table:
 
 def _rate(mid: str, fld: str, cell: str, label: str, dims: Mapping[str, str]) -> ParsedRate:
     if fld in _TAB_INDEPENDENT:
-        name, key = fld, tier(**dims) if dims else "standard"
+        name, key = fld, tiers.make(**dims)
     else:
         name, key = placed(fld, label, dims)
     text = cell.strip()

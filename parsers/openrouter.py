@@ -27,6 +27,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ratecard import tiers
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError, Unit, normalize, parsed, per_token_to_mtok
 
 VENDOR = "openrouter"
@@ -110,7 +111,7 @@ def _fields(model: str, amounts: dict[str, Decimal], split: bool) -> dict[str, t
 
 
 def _rates(
-    model: str, fields: dict[str, tuple[_Key, Decimal]], free: bool, tier_key: str = "standard"
+    model: str, fields: dict[str, tuple[_Key, Decimal]], free: bool, tier_key: str = tiers.STANDARD
 ) -> list[ParsedRate]:
     out: list[ParsedRate] = []
     for fld, (key, amount) in fields.items():
@@ -119,11 +120,6 @@ def _rates(
         value = per_token_to_mtok(amount) if key.per_token else normalize(amount)
         out.append(ParsedRate(model, fld, value, unit=key.unit, tier=tier_key))
     return out
-
-
-def context_tier(tokens: int) -> str:
-    """Tier of prices above ``tokens`` prompt tokens: 200000 -> ``context>200k``, as registries key it."""
-    return f"context>{tokens // 1000}k" if tokens % 1000 == 0 else f"context>{tokens}"
 
 
 def _threshold(entry: Any) -> int | None:
@@ -149,7 +145,7 @@ def _context_rates(model: str, entries: list[Any], free: bool, split: bool) -> l
                 effective.update(_amounts(model, entry))
         if any(a < 0 for a in effective.values()):
             raise ParseError(VENDOR, f"{model}: negative price in overrides {entries}")
-        out.extend(_rates(model, _fields(model, effective, split), free, context_tier(bound)))
+        out.extend(_rates(model, _fields(model, effective, split), free, tiers.context(bound)))
     return out
 
 

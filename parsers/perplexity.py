@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ratecard.parsers.base import Parsed, ParseError, tier
+from ratecard import tiers
+from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.model_table import Label, Layout, read
 
 VENDOR = "perplexity"
@@ -45,9 +46,9 @@ LAYOUT = Layout(
         Label("citation", "citation"),
         Label("reasoning", "reasoning"),
         Label("search quer", "web_search"),
-        Label("low", "request", tier(search_context="low")),
-        Label("medium", "request", tier(search_context="medium")),
-        Label("high", "request", tier(search_context="high")),
+        Label("low", "request", tiers.make(search_context="low")),
+        Label("medium", "request", tiers.make(search_context="medium")),
+        Label("high", "request", tiers.make(search_context="high")),
         Label("request", "request"),
         Label("price", "input"),
     ),

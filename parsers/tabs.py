@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from ratecard.parsers.base import tier
+from ratecard import tiers
 
 SERVICE_LABELS: tuple[str, ...] = ("standard", "batch", "flex", "priority")
 
@@ -62,4 +62,4 @@ def placed(field: str, label: str, dims: Mapping[str, str] | None = None) -> tup
     if label in {"flex", "priority"}:
         extra["service"] = label
     name = f"batch_{field}" if label == "batch" else field
-    return name, tier(**extra) if extra else "standard"
+    return name, tiers.make(**extra)

@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ratecard.parsers.base import DEFAULT_TIER, normalize
+from ratecard import tiers
+from ratecard.parsers.base import normalize
 
 PriceKey = tuple[str, str]
 """(field, tier), e.g. ``("input", "context>200k")``."""
@@ -49,7 +50,7 @@ class Registry:
     source: str
     entries: Mapping[str, RegistryEntry]
 
-    def price(self, key: str, field: str, tier: str = DEFAULT_TIER) -> Decimal | None:
+    def price(self, key: str, field: str, tier: str = tiers.STANDARD) -> Decimal | None:
         entry = self.entries.get(key)
         return None if entry is None else entry.prices.get((field, tier))
 
@@ -86,11 +87,6 @@ def scaled(value: object, factor: Decimal) -> Decimal | None:
     """``value × factor`` normalized (``3e-06``/token × 1e6 -> ``3``); None if not a number."""
     n = number(value)
     return None if n is None else normalize(n * factor)
-
-
-def context_tier(tokens: int) -> str:
-    """Our tier key for prices above ``tokens`` of context: 200000 -> ``context>200k``."""
-    return f"context>{tokens // 1000}k" if tokens % 1000 == 0 else f"context>{tokens}"
 
 
 def all_zero(values: Iterable[Decimal]) -> bool:

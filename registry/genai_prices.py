@@ -24,13 +24,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ratecard.parsers.base import DEFAULT_TIER, tier
+from ratecard import tiers
 from ratecard.registry.base import (
     PriceKey,
     Read,
     RegistryEntry,
     all_zero,
-    context_tier,
     date_in_name,
     scaled,
 )
@@ -66,12 +65,12 @@ def _values(prices: dict[str, Any], base_tier: str | None) -> dict[PriceKey, Dec
         value = raw.get("base") if isinstance(raw, dict) else raw
         amount = scaled(value, _ONE)
         if amount is not None:
-            out[fld, base_tier or DEFAULT_TIER] = amount
+            out[fld, base_tier or tiers.STANDARD] = amount
         if isinstance(raw, dict) and base_tier is None:
             for t in raw.get("tiers", []):
                 tiered = scaled(t.get("price"), _ONE)
                 if tiered is not None:
-                    out[fld, context_tier(int(t["start"]))] = tiered
+                    out[fld, tiers.context(int(t["start"]))] = tiered
     return out
 
 
@@ -86,7 +85,7 @@ def _holds(constraint: dict[str, Any] | None, at: date | None) -> bool:
 def _window(constraint: dict[str, Any] | None) -> str | None:
     if constraint is None or set(constraint) != {"start_time", "end_time"}:
         return None
-    return tier(utc=f"{constraint['start_time']}-{constraint['end_time']}")
+    return tiers.make(utc=f"{constraint['start_time']}-{constraint['end_time']}")
 
 
 def model_prices(prices: Any, at: date | None) -> dict[PriceKey, Decimal]:

@@ -24,13 +24,13 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from ratecard.parsers.base import DEFAULT_TIER, MTOK
+from ratecard import tiers
+from ratecard.parsers.base import MTOK
 from ratecard.registry.base import (
     PriceKey,
     Read,
     RegistryEntry,
     all_zero,
-    context_tier,
     date_in_name,
     number,
     scaled,
@@ -55,10 +55,10 @@ _SKIP = {"sample_spec"}
 def price_key(name: str) -> PriceKey | None:
     """(field, tier) of a LiteLLM field name, or None when it is not one we map."""
     if name in FIELDS:
-        return FIELDS[name], DEFAULT_TIER
+        return FIELDS[name], tiers.STANDARD
     m = _ABOVE.match(name)
     if m is not None and m["base"] in FIELDS:
-        return FIELDS[m["base"]], context_tier(int(m["k"]) * 1000)
+        return FIELDS[m["base"]], tiers.context(int(m["k"]) * 1000)
     return None
 
 

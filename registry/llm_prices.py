@@ -19,13 +19,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ratecard.parsers.base import DEFAULT_TIER
+from ratecard import tiers
 from ratecard.registry.base import (
     PriceKey,
     Read,
     RegistryEntry,
     all_zero,
-    context_tier,
     date_in_name,
     scaled,
 )
@@ -65,8 +64,8 @@ def split_key(model_id: str, name: str) -> tuple[str, str]:
     """(key, tier): ``claude-sonnet-4.5-200k`` named "... >200k" is ``claude-sonnet-4.5``, >200k."""
     m = _LONG.match(model_id)
     if m is not None and ">" in name:
-        return m["base"], context_tier(int(m["k"]) * 1000)
-    return model_id, DEFAULT_TIER
+        return m["base"], tiers.context(int(m["k"]) * 1000)
+    return model_id, tiers.STANDARD
 
 
 def read(doc: Any, source: str, at: date | None = None) -> Read:

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ratecard.parsers.base import DEFAULT_TIER, normalize
+from ratecard import tiers
+from ratecard.parsers.base import normalize
 from ratecard.registry.crosscheck import REGISTRY_FIELD_FOR, CheckResult
 from ratecard.registry.litellm import FIELDS, NAME
 
@@ -33,7 +34,7 @@ def litellm_field(field: str, tier: str) -> str | None:
     base = _LITELLM_NAME.get(field)
     if base is None:
         return None
-    if tier == DEFAULT_TIER:
+    if tier == tiers.STANDARD:
         return base
     size = tier.removeprefix(_CONTEXT)
     if tier.startswith(_CONTEXT) and size.endswith("k") and size[:-1].isdigit() and field in _TIERABLE:

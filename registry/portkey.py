@@ -25,13 +25,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ratecard.parsers.base import DEFAULT_TIER
+from ratecard import tiers
 from ratecard.registry.base import (
     PriceKey,
     Read,
     RegistryEntry,
     all_zero,
-    context_tier,
     date_in_name,
     scaled,
 )
@@ -93,10 +92,10 @@ def _custom(custom: Any) -> dict[PriceKey, Decimal]:
     out: dict[PriceKey, Decimal] = {}
     for mode, names in (("standard", None), ("batch", BATCH)):
         body = modes.get(mode, {})
-        tiers = body.get("context_tiers") or {"": body}
-        for name, tiered in tiers.items():
+        by_start = body.get("context_tiers") or {"": body}
+        for name, tiered in by_start.items():
             start = thresholds.get(name, 0)
-            tier = context_tier(start) if start > 0 else DEFAULT_TIER
+            tier = tiers.context(start) if start > 0 else tiers.STANDARD
             payg = tiered.get("pricing_config", {}).get("pay_as_you_go")
             out |= _pay_as_you_go(payg, tier) if names is None else _cents(payg, names, tier)
     return out
@@ -107,9 +106,9 @@ def _entry(key: str, raw: dict[str, Any], provider: str | None) -> RegistryEntry
     config = raw.get("pricing_config") or {}
     payg = config.get("pay_as_you_go")
     prices = _custom(raw.get("custom_pricing")) | (
-        _pay_as_you_go(payg, DEFAULT_TIER) | _cents(config.get("batch_config"), BATCH, DEFAULT_TIER)
+        _pay_as_you_go(payg, tiers.STANDARD) | _cents(config.get("batch_config"), BATCH, tiers.STANDARD)
     )
-    zero = _cents(payg, PAY_AS_YOU_GO, DEFAULT_TIER).values()
+    zero = _cents(payg, PAY_AS_YOU_GO, tiers.STANDARD).values()
     return RegistryEntry(key, provider, prices, all_zero(zero))
 
 

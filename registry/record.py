@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from ratecard import tiers
 from ratecard.config.settings import VendorConfig
 from ratecard.parsers.base import normalize
 from ratecard.registry.base import Registry
@@ -33,7 +34,7 @@ def comparable(facts: Mapping[Key, Fact], reference_tier: str | None = None) -> 
         if reference_tier is not None:
             if t != reference_tier:
                 continue
-            t = "standard"
+            t = tiers.STANDARD
         out.append((m, f, t, fact.value))
     return out
 
@@ -58,7 +59,7 @@ def check_rows(
             providers={vendor.id: vendor.registry_providers},
         )
         for r in crosscheck(vendor.id, rates, registry, matches):
-            ours = vendor.registry_tier if vendor.registry_tier and r.tier == "standard" else r.tier
+            ours = vendor.registry_tier if vendor.registry_tier and r.tier == tiers.STANDARD else r.tier
             fact = facts.get((r.model, r.field, ours))
             rows.append(
                 CrossCheckRow(

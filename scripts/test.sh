@@ -8,6 +8,6 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "== mypy (strict)"
-.venv/bin/python scripts/typecheck.py
+.venv/bin/mypy
 echo "== pytest"
 exec .venv/bin/python -m pytest -n "${RATECARD_TEST_WORKERS:-2}" "$@"

@@ -10,9 +10,10 @@ from conftest import capture
 from helpers import run_captures
 from sqlalchemy import Engine
 
+from ratecard import tiers
 from ratecard.breakeven.inputs import build
 from ratecard.breakeven.options import InputError
-from ratecard.breakeven.rates import FINE_TUNED_TIER, RateSource, RateStatus, RateUsed
+from ratecard.breakeven.rates import RateSource, RateStatus, RateUsed
 from ratecard.breakeven.result import Result
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
@@ -53,15 +54,15 @@ SNAPSHOT = [
     rate(HAIKU, "output", "5", status="stale", reason="not seen on the page since 2025-10-29"),
     rate(MINI, "input", "0.4"),
     rate(MINI, "output", "1.6"),
-    rate(MINI, "input", "0.8", FINE_TUNED_TIER),
-    rate(MINI, "output", "3.2", FINE_TUNED_TIER),
-    rate(MINI, "training", "5", FINE_TUNED_TIER, status="inferred", reason="from the fine-tuning guide"),
-    rate(O4, "input", "4", FINE_TUNED_TIER),
-    rate(O4, "output", "16", FINE_TUNED_TIER),
-    rate(O4, "training", "100", FINE_TUNED_TIER, unit="usd_per_hour"),
+    rate(MINI, "input", "0.8", tiers.FINE_TUNED),
+    rate(MINI, "output", "3.2", tiers.FINE_TUNED),
+    rate(MINI, "training", "5", tiers.FINE_TUNED, status="inferred", reason="from the fine-tuning guide"),
+    rate(O4, "input", "4", tiers.FINE_TUNED),
+    rate(O4, "output", "16", tiers.FINE_TUNED),
+    rate(O4, "training", "100", tiers.FINE_TUNED, unit="usd_per_hour"),
     rate(NANO, "input", "0.1"),
     rate(NANO, "output", "0.4"),
-    rate(f"{NANO}-2025-04-14", "input", "0.2", FINE_TUNED_TIER),
+    rate(f"{NANO}-2025-04-14", "input", "0.2", tiers.FINE_TUNED),
     rate("bedrock/claude-haiku-4-5", "input", "1"),
 ]
 WORKLOAD = {"requests_per_month": "1000000", "input_tokens": "1000", "output_tokens": "200"}
@@ -135,7 +136,7 @@ def test_fine_tune_takes_the_fine_tuned_tier_and_its_training_rate() -> None:
     r = ask(baseline=SONNET, candidate=MINI, fine_tune=True, training_tokens="2000000", epochs="3")
     assert r.upfront_usd == Decimal(30)  # 2M tokens × 3 epochs × $5/MTok
     assert r.candidate.cost_per_request_usd == Decimal("0.00144")  # 1000 × $0.80 + 200 × $3.20
-    assert {x.tier for x in r.rates_used if x.vendor == "openai"} == {FINE_TUNED_TIER}
+    assert {x.tier for x in r.rates_used if x.vendor == "openai"} == {tiers.FINE_TUNED}
     assert any(reason.startswith("training rate of openai/gpt-4.1-mini") for reason in r.verdict.reasons)
     assert r.candidate.label == "openai/gpt-4.1-mini (fine-tuned)"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -21,6 +22,10 @@ def test_wheel_installs_only_the_ratecard_namespace(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("ratecard-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {"ratecard", "ratecard-0.1.0.dist-info"}
+    packages = sorted(str(init.parent.relative_to(ROOT)) for init in _package_inits(ROOT / "ratecard"))
+    assert len(packages) >= 13
+    for package in packages:
+        assert f"{package}/__init__.py" in names, f"{package} is a package in the repo but not in the wheel"
     for needed in (
         "ratecard/crawler/spider.py",
         "ratecard/registry/litellm.py",
@@ -30,6 +35,39 @@ def test_wheel_installs_only_the_ratecard_namespace(tmp_path: Path) -> None:
         "ratecard/registries/2025-12-29__model_prices_and_context_window.wrapped.json",
     ):
         assert needed in names, needed
+
+
+def _package_inits(root: Path) -> list[Path]:
+    """Every ``__init__.py`` below ``root``, following the links to the stage folders."""
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = [d for d in dirs if d not in {"__pycache__", "captures", "registries"}]
+        if "__init__.py" in files:
+            found.append(Path(folder) / "__init__.py")
+    return found
+
+
+def test_every_import_path_is_a_file_in_the_repository() -> None:
+    """``ratecard.x.y`` is ``ratecard/x/y.py`` in the checkout: what tools and readers open."""
+    import ratecard.crawler.spider
+    import ratecard.query
+
+    for module in (ratecard.crawler.spider, ratecard.query):
+        assert module.__file__ is not None
+        assert Path(module.__file__).is_relative_to(ROOT / "ratecard"), module.__file__
+    for stage in (
+        "crawler",
+        "parsers",
+        "registry",
+        "snapshots",
+        "changelog",
+        "breakeven",
+        "config",
+        "derive",
+    ):
+        link = ROOT / "ratecard" / stage
+        assert link.is_symlink() and str(link.readlink()) == f"../{stage}", stage
+        assert (ROOT / stage / "__init__.py").is_file()
 
 
 def test_generic_names_are_not_importable_at_top_level() -> None:
@@ -54,4 +92,4 @@ def test_migrations_build_exactly_the_models(db_url: str) -> None:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     engine.dispose()
     assert diffs == []
-    assert version == sorted(p.name for p in (ROOT / "app/migrations/versions").glob("0*.py"))[-1][:4]
+    assert version == sorted(p.name for p in (ROOT / "ratecard/migrations/versions").glob("0*.py"))[-1][:4]

@@ -14,17 +14,18 @@ from importlib.resources import files
 import pytest
 from golden import GOLDEN_DIR, check_golden, dump
 
+from ratecard import tiers
 from ratecard.parsers import google
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError, tier
+from ratecard.parsers.base import Parsed, ParsedRate, ParseError
 
 CAPTURES = files("ratecard") / "captures" / "google"
 HTML = "undated__gemini-api-pricing.excerpt.html"
 MARKDOWN = "2025-10-15__gemini-api-pricing.jina.md"
 URL = "https://ai.google.dev/gemini-api/docs/pricing"
 SHORT = "standard"  # the price up to 200k prompt tokens is the standard rate
-LONG = tier(context=">200k")
-FLEX = tier(service="flex")
-PRIORITY = tier(service="priority")
+LONG = tiers.make(context=">200k")
+FLEX = tiers.make(service="flex")
+PRIORITY = tiers.make(service="priority")
 #: The undated excerpt's content is ~mid/late 2026 (SOURCES.tsv); the parser ignores the date
 #: except for prices the page schedules by date.
 FETCHED = datetime(2026, 9, 1, tzinfo=UTC)
@@ -451,9 +452,9 @@ def test_later_page_image_prices() -> None:
     assert value(r, pro, "output") == Decimal("12.00")
     assert value(r, pro, "image_output") == Decimal("120.00")
     # Batch prints image output only per image, by resolution.
-    per_image = rate(r, pro, "batch_image_output", tier(resolution="1k/2k"))
+    per_image = rate(r, pro, "batch_image_output", tiers.make(resolution="1k/2k"))
     assert (per_image.value, per_image.unit) == (Decimal("0.067"), "usd_per_image")
-    assert value(r, pro, "batch_image_output", tier(resolution="4k")) == Decimal("0.12")
+    assert value(r, pro, "batch_image_output", tiers.make(resolution="4k")) == Decimal("0.12")
     # "$0.0006 (image)*" is footnoted per image under a per-1M header: never a token price.
     assert not {f for f, _ in fields(r, pro)} & {"image_input", "batch_image_input"}
     # "Equivalent to ..." lines restate the token price; they add no rate.

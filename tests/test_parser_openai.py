@@ -9,18 +9,19 @@ from importlib.resources import files
 import pytest
 from golden import GOLDEN_DIR, check_golden
 
+from ratecard import tiers
 from ratecard.parsers import openai
-from ratecard.parsers.base import Parsed, ParsedRate, ParseError, tier
+from ratecard.parsers.base import Parsed, ParsedRate, ParseError
 
 CAPTURES = files("ratecard") / "captures" / "openai"
 DEC_20 = "2025-12-20__platform-docs-pricing.md"
 OCT_15 = "2025-10-15__platform-docs-pricing.jina.md"
 HTML = "undated__developers-openai-pricing.excerpt.html"
 URL = "https://platform.openai.com/docs/pricing"
-FLEX = tier(service="flex")
-PRIORITY = tier(service="priority")
-FINE_TUNED = tier(variant="fine-tuned")
-FINE_TUNED_SHARING = tier(variant="fine-tuned", data_sharing="yes")
+FLEX = tiers.make(service="flex")
+PRIORITY = tiers.make(service="priority")
+FINE_TUNED = tiers.make(variant="fine-tuned")
+FINE_TUNED_SHARING = tiers.make(variant="fine-tuned", data_sharing="yes")
 #: Capture dates from the file names; the undated excerpt's content is ~Aug-Sep 2026 (SOURCES.tsv).
 FETCHED = {
     DEC_20: datetime(2025, 12, 20, tzinfo=UTC),
@@ -186,7 +187,7 @@ def test_tabs_that_disagree_on_training_are_refused() -> None:
 # tab three times (data-value, a hidden label, the component's ``tier`` prop). The builders
 # below reproduce that markup; the prices are those of a later full capture (~Sep 2026).
 
-LONG = tier(context="long")
+LONG = tiers.make(context="long")
 _TH = 'style="border-bottom:1px solid var(--color-border-default);font-weight:600;text-align:left"'
 _TIP = 'style="cursor:help;text-decoration:underline dotted" data-state="closed" tabindex="0"'
 
@@ -376,7 +377,7 @@ def test_full_html_page_reads_every_rendered_tab() -> None:
     assert value(r, TERRA, "input", FLEX) == Decimal("1.00")
     # Fast mode is Priority renamed: it keeps the priority tier key.
     assert value(r, TERRA, "input", PRIORITY) == Decimal("4.00")
-    assert value(r, LUNA, "output", tier(context="long", service="priority")) == Decimal("3.60")
+    assert value(r, LUNA, "output", tiers.make(context="long", service="priority")) == Decimal("3.60")
     # Sections kept from before, found by their (reworded) headings or anchors.
     assert value(r, "chat-latest", "output") == Decimal("30.00")
     training = rate(r, "o4-mini-2025-04-16", "training", FINE_TUNED)
@@ -581,7 +582,7 @@ def test_later_markdown_with_tab_headings() -> None:
         "standard",
         LONG,
         PRIORITY,
-        tier(context="long", service="priority"),
+        tiers.make(context="long", service="priority"),
     }
 
 
@@ -605,7 +606,9 @@ def test_later_markdown_with_a_split_group_header() -> None:
     assert value(r, "gpt-6-astra", "input") == Decimal("10.00")
     assert value(r, "gpt-6-astra", "output", LONG) == Decimal("75.00")
     assert value(r, "gpt-6-astra", "cache_write", PRIORITY) == Decimal("25.00")
-    assert value(r, "gpt-6-astra", "input", tier(context="long", service="priority")) == Decimal("40.00")
+    assert value(r, "gpt-6-astra", "input", tiers.make(context="long", service="priority")) == Decimal(
+        "40.00"
+    )
 
 
 def test_model_cell_notes_are_not_part_of_the_id() -> None:

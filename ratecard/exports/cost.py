@@ -20,14 +20,12 @@ from typing import Any
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from ratecard.exports.tiers import context_threshold
+from ratecard import tiers
 from ratecard.output import Row
-from ratecard.parsers.base import DEFAULT_TIER
 from ratecard.query import price_rows
 from ratecard.snapshots.store import at
 from ratecard.snapshots.tables import RateSpan
 
-TIER = DEFAULT_TIER
 SUGGESTIONS = 10
 
 
@@ -67,7 +65,9 @@ def day_of(moment: datetime) -> date:
     return aware.astimezone(UTC).date()
 
 
-def resolve(ref: str, priced: Collection[tuple[str, str]], day: date, tier: str = TIER) -> tuple[str, str]:
+def resolve(
+    ref: str, priced: Collection[tuple[str, str]], day: date, tier: str = tiers.STANDARD
+) -> tuple[str, str]:
     """``VENDOR/MODEL`` or a bare model id -> (vendor, model) among the models ``priced`` on ``day``.
 
     An explicit vendor wins over a bare id that happens to contain a slash (``openai/gpt-4o`` is
@@ -85,7 +85,7 @@ def resolve(ref: str, priced: Collection[tuple[str, str]], day: date, tier: str 
     return found[0]
 
 
-def candidates(session: Session, ref: str, day: date, tier: str = TIER) -> set[tuple[str, str]]:
+def candidates(session: Session, ref: str, day: date, tier: str = tiers.STANDARD) -> set[tuple[str, str]]:
     """(vendor, model) pairs ``ref`` may name that have token rates in ``tier`` on ``day``."""
     vendor, _, rest = ref.partition("/")
     query = select(RateSpan.vendor, RateSpan.model).where(
@@ -98,7 +98,7 @@ def candidates(session: Session, ref: str, day: date, tier: str = TIER) -> set[t
     return {(str(v), str(m)) for v, m in session.exec(query.distinct())}
 
 
-def similar(session: Session, ref: str, day: date, tier: str = TIER) -> list[str]:
+def similar(session: Session, ref: str, day: date, tier: str = tiers.STANDARD) -> list[str]:
     """A few ``vendor/model`` names containing ``ref``'s model part, for the error message."""
     needle = ref.rpartition("/")[2]
     query = (
@@ -112,7 +112,7 @@ def similar(session: Session, ref: str, day: date, tier: str = TIER) -> list[str
 
 
 def model_rows(
-    session: Session, ref: str, day: date, stale_after: Mapping[str, int], tier: str = TIER
+    session: Session, ref: str, day: date, stale_after: Mapping[str, int], tier: str = tiers.STANDARD
 ) -> tuple[str, str, list[dict[str, Any]]]:
     """The model ``ref`` names (priced in ``tier``) and all its rows (every tier) on ``day``."""
     try:
@@ -142,10 +142,10 @@ def size_tier(rows: Sequence[Row], request: Request) -> str:
         (n, str(r["tier"]))
         for r in rows
         if r["unit"] == "usd_per_mtok"
-        and (n := context_threshold(str(r["tier"]))) is not None
+        and (n := tiers.context_threshold(str(r["tier"]))) is not None
         and request.context > n
     ]
-    return max(reached)[1] if reached else TIER
+    return max(reached)[1] if reached else tiers.STANDARD
 
 
 def pick(own: Mapping[str, Row], standard: Mapping[str, Row], field: str) -> Row | None:
@@ -158,7 +158,7 @@ def price(rows: Sequence[Row], request: Request, ref: str, tier: str | None = No
     """Tier, lines, total, rates used and notes for ``request``: at ``tier`` if given, else at the
     tier its size reaches (see :func:`size_tier`), each field the tier lacks at the standard rate."""
     chosen = tier or size_tier(rows, request)
-    own, standard = token_rates(rows, chosen), token_rates(rows, TIER)
+    own, standard = token_rates(rows, chosen), token_rates(rows, tiers.STANDARD)
     if not own:
         offered = sorted({str(r["tier"]) for r in rows if r["unit"] == "usd_per_mtok"})
         raise CostError(f"{ref} has no {chosen!r} tier on that day; its tiers: {', '.join(offered)}")
@@ -170,7 +170,7 @@ def price(rows: Sequence[Row], request: Request, ref: str, tier: str | None = No
             continue
         rate = pick(own, standard, field)
         if rate is None:
-            nor = "" if chosen == TIER or field in own else " nor a standard-tier one"
+            nor = "" if chosen == tiers.STANDARD or field in own else " nor a standard-tier one"
             raise CostError(f"{ref} has no {chosen}-tier {field} rate{nor}, needed for {kind}")
         usd = (Decimal(tokens) * rate["value"]).scaleb(-6)
         lines.append(
@@ -211,7 +211,7 @@ def notes(rows: Sequence[Row], used: Sequence[Row], request: Request, tier: str,
 
 def tier_notes(by_size: str, context: int, tier: str, forced: bool) -> list[str]:
     """Why the request is priced at ``tier``, when that is not plainly the standard tier."""
-    threshold = context_threshold(by_size)
+    threshold = tiers.context_threshold(by_size)
     if not forced:
         if threshold is None:
             return []
@@ -225,7 +225,7 @@ def tier_notes(by_size: str, context: int, tier: str, forced: bool) -> list[str]
             f"{context} input tokens exceed the {by_size} tier's threshold; "
             f"priced at {tier}-tier rates as asked"
         )
-    own = context_threshold(tier)
+    own = tiers.context_threshold(tier)
     if own is not None and context <= own:
         out.append(
             f"{context} input tokens do not exceed the {tier} tier's threshold; priced at its rates as asked"

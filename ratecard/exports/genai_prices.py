@@ -22,9 +22,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from ratecard import tiers
 from ratecard.config.settings import VendorConfig
-from ratecard.exports.tiers import context_threshold
-from ratecard.parsers.base import DEFAULT_TIER
 from ratecard.registry.crosscheck import REGISTRY_FIELD_FOR
 from ratecard.registry.genai_prices import FIELDS as READ_FIELDS
 from ratecard.snapshots.tables import RateSpan
@@ -53,7 +52,7 @@ def price_name(span: RateSpan) -> str | None:
     if span.value is None or span.status == "not_offered":
         return None
     if span.field == "request" and span.unit in _PER_KREQUEST:
-        return REQUESTS if span.tier == DEFAULT_TIER else None
+        return REQUESTS if span.tier == tiers.STANDARD else None
     if span.unit != "usd_per_mtok":
         return None
     return FIELDS.get(span.field) or FIELDS.get(REGISTRY_FIELD_FOR.get(span.field, ""))
@@ -66,24 +65,24 @@ def in_force(span: RateSpan, day: date) -> bool:
 def model_price(spans: Iterable[RateSpan]) -> dict[str, Any]:
     """One ModelPrice from the spans of one model in force on one day."""
     base: dict[str, Decimal] = {}
-    tiers: dict[str, dict[int, Decimal]] = {}
+    tiered: dict[str, dict[int, Decimal]] = {}
     for s in spans:
         name = price_name(s)
         if name is None or s.value is None:
             continue
         value = s.value * _PER_KREQUEST.get(s.unit, Decimal(1))
         exact = FIELDS.get(s.field) == name or name == REQUESTS  # beats a mapped fallback field
-        threshold = context_threshold(s.tier)
-        if s.tier == DEFAULT_TIER and (name not in base or exact):
+        threshold = tiers.context_threshold(s.tier)
+        if s.tier == tiers.STANDARD and (name not in base or exact):
             base[name] = value
         elif threshold is not None and name != REQUESTS:
-            tiers.setdefault(name, {})[threshold] = value
+            tiered.setdefault(name, {})[threshold] = value
     out: dict[str, Any] = {}
     for name in ORDER:
         if name not in base:
             continue  # a tier without its base price cannot be written in this format
         value = base[name]
-        steps = sorted(tiers.get(name, {}).items())
+        steps = sorted(tiered.get(name, {}).items())
         out[name] = {"base": value, "tiers": [{"start": n, "price": p} for n, p in steps]} if steps else value
     return out
 

@@ -119,8 +119,9 @@ def register(app: typer.Typer) -> None:
         included, exceed a context>Nk threshold, every token is charged at that tier's rates.
         A field the tier lacks is charged at the standard rate; the notes say so.
         """
+        from ratecard import tiers
         from ratecard.db import session
-        from ratecard.exports.cost import TIER, CostError, Request, day_of, model_rows, price
+        from ratecard.exports.cost import CostError, Request, day_of, model_rows, price
 
         moment = parse_moment(at)
         day = day_of(moment)
@@ -129,7 +130,7 @@ def register(app: typer.Typer) -> None:
         request = Request(input_tokens, output_tokens, cached_input_tokens)
         try:
             with session(engine(db)) as s:
-                vendor, found, rows = model_rows(s, model, day, stale_after, tier or TIER)
+                vendor, found, rows = model_rows(s, model, day, stale_after, tier or tiers.STANDARD)
             result = price(rows, request, f"{vendor}/{found}", tier)
         except CostError as exc:
             errors().print(f"Error: {exc}", markup=False, highlight=False)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from ratecard.crawler.settings import CrawlSettings
 
 
 class ConfigError(Exception):
@@ -57,15 +59,14 @@ class VendorConfig:
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything read from the config files. ``[settings]`` keys are this class's fields and
+    :class:`CrawlSettings`' fields, by name (declared once, read generically by :func:`build`)."""
+
     vendors: Mapping[str, VendorConfig]
-    user_agent: str
-    download_timeout: float = 30.0
-    retry_times: int = 3
-    retry_backoff_base: float = 1.0
-    autothrottle: bool = True
-    autothrottle_start_delay: float = 1.0
-    obey_robots: bool = True
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
     stale_after_days: int = 3
+    """Days after a vendor's last verification at which its rates count as stale (per-vendor
+    ``stale_after_days`` overrides it)."""
     ceiling_usd_per_mtok: Decimal = Decimal(2000)
     max_move_factor: Decimal = Decimal(10)
     min_model_ratio: Decimal = Decimal("0.5")
@@ -73,22 +74,16 @@ class Settings:
     schedule: str = "0 3 * * *"
     sources: tuple[str, ...] = ()
 
+    def stale_after(self, vendor: str) -> int:
+        """The one staleness policy: the vendor's own threshold, else the global default."""
+        found = self.vendors.get(vendor)
+        return found.stale_after_days if found is not None else self.stale_after_days
 
-_SETTINGS_KEYS = {
-    "user_agent",
-    "download_timeout",
-    "retry_times",
-    "retry_backoff_base",
-    "autothrottle",
-    "autothrottle_start_delay",
-    "obey_robots",
-    "stale_after_days",
-    "ceiling_usd_per_mtok",
-    "max_move_factor",
-    "min_model_ratio",
-    "registries",
-    "schedule",
-}
+
+_NOT_KEYS = {"vendors", "crawl", "sources"}
+_CRAWL_KEYS = {f.name: f for f in fields(CrawlSettings)}
+_OWN_KEYS = {f.name: f for f in fields(Settings) if f.name not in _NOT_KEYS}
+_SETTINGS_KEYS = set(_CRAWL_KEYS) | set(_OWN_KEYS)
 _VENDOR_KEYS = {
     "name",
     "parser",
@@ -190,7 +185,7 @@ def build(data: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Settings:
     if unknown:
         raise ConfigError(f"[settings]: unknown key(s) {sorted(unknown)}")
     try:
-        stale = int(s.get("stale_after_days", 3))
+        stale = int(s.get("stale_after_days", Settings.stale_after_days))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[settings]: stale_after_days: {exc}") from exc
     vendors = {}
@@ -201,26 +196,30 @@ def build(data: Mapping[str, Any], sources: tuple[str, ...] = ()) -> Settings:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ConfigError(f"[vendors.{vid}]: missing or malformed value ({exc!r})") from exc
+    crawl = {k: _typed(k, v, _CRAWL_KEYS[k]) for k, v in s.items() if k in _CRAWL_KEYS}
+    own = {k: _typed(k, v, _OWN_KEYS[k]) for k, v in s.items() if k in _OWN_KEYS}
+    return Settings(vendors=vendors, crawl=CrawlSettings(**crawl), sources=sources, **own)
+
+
+def _typed(key: str, value: object, declared: Field[Any]) -> Any:
+    """A ``[settings]`` value as the type of the field's default (Decimal money stays exact)."""
+    default: object = declared.default
     try:
-        return Settings(
-            vendors=vendors,
-            user_agent=str(s.get("user_agent", "ratecard")),
-            download_timeout=float(s.get("download_timeout", 30)),
-            retry_times=int(s.get("retry_times", 3)),
-            retry_backoff_base=float(s.get("retry_backoff_base", 1.0)),
-            autothrottle=bool(s.get("autothrottle", True)),
-            autothrottle_start_delay=float(s.get("autothrottle_start_delay", 1.0)),
-            obey_robots=bool(s.get("obey_robots", True)),
-            stale_after_days=stale,
-            ceiling_usd_per_mtok=_decimal("ceiling_usd_per_mtok", s.get("ceiling_usd_per_mtok", 2000)),
-            max_move_factor=_decimal("max_move_factor", s.get("max_move_factor", 10)),
-            min_model_ratio=_decimal("min_model_ratio", s.get("min_model_ratio", "0.5")),
-            registries=tuple(str(r) for r in _as_list(s.get("registries", ["litellm"]))),
-            schedule=str(s.get("schedule", "0 3 * * *")),
-            sources=sources,
-        )
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"{value!r} is not true or false")
+            return value
+        if isinstance(default, Decimal):
+            return _decimal(f"[settings] {key}", value)
+        if isinstance(default, tuple):
+            return tuple(str(v) for v in _as_list(value))
+        if isinstance(default, int | float) and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise ValueError(f"{value!r} is not a number")
+        return type(default)(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"[settings]: {exc}") from exc
+        raise ConfigError(f"[settings] {key}: {exc}") from exc
 
 
 def load(user_file: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:

@@ -7,49 +7,13 @@ submitted to it; callers get a plain blocking function.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from ratecard.crawler.fetch import Fetched, Target
+from ratecard.crawler.settings import REACTOR, CrawlSettings
 
-_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
-
-
-@dataclass(frozen=True)
-class CrawlSettings:
-    """Politeness and robustness knobs, from the config's [settings]."""
-
-    user_agent: str
-    download_timeout: float = 30.0
-    retry_times: int = 3
-    retry_backoff_base: float = 1.0
-    autothrottle: bool = True
-    autothrottle_start_delay: float = 1.0
-    obey_robots: bool = True
-
-    def scrapy(self) -> dict[str, Any]:
-        return {
-            "USER_AGENT": self.user_agent,
-            "ROBOTSTXT_OBEY": self.obey_robots,
-            "DOWNLOAD_TIMEOUT": self.download_timeout,
-            "RETRY_ENABLED": self.retry_times > 0,
-            "RETRY_TIMES": self.retry_times,
-            "RETRY_BACKOFF_BASE": self.retry_backoff_base,
-            "DOWNLOADER_MIDDLEWARES": {
-                "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-                "ratecard.crawler.middleware.BackoffRetryMiddleware": 550,
-            },
-            "AUTOTHROTTLE_ENABLED": self.autothrottle,
-            "AUTOTHROTTLE_START_DELAY": self.autothrottle_start_delay,
-            "AUTOTHROTTLE_MAX_DELAY": 30.0,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-            "COOKIES_ENABLED": False,
-            "TELNETCONSOLE_ENABLED": False,
-            "LOG_LEVEL": "WARNING",
-            "TWISTED_REACTOR": _REACTOR,
-        }
 
 
 def _reactor() -> Any:
@@ -57,7 +21,7 @@ def _reactor() -> Any:
     with _lock:
         from scrapy.utils.reactor import install_reactor
 
-        install_reactor(_REACTOR)
+        install_reactor(REACTOR)
         from twisted.internet import reactor as installed
 
         reactor: Any = installed

@@ -94,7 +94,8 @@ def serve(server: ReplayServer, vendor: str, captures: Sequence[Capture]) -> lis
 
 def local(settings: Settings) -> Settings:
     """Politeness delays are for vendors' servers; the replay server is our own."""
-    return replace(settings, autothrottle_start_delay=0.0, retry_backoff_base=0.05, retry_times=1)
+    crawl = replace(settings.crawl, autothrottle_start_delay=0.0, retry_backoff_base=0.05, retry_times=1)
+    return replace(settings, crawl=crawl)
 
 
 def backfill(

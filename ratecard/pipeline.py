@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine
 
 from ratecard.config.settings import ConfigError, Settings, VendorConfig
-from ratecard.crawler.engine import CrawlSettings
 from ratecard.crawler.fetch import Fetched, Target
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
@@ -28,18 +27,6 @@ def select_vendors(settings: Settings, ids: Sequence[str] | None) -> list[Vendor
             raise ConfigError(f"unknown vendor(s) {unknown}; configured: {sorted(settings.vendors)}")
         return [settings.vendors[v] for v in ids]
     return [v for v in settings.vendors.values() if v.enabled]
-
-
-def crawl_settings(settings: Settings) -> CrawlSettings:
-    return CrawlSettings(
-        user_agent=settings.user_agent,
-        download_timeout=settings.download_timeout,
-        retry_times=settings.retry_times,
-        retry_backoff_base=settings.retry_backoff_base,
-        autothrottle=settings.autothrottle,
-        autothrottle_start_delay=settings.autothrottle_start_delay,
-        obey_robots=settings.obey_robots,
-    )
 
 
 def target(vendor: VendorConfig) -> Target:
@@ -117,7 +104,7 @@ def run_day(
     with run_lock(engine):
         run_id = start_run(engine, day, trigger)
         try:
-            fetched = crawl([target(v) for v in vendors], crawl_settings(settings))
+            fetched = crawl([target(v) for v in vendors], settings.crawl)
             report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
         except BaseException as exc:  # the run row must never stay open
             crashed = [VendorOutcome(v.id, False, f"run crashed: {exc!r}") for v in vendors]

@@ -7,16 +7,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from helpers import FAST, new_pg_db
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
-from ratecard.captures import bundled_dir
 from ratecard.config.settings import Settings, load
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import open_db, raw_dir
@@ -25,17 +23,6 @@ from ratecard.replay import ReplayServer
 # Property tests explore a fixed, reproducible set of examples: CI never fails by chance.
 hypothesis_settings.register_profile("ratecard", derandomize=True, deadline=None, max_examples=200)
 hypothesis_settings.load_profile("ratecard")
-
-CAPTURES = bundled_dir()
-FAST = {
-    "settings": {
-        "autothrottle_start_delay": 0.0,
-        "retry_times": 1,
-        "retry_backoff_base": 0.01,
-        "download_timeout": 3,
-        "registries": [],
-    }
-}
 
 
 def _pg_bindir() -> Path | None:
@@ -78,27 +65,13 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _new_pg_db(base: str) -> tuple[str, Callable[[], None]]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return f"{base}/{name}", drop
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL: an SQLite file, then a new PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ratecard.db'}"
         return
-    url, drop = _new_pg_db(request.getfixturevalue("pg_server"))
+    url, drop = new_pg_db(request.getfixturevalue("pg_server"))
     try:
         yield url
     finally:
@@ -140,20 +113,3 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("RATECARD_CONFIG", "RATECARD_DB", "RATECARD_RAW_DIR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("RATECARD_DATA_DIR", str(tmp_path / "data"))
-
-
-def capture(vendor: str, name_part: str) -> Path:
-    """The bundled capture of ``vendor`` whose file name contains ``name_part``."""
-    found = [p for p in (CAPTURES / vendor).iterdir() if name_part in p.name]
-    assert len(found) == 1, f"{vendor}/{name_part}: {found}"
-    return found[0]
-
-
-def with_urls(settings: Settings, **urls: Any) -> Settings:
-    """Settings whose vendors fetch the given URLs (``anthropic=[url]``)."""
-    from dataclasses import replace
-
-    vendors = dict(settings.vendors)
-    for vid, u in urls.items():
-        vendors[vid] = replace(vendors[vid], start_urls=tuple(u if isinstance(u, list) else [u]))
-    return replace(settings, vendors=vendors)

@@ -1,6 +1,6 @@
 """Golden files for parsers: a reviewed JSON dump of a full parse, compared on every run.
 
-Regenerate with ``RATECARD_UPDATE_GOLDEN=1 pytest tests/test_parser_<vendor>.py`` and review the
+Regenerate with ``RATECARD_UPDATE_GOLDEN=1 pytest tests/test_conformance.py -k golden`` and review the
 diff by eye before committing: a golden is only worth what its review was.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE_ENV = "RATECARD_UPDATE_GOLDEN"
 
 
-def dump(result: Parsed) -> list[dict[str, Any]]:
+def dump(result: Parsed | Iterable[ParsedRate]) -> list[dict[str, Any]]:
     """Every rate as a JSON-ready dict (exact value as a string), sorted by (model, field, tier)."""
     rows = [
         {
@@ -30,12 +31,12 @@ def dump(result: Parsed) -> list[dict[str, Any]]:
             "reason": r.reason,
             "currency": r.currency,
         }
-        for r in result.rates
+        for r in (result.rates if isinstance(result, Parsed) else result)
     ]
     return sorted(rows, key=lambda d: (d["model"], d["field"], d["tier"]))
 
 
-def check_golden(result: Parsed, path: Path) -> None:
+def check_golden(result: Parsed | Iterable[ParsedRate], path: Path) -> None:
     """Assert the parse equals the golden at ``path``; rewrite it instead when UPDATE_ENV=1."""
     actual = dump(result)
     if os.environ.get(UPDATE_ENV) == "1":

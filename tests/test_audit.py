@@ -8,8 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import capture
-from helpers import run_captures
+from helpers import capture, run_captures
 from sqlmodel import select
 from typer.testing import CliRunner
 

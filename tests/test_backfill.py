@@ -12,8 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CAPTURES, FAST, _new_pg_db, capture
-from helpers import run_captures
+from helpers import CAPTURES, FAST, capture, new_pg_db, run_captures
 from sqlalchemy import Engine
 from sqlmodel import col, select
 from typer.testing import CliRunner, Result
@@ -73,7 +72,7 @@ def second_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> I
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'steps.db'}"
         return
-    url, drop = _new_pg_db(request.getfixturevalue("pg_server"))
+    url, drop = new_pg_db(request.getfixturevalue("pg_server"))
     try:
         yield url
     finally:

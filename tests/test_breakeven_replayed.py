@@ -6,8 +6,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from conftest import capture
-from helpers import run_captures
+from helpers import capture, run_captures
 from typer.testing import CliRunner
 
 from ratecard.cli import app

@@ -6,8 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import capture
-from helpers import run_captures
+from helpers import capture, run_captures
 from sqlalchemy import Engine
 
 from ratecard import tiers

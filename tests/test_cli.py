@@ -11,8 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import capture
-from helpers import run_captures
+from helpers import capture, run_captures
 from typer.main import get_command
 from typer.testing import CliRunner
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from golden import GOLDEN_DIR, UPDATE_ENV, check_golden
 
 from ratecard.captures import bundled_dir
 from ratecard.config.settings import Settings, load
@@ -180,6 +181,21 @@ def test_capture_yields_priced_rates(case: Case) -> None:
     rates = sourced(case)
     assert any(s.rate.unit != "flag" and s.rate.value is not None for s in rates)
     assert {s.vendor for s in rates} == {case.vendor}
+
+
+def test_every_read_capture_has_a_reviewed_golden() -> None:
+    missing = [c.id for c in READ if not golden_path(c).exists()]
+    assert missing == [], f"no golden for {missing}: run with {UPDATE_ENV}=1 and review the files"
+
+
+@pytest.mark.parametrize("case", READ, ids=_ids(READ))
+def test_capture_matches_its_golden(case: Case) -> None:
+    """The whole parse, every shape the capture is served in, against one reviewed file."""
+    check_golden([s.rate for s in sourced(case)], golden_path(case))
+
+
+def golden_path(case: Case) -> Path:
+    return GOLDEN_DIR / case.vendor / f"{case.path.name}.json"
 
 
 # --- Provenance: the same stamping the pipeline uses. ---

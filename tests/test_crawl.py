@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from conftest import capture
+from helpers import capture
 
-from ratecard.crawler.engine import CrawlSettings, crawl
+from ratecard.crawler.engine import crawl
 from ratecard.crawler.fetch import Target
+from ratecard.crawler.settings import CrawlSettings
 from ratecard.replay import ReplayServer, Route, route_for
 
 FAST = CrawlSettings(

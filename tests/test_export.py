@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FAST, _new_pg_db, capture
-from helpers import run_captures
+from helpers import FAST, capture, new_pg_db, run_captures
 from typer.testing import CliRunner
 
 from ratecard.cli import app
@@ -85,7 +84,7 @@ def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             replay_history(url, RawStore(tmp / "raw"))
             yield url
             return
-        url, drop = _new_pg_db(request.getfixturevalue("pg_server"))
+        url, drop = new_pg_db(request.getfixturevalue("pg_server"))
         try:
             replay_history(url, RawStore(tmp / "raw"))
             yield url

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from conftest import capture
-from helpers import run_captures
+from helpers import capture, run_captures
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -151,7 +150,7 @@ def test_timeout_fails_the_vendor_with_a_clear_message(engine, settings, raw, se
     from ratecard.replay import Route
 
     slow = server.add("/slow", Route(b"late", delay=2.5))
-    quick = replace(settings, download_timeout=0.5, retry_times=0)
+    quick = replace(settings, crawl=replace(settings.crawl, download_timeout=0.5, retry_times=0))
     report = run_captures(engine, quick, raw, server, D1, anthropic=slow)
     assert report.exit_code == 1
     assert "anthropic" in (report.outcomes[0].message or "")

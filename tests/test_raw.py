@@ -8,8 +8,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import capture
-from helpers import run_captures
+from helpers import capture, run_captures
 from sqlalchemy import Engine, func, update
 from sqlmodel import select
 from typer.testing import CliRunner, Result

@@ -10,8 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from conftest import capture
-from helpers import run_captures
+from helpers import capture, run_captures
 from typer.testing import CliRunner
 
 from ratecard.cli import app

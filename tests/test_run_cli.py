@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FAST, capture
+from helpers import FAST, capture
 from sqlalchemy import Engine, func
 from sqlmodel import select
 from typer.testing import CliRunner, Result

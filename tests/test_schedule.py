@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
-from conftest import capture, with_urls
+from helpers import capture, with_urls
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 from test_lock import RATECARD, eventually

@@ -132,11 +132,7 @@ def _offline(cfg: Settings) -> Settings:
     """The demo talks to its own local server (no politeness delays) and its bundled registry copy."""
     from ratecard.captures import bundled_registry
 
-    return replace(
-        cfg,
-        autothrottle_start_delay=0.0,
-        retry_backoff_base=0.05,
-        retry_times=1,
-        download_timeout=20.0,
-        registries=(str(bundled_registry()),),
+    crawl = replace(
+        cfg.crawl, autothrottle_start_delay=0.0, retry_backoff_base=0.05, retry_times=1, download_timeout=20.0
     )
+    return replace(cfg, crawl=crawl, registries=(str(bundled_registry()),))

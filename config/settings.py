@@ -213,11 +213,11 @@ def _typed(key: str, value: object, declared: Field[Any]) -> Any:
             return _decimal(f"[settings] {key}", value)
         if isinstance(default, tuple):
             return tuple(str(v) for v in _as_list(value))
-        if isinstance(default, int | float) and (
-            isinstance(value, bool) or not isinstance(value, int | float)
-        ):
-            raise ValueError(f"{value!r} is not a number")
-        return type(default)(value)
+        if isinstance(default, int | float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{value!r} is not a number")
+            return int(value) if isinstance(default, int) else float(value)
+        return str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[settings] {key}: {exc}") from exc
 

@@ -44,6 +44,12 @@ class VendorConfig:
     name: str
     parser: str
     start_urls: tuple[str, ...]
+    """The pages that together hold the vendor's prices, all fetched each run."""
+    fallback_urls: tuple[str, ...] = ()
+    """Alternative sources of the same prices (the page's ``.md`` form, say), tried in order, one
+    URL each, when the start URLs fail (HTTP error or an unreadable page)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Hosts the crawl may follow links and redirects to; default: the hosts of the URLs above."""
     follow_json_key: str | None = None
     stale_after_days: int = 3
     registry_prefixes: tuple[str, ...] = ("",)
@@ -88,6 +94,8 @@ _VENDOR_KEYS = {
     "name",
     "parser",
     "start_urls",
+    "fallback_urls",
+    "allowed_hosts",
     "follow",
     "stale_after_days",
     "registry_prefixes",
@@ -137,6 +145,12 @@ def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfi
     urls = raw["start_urls"]
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
         raise ConfigError(f"[vendors.{vid}]: start_urls must be a non-empty list of URLs")
+    fallback = raw.get("fallback_urls", [])
+    if not isinstance(fallback, list) or not all(isinstance(u, str) for u in fallback):
+        raise ConfigError(f"[vendors.{vid}]: fallback_urls must be a list of URLs")
+    hosts = raw.get("allowed_hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
+        raise ConfigError(f"[vendors.{vid}]: allowed_hosts must be a list of host names")
     fx = None
     if "fx" in raw:
         f = raw["fx"]
@@ -160,6 +174,8 @@ def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfi
         name=str(raw.get("name", vid)),
         parser=str(raw["parser"]),
         start_urls=tuple(urls),
+        fallback_urls=tuple(fallback),
+        allowed_hosts=tuple(h.lower() for h in hosts),
         follow_json_key=raw.get("follow", {}).get("json_key"),
         stale_after_days=int(raw.get("stale_after_days", default_stale)),
         registry_prefixes=tuple(raw.get("registry_prefixes", [""])),

@@ -29,7 +29,7 @@ class Unit:
 
     @property
     def per(self) -> int:
-        return 10**self.per_exp
+        return int(10**self.per_exp)
 
 
 _ALL: Final = (

@@ -51,6 +51,10 @@ class VendorConfig:
     allowed_hosts: tuple[str, ...] = ()
     """Hosts the crawl may follow links and redirects to; default: the hosts of the URLs above."""
     follow_json_key: str | None = None
+    """Paged APIs: the JSON key holding the next page's URL (``NextPageLink``)."""
+    follow_json_each: str | None = None
+    """Listings: fetch, for every object of a JSON array answer, the URL under this key
+    (``download_url`` of a GitHub folder listing)."""
     stale_after_days: int = 3
     registry_prefixes: tuple[str, ...] = ("",)
     registry_providers: tuple[str, ...] = ()
@@ -176,7 +180,8 @@ def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfi
         start_urls=tuple(urls),
         fallback_urls=tuple(fallback),
         allowed_hosts=tuple(h.lower() for h in hosts),
-        follow_json_key=raw.get("follow", {}).get("json_key"),
+        follow_json_key=_follow(vid, raw, "json_key"),
+        follow_json_each=_follow(vid, raw, "json_each"),
         stale_after_days=int(raw.get("stale_after_days", default_stale)),
         registry_prefixes=tuple(raw.get("registry_prefixes", [""])),
         registry_providers=tuple(raw.get("registry_providers", [vid])),
@@ -186,6 +191,15 @@ def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfi
         conventions=conventions,
         enabled=bool(raw.get("enabled", True)),
     )
+
+
+def _follow(vid: str, raw: Mapping[str, Any], how: str) -> str | None:
+    follow = raw.get("follow", {})
+    unknown = set(follow) - {"json_key", "json_each"}
+    if unknown:
+        raise ConfigError(f"[vendors.{vid}].follow: unknown key(s) {sorted(unknown)} (json_key, json_each)")
+    value = follow.get(how)
+    return None if value is None else str(value)
 
 
 def _as_list(value: object) -> list[object]:

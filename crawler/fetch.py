@@ -30,4 +30,7 @@ class Target:
     vendor: str
     start_urls: tuple[str, ...]
     follow_json_key: str | None = None
+    """JSON key of the next page's URL in a paged API answer."""
+    follow_json_each: str | None = None
+    """JSON key of the URL to fetch for every object of a JSON array answer (a folder listing)."""
     max_pages: int = 500

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Literal
 
 from ratecard import tiers
+from ratecard.units import UNITS
 
 #: The one vocabulary of fields across vendors. Vendors that publish more add their own
 #: names (see ``EXTRA_FIELDS``) rather than drop what they publish.
@@ -62,15 +63,8 @@ FLAG_FIELDS: tuple[str, ...] = (
     "free",
 )
 
-Unit = Literal[
-    "usd_per_mtok",
-    "usd_per_request",
-    "usd_per_1k_requests",
-    "usd_per_hour",
-    "usd_per_mtok_hour",
-    "usd_per_image",
-    "flag",
-]
+Unit = str
+"""A name from :data:`ratecard.units.UNITS` (checked by :func:`parsed`)."""
 Status = Literal["verified", "inferred", "not_offered"]
 
 MTOK = Decimal(1_000_000)
@@ -104,6 +98,19 @@ class ParsedRate:
     """Currency of ``value`` as published; the pipeline converts non-USD amounts (marked inferred)."""
     effective_from: datetime | None = None
     """When the page says this price took effect; of two pages pricing one key, the later one wins."""
+    valid_from: date | None = None
+    """First day the page says this price applies (``starting March 1, 2026``); None: no bound."""
+    valid_until: date | None = None
+    """First day it no longer applies (``through August 31, 2026`` -> September 1); None: no bound.
+
+    One page may price a key twice when the windows do not overlap: a price "through" a day and
+    its successor "starting" the next. The pipeline keeps a future price as scheduled."""
+
+    def overlaps(self, other: ParsedRate) -> bool:
+        """Whether the two validity windows share a day (an unbounded side overlaps everything)."""
+        start = max(self.valid_from or date.min, other.valid_from or date.min)
+        end = min(self.valid_until or date.max, other.valid_until or date.max)
+        return start < end
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +137,16 @@ def parsed(
 ) -> Parsed:
     """Build a :class:`Parsed`, refusing duplicate (model, field, tier) keys and bad values."""
     out = tuple(rates)
-    seen: set[tuple[str, str, str]] = set()
+    seen: dict[tuple[str, str, str], list[ParsedRate]] = {}
     for r in out:
         key = (r.model, r.field, r.tier)
-        if key in seen:
+        if any(r.overlaps(other) for other in seen.get(key, [])):
             raise ParseError(vendor, f"duplicate rate {key}: the page layout is ambiguous")
-        seen.add(key)
+        seen.setdefault(key, []).append(r)
+        if r.unit not in UNITS:
+            raise ParseError(vendor, f"unknown unit {r.unit!r} for {key}")
+        if r.valid_from and r.valid_until and r.valid_from >= r.valid_until:
+            raise ParseError(vendor, f"{key} is valid from {r.valid_from} until {r.valid_until}: no day")
         if r.value is not None and r.value < 0:
             raise ParseError(vendor, f"negative price {r.value} for {key}")
     return Parsed(vendor=vendor, rates=out, display_names=dict(names or {}), notes=tuple(notes))

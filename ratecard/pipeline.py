@@ -30,7 +30,7 @@ def select_vendors(settings: Settings, ids: Sequence[str] | None) -> list[Vendor
 
 
 def target(vendor: VendorConfig) -> Target:
-    return Target(vendor.id, vendor.start_urls, vendor.follow_json_key)
+    return Target(vendor.id, vendor.start_urls, vendor.follow_json_key, vendor.follow_json_each)
 
 
 def start_run(engine: Engine, day: date, trigger: str) -> int:

@@ -20,8 +20,62 @@ from typing import Literal
 from ratecard import tiers
 from ratecard.units import UNITS
 
-#: The one vocabulary of fields across vendors. Vendors that publish more add their own
-#: names (see ``EXTRA_FIELDS``) rather than drop what they publish.
+TOKENS = "tokens"
+#: The one vocabulary of fields across vendors, each with the quantity it counts (see
+#: ``ratecard.units``): a field never means two quantities, so ``image_input`` is always image
+#: *tokens* and a price per input image is ``image_analysis``. The unit may still scale the
+#: quantity (``request`` per request or per 1,000 requests). Vendors that publish more add a
+#: clearly named field here rather than drop what they publish.
+FIELDS: dict[str, tuple[str, ...]] = {
+    # tokens (usd_per_mtok)
+    "input": (TOKENS,),
+    "output": (TOKENS,),
+    "cache_read": (TOKENS,),
+    "cache_write_5m": (TOKENS,),
+    "cache_write_1h": (TOKENS,),
+    "batch_input": (TOKENS,),
+    "batch_output": (TOKENS,),
+    "cache_write": (TOKENS,),  # a single cache-write price where the vendor has no 5m/1h split
+    "batch_cache_read": (TOKENS,),
+    "batch_cache_write": (TOKENS,),
+    "reasoning": (TOKENS,),
+    "training": (TOKENS,),
+    "image_input": (TOKENS,),
+    "image_output": (TOKENS,),
+    "image_cache_read": (TOKENS,),
+    "batch_image_output": (TOKENS,),
+    "audio_input": (TOKENS,),
+    "audio_output": (TOKENS,),
+    "audio_cache_read": (TOKENS,),
+    "video_input": (TOKENS,),
+    "video_output": (TOKENS,),
+    "citation": (TOKENS,),  # citation tokens (Perplexity Deep Research)
+    # storage of cached tokens over time (usd_per_mtok_hour)
+    "cache_storage": ("token_hours",),
+    "batch_cache_storage": ("token_hours",),
+    # per call (usd_per_request, usd_per_1k_requests)
+    "request": ("requests",),
+    "web_search": ("requests",),
+    "file_search": ("requests",),
+    "maps_grounding": ("requests",),
+    # per item generated or read
+    "image_generation": ("images",),  # usd_per_image; size and quality are tier dimensions
+    "batch_image_generation": ("images",),
+    "image_analysis": ("images",),  # a price per input image (not per image token)
+    "batch_image_analysis": ("images",),
+    "video_generation": ("seconds",),  # usd_per_second; resolution is a tier dimension
+    "transcription": ("minutes", "seconds"),
+    "speech_generation": ("characters",),  # usd_per_mchars
+    # tools, storage, time
+    "code_execution": ("container_hours",),
+    "code_container": ("containers",),
+    "file_storage": ("gb_days",),
+    "training_hours": ("hours",),
+    "instance_hourly": ("instance_hours",),
+    "instance_monthly": ("instance_months",),
+    "instance_yearly": ("instance_years",),
+    "neurons": ("neurons",),  # Cloudflare Workers AI's own unit
+}
 CORE_FIELDS: tuple[str, ...] = (
     "input",
     "output",
@@ -31,28 +85,7 @@ CORE_FIELDS: tuple[str, ...] = (
     "batch_input",
     "batch_output",
 )
-EXTRA_FIELDS: tuple[str, ...] = (
-    "cache_write",  # a single cache-write price where the vendor has no 5m/1h split
-    "batch_cache_read",
-    "cache_storage",  # usd_per_mtok_hour
-    "reasoning",
-    "request",  # usd_per_request
-    "training",  # usd_per_mtok or usd_per_hour
-    "image_input",
-    "audio_input",
-    "audio_output",
-    "audio_cache_read",
-    "image_output",
-    "image_cache_read",
-    "batch_cache_write",
-    "batch_cache_storage",
-    "batch_image_output",
-    "video_input",
-    "video_output",
-    "web_search",  # usd_per_request or usd_per_1k_requests
-    "citation",  # citation tokens (Perplexity Deep Research)
-    "maps_grounding",  # usd_per_request
-)
+EXTRA_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f not in CORE_FIELDS)
 #: Model attributes are stored as flag rows so they version like rates; they are not prices.
 FLAG_FIELDS: tuple[str, ...] = (
     "deprecated",
@@ -61,6 +94,7 @@ FLAG_FIELDS: tuple[str, ...] = (
     "limited_availability",
     "variable_priced",
     "free",
+    "free_allocation",  # a free quota (its size in ``reason``), not a price
 )
 
 Unit = str
@@ -145,6 +179,8 @@ def parsed(
         seen.setdefault(key, []).append(r)
         if r.unit not in UNITS:
             raise ParseError(vendor, f"unknown unit {r.unit!r} for {key}")
+        if r.field in FIELDS and UNITS[r.unit].quantity not in FIELDS[r.field]:
+            raise ParseError(vendor, f"{key}: {r.field} counts {FIELDS[r.field]}, not {r.unit}")
         if r.valid_from and r.valid_until and r.valid_from >= r.valid_until:
             raise ParseError(vendor, f"{key} is valid from {r.valid_from} until {r.valid_until}: no day")
         if r.value is not None and r.value < 0:

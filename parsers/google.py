@@ -21,7 +21,7 @@ their words:
   ``$3.00 or $0.005/min (audio)`` (the per-minute figure restates the token price; not kept);
 - ``$4.50 / 1,000,000 tokens per hour (storage price)`` (cache storage),
   ``then $35 / 1,000 grounded prompts`` (grounding fee; the free allowance is not modelled);
-- ``$0.039 per image`` and ``$0.067 per 1K/2K image`` (``image_output`` per image, by
+- ``$0.039 per image`` and ``$0.067 per 1K/2K image`` (``image_generation`` per image, by
   resolution); lines after ``Equivalent to`` and ``($0.00012 per image)`` restate a token price
   per image and are not kept;
 - ``$0.75 through December 31, 2026.`` / ``$1.50 starting January 1, 2027.``: only the price in
@@ -169,7 +169,8 @@ def _per_image(base: str, line: str) -> list[_Line] | None:
     if m is None or base not in {"input", "output"}:
         return None
     dims = {"resolution": m.group("res").lower()} if m.group("res") else {}
-    return [_Line(f"image_{base}", dims, money(m.group(1)), unit="usd_per_image")]
+    field = "image_generation" if base == "output" else "image_analysis"
+    return [_Line(field, dims, money(m.group(1)), unit="usd_per_image")]
 
 
 def _line(base: str, line: str) -> list[_Line]:

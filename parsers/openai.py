@@ -255,6 +255,11 @@ def _amount(cell: str, fld: str, where: str) -> tuple[Decimal, Unit]:
     return money(m.group(1)), "usd_per_hour" if m.group(2) else "usd_per_mtok"
 
 
+def _field_for(fld: str, unit: Unit) -> str:
+    """Training billed by the hour is its own field: a field never counts two quantities."""
+    return "training_hours" if fld == "training" and unit == "usd_per_hour" else fld
+
+
 def _grouped(head: str) -> tuple[str, dict[str, str]]:
     """``short context cached input`` -> (``cached input``, {}); long context adds a tier."""
     for prefix, dims in _GROUPS:
@@ -310,7 +315,7 @@ def _rate(mid: str, fld: str, cell: str, label: str, dims: Mapping[str, str]) ->
     if text.lower() == "free":
         return ParsedRate(mid, name, Decimal(0), tier=key)
     value, unit = _amount(text, fld, f"{mid} {name} ({key})")
-    return ParsedRate(mid, name, value, unit=unit, tier=key)
+    return ParsedRate(mid, _field_for(name, unit), value, unit=unit, tier=key)
 
 
 def _table_rates(table: Table, section: _Section, label: str, names: dict[str, str]) -> list[ParsedRate]:

@@ -57,7 +57,7 @@ _KEYS: dict[str, _Key] = {
     "input_audio_cache": _Key("audio_cache_read", _TOKEN, True),
     "image_output": _Key("image_output", _TOKEN, True),
     "request": _Key("request", "usd_per_request", False),
-    "image": _Key("image_input", "usd_per_image", False),
+    "image": _Key("image_analysis", "usd_per_image", False),
     "web_search": _Key("web_search", "usd_per_request", False),
 }
 _CORE = ("prompt", "completion")

@@ -448,18 +448,18 @@ def test_later_page_image_prices() -> None:
     assert value(r, pro, "output") == Decimal("12.00")
     assert value(r, pro, "image_output") == Decimal("120.00")
     # Batch prints image output only per image, by resolution.
-    per_image = rate(r, pro, "batch_image_output", tiers.make(resolution="1k/2k"))
+    per_image = rate(r, pro, "batch_image_generation", tiers.make(resolution="1k/2k"))
     assert (per_image.value, per_image.unit) == (Decimal("0.067"), "usd_per_image")
-    assert value(r, pro, "batch_image_output", tiers.make(resolution="4k")) == Decimal("0.12")
+    assert value(r, pro, "batch_image_generation", tiers.make(resolution="4k")) == Decimal("0.12")
     # "$0.0006 (image)*" is footnoted per image under a per-1M header: never a token price.
     assert not {f for f, _ in fields(r, pro)} & {"image_input", "batch_image_input"}
     # "Equivalent to ..." lines restate the token price; they add no rate.
     assert [t for f, t in fields(r, pro) if f == "image_output"] == ["standard"]
     flash = "gemini-3.1-flash-image"
     assert fields(r, flash) == {("output", "standard"), ("image_output", "standard")}
-    nano = rate(r, "gemini-2.5-flash-image", "image_output")
+    nano = rate(r, "gemini-2.5-flash-image", "image_generation")
     assert (nano.value, nano.unit) == (Decimal("0.039"), "usd_per_image")
-    assert value(r, "gemini-2.5-flash-image", "batch_image_output") == Decimal("0.0195")
+    assert value(r, "gemini-2.5-flash-image", "batch_image_generation") == Decimal("0.0195")
 
 
 def test_later_page_other_rows_and_skipped_tables() -> None:

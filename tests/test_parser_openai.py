@@ -70,7 +70,7 @@ def test_dec20_values_checked_by_hand() -> None:
     assert rate(r, "gpt-realtime", "image_output").status == "not_offered"
     assert value(r, "gpt-realtime", "audio_output") == Decimal("64.00")
     # Line 197 (Standard fine-tuning): training per hour; line 182 (Batch) fine-tuned inference.
-    training = rate(r, "o4-mini-2025-04-16", "training", FINE_TUNED)
+    training = rate(r, "o4-mini-2025-04-16", "training_hours", FINE_TUNED)
     assert (training.value, training.unit) == (Decimal("100.00"), "usd_per_hour")
     assert value(r, "o4-mini-2025-04-16", "output", FINE_TUNED) == Decimal("16.00")
     assert value(r, "o4-mini-2025-04-16", "batch_input", FINE_TUNED) == Decimal("2.00")
@@ -374,7 +374,7 @@ def test_full_html_page_reads_every_rendered_tab() -> None:
     assert value(r, LUNA, "output", tiers.make(context="long", service="priority")) == Decimal("3.60")
     # Sections kept from before, found by their (reworded) headings or anchors.
     assert value(r, "chat-latest", "output") == Decimal("30.00")
-    training = rate(r, "o4-mini-2025-04-16", "training", FINE_TUNED)
+    training = rate(r, "o4-mini-2025-04-16", "training_hours", FINE_TUNED)
     assert (training.value, training.unit) == (Decimal("100.00"), "usd_per_hour")
     assert value(r, "o4-mini-2025-04-16", "batch_input", FINE_TUNED_SHARING) == Decimal("1.00")
 

@@ -77,7 +77,7 @@ def test_values_checked_by_hand_dec29() -> None:
     request = rate_of(result, "perplexity/sonar-pro-search", "request")
     assert (request.value, request.unit) == (Decimal("0.018"), "usd_per_request")
     # Line 2010: "image": "0.067" (google/gemini-3-pro-image-preview), per image.
-    image = rate_of(result, "google/gemini-3-pro-image-preview", "image_input")
+    image = rate_of(result, "google/gemini-3-pro-image-preview", "image_analysis")
     assert (image.value, image.unit) == (Decimal("0.067"), "usd_per_image")
     # Line 563: "web_search": "0.01" (openai/gpt-5.2-chat), per search request.
     search = rate_of(result, "openai/gpt-5.2-chat", "web_search")

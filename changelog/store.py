@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ratecard.changelog.tables import ChangeRow
+from ratecard.changelog.tables import ChangeRecord
 from ratecard.snapshots.diff import Delta
 
 
@@ -31,13 +32,13 @@ def record(
     run_id: int,
     reason: str | None = None,
     removal_source: tuple[str, str] | None = None,
-) -> list[ChangeRow]:
+) -> list[ChangeRecord]:
     """One audit row per delta, citing the fetch that shows it.
 
     A new or changed value cites the page it was read from; a removal cites ``removal_source``
     (url, sha256): the page that no longer lists it.
     """
-    rows: list[ChangeRow] = []
+    rows: list[ChangeRecord] = []
     for d in deltas:
         model, field, tier = d.key
         evidence = d.new or d.old
@@ -46,7 +47,7 @@ def record(
         if d.new is None and removal_source is not None:
             url, sha = removal_source
         why = reason or explain(d)
-        row = ChangeRow(
+        row = ChangeRecord(
             vendor=vendor,
             model=model,
             field=field,
@@ -75,17 +76,62 @@ def changes(
     model: str | None = None,
     field: str | None = None,
     include_superseded: bool = False,
-) -> list[ChangeRow]:
-    query = select(ChangeRow)
+) -> list[ChangeRecord]:
+    query = select(ChangeRecord)
     if not include_superseded:
-        query = query.where(col(ChangeRow.superseded_by).is_(None))
+        query = query.where(col(ChangeRecord.superseded_by).is_(None))
     if since is not None:
-        query = query.where(ChangeRow.effective_date >= since)
+        query = query.where(ChangeRecord.effective_date >= since)
     if vendor is not None:
-        query = query.where(ChangeRow.vendor == vendor)
+        query = query.where(ChangeRecord.vendor == vendor)
     if model is not None:
-        query = query.where(ChangeRow.model == model)
+        query = query.where(ChangeRecord.model == model)
     if field is not None:
-        query = query.where(ChangeRow.field == field)
-    order = (ChangeRow.effective_date, ChangeRow.vendor, ChangeRow.model, ChangeRow.field, ChangeRow.id)
+        query = query.where(ChangeRecord.field == field)
+    order = (
+        ChangeRecord.effective_date,
+        ChangeRecord.vendor,
+        ChangeRecord.model,
+        ChangeRecord.field,
+        ChangeRecord.id,
+    )
     return list(session.exec(query.order_by(*(col(c) for c in order))))
+
+
+def supersede_day(session: Session, vendor: str, day: date, run_id: int) -> None:
+    """``run --force`` replaced ``day``: its earlier change rows stay, marked superseded by ``run_id``."""
+    rows = session.exec(
+        select(ChangeRecord).where(
+            ChangeRecord.vendor == vendor,
+            ChangeRecord.effective_date == day,
+            col(ChangeRecord.superseded_by).is_(None),
+        )
+    ).all()
+    supersede(session, rows, run_id)
+
+
+def supersede(session: Session, rows: Iterable[ChangeRecord], run_id: int) -> None:
+    for row in rows:
+        row.superseded_by = run_id
+        session.add(row)
+
+
+def vendor_changes_since(session: Session, vendor: str, first: date) -> list[ChangeRecord]:
+    """The vendor's standing change rows (corrections aside) from ``first`` on: what a reparse re-checks."""
+    query = select(ChangeRecord).where(
+        ChangeRecord.vendor == vendor,
+        ChangeRecord.effective_date >= first,
+        col(ChangeRecord.superseded_by).is_(None),
+        ChangeRecord.kind != "correction",
+    )
+    return list(session.exec(query))
+
+
+def citations(session: Session) -> dict[str, int]:
+    """sha256 of a fetched body -> how many change rows cite it."""
+    query = (
+        select(ChangeRecord.fetch_sha256, func.count())
+        .where(col(ChangeRecord.fetch_sha256).is_not(None))
+        .group_by(ChangeRecord.fetch_sha256)
+    )
+    return {d: int(n) for d, n in session.exec(query).all() if d}

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from ratecard.snapshots.money import DecimalText
 
 
-class ChangeRow(SQLModel, table=True):
+class ChangeRecord(SQLModel, table=True):
     __tablename__ = "changes"
     __table_args__ = (Index("ix_changes_vendor_date", "vendor", "effective_date"),)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 
-class FetchRow(SQLModel, table=True):
+class FetchRecord(SQLModel, table=True):
     __tablename__ = "fetches"
 
     id: int | None = Field(default=None, primary_key=True)

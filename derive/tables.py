@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from ratecard.snapshots.money import DecimalText
 
 
-class AnomalyRow(SQLModel, table=True):
+class AnomalyRecord(SQLModel, table=True):
     __tablename__ = "anomalies"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -12,12 +12,13 @@ from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
-# Every table must be registered on the metadata before alembic compares or creates.
-from ratecard import tables as _runs  # noqa: F401
 from ratecard.changelog import tables as _changes  # noqa: F401
 from ratecard.crawler import tables as _fetches  # noqa: F401
 from ratecard.derive import tables as _anomalies  # noqa: F401
 from ratecard.registry import tables as _checks  # noqa: F401
+
+# Every table must be registered on the metadata before alembic compares or creates.
+from ratecard.runs import tables as _runs  # noqa: F401
 from ratecard.snapshots import tables as _spans  # noqa: F401
 
 if TYPE_CHECKING:

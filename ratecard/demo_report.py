@@ -9,12 +9,12 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import Engine
 
-from ratecard.audit import flag_rows
 from ratecard.config.settings import Settings
 from ratecard.db import session
 from ratecard.outcome import RunReport
 from ratecard.output import table
 from ratecard.query import change_rows, price_rows
+from ratecard.review import flag_rows
 
 
 def fresh_demo_db(folder: Path) -> str:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import Engine
 
 from ratecard.config.settings import ConfigError, Settings, VendorConfig
+from ratecard.crawler import store as fetches
 from ratecard.crawler.fetch import Fetched, Target
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
 from ratecard.lock import run_lock
 from ratecard.outcome import RunReport, VendorOutcome
 from ratecard.registry.base import Registry
-from ratecard.tables import Run
-from ratecard.vendor_step import keep_fetches, process_vendor
+from ratecard.runs import store as runs
+from ratecard.vendor_step import process_vendor
 
 
 def select_vendors(settings: Settings, ids: Sequence[str] | None) -> list[VendorConfig]:
@@ -33,25 +33,6 @@ def target(vendor: VendorConfig) -> Target:
     return Target(vendor.id, vendor.start_urls, vendor.follow_json_key, vendor.follow_json_each)
 
 
-def start_run(engine: Engine, day: date, trigger: str) -> int:
-    with session(engine) as s:
-        run = Run(date=day, started_at=datetime.now(UTC), trigger=trigger, host=socket.gethostname())
-        s.add(run)
-        s.commit()
-        assert run.id is not None
-        return run.id
-
-
-def finish_run(engine: Engine, report: RunReport) -> None:
-    with session(engine) as s:
-        run = s.get(Run, report.run_id)
-        assert run is not None
-        run.ended_at = datetime.now(UTC)
-        run.exit_code = report.exit_code
-        s.add(run)
-        s.commit()
-
-
 def verify(
     engine: Engine,
     settings: Settings,
@@ -66,7 +47,7 @@ def verify(
     registries, warnings = load_registries(settings.registries)
     outcomes = []
     with session(engine) as s:
-        keep_fetches(s, raw, fetched, run_id)
+        fetches.keep(s, raw, fetched, run_id)
         s.commit()
         for vendor in vendors:
             mine = [f for f in fetched if f.vendor == vendor.id]
@@ -102,13 +83,13 @@ def run_day(
 
     vendors = select_vendors(settings, vendor_ids)
     with run_lock(engine):
-        run_id = start_run(engine, day, trigger)
+        run_id = runs.start(engine, day, trigger)
         try:
             fetched = crawl([target(v) for v in vendors], settings.crawl)
             report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
         except BaseException as exc:  # the run row must never stay open
             crashed = [VendorOutcome(v.id, False, f"run crashed: {exc!r}") for v in vendors]
-            finish_run(engine, RunReport(run_id, day, crashed))
+            runs.finish(engine, RunReport(run_id, day, crashed))
             raise
-        finish_run(engine, report)
+        runs.finish(engine, report)
     return report

@@ -10,11 +10,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ratecard.changelog.store import changes
-from ratecard.crawler.tables import FetchRow
+from ratecard.crawler.tables import FetchRecord
 from ratecard.outcome import VERIFIED
+from ratecard.runs.tables import RunRecord, VendorRunRecord
 from ratecard.snapshots.store import snapshot
 from ratecard.snapshots.tables import RateSpan
-from ratecard.tables import Run, RunVendor
 
 PRICE_COLUMNS = (
     "vendor",
@@ -58,36 +58,38 @@ CHANGE_COLUMNS = (
 def last_verified(session: Session, as_of: date) -> dict[str, date]:
     """Per vendor: the latest run date, not after ``as_of``, on which it was verified."""
     query = (
-        select(RunVendor.vendor, func.max(Run.date))
-        .join(Run, col(Run.id) == col(RunVendor.run_id))
-        .where(col(RunVendor.status).in_(VERIFIED), Run.date <= as_of)
-        .group_by(RunVendor.vendor)
+        select(VendorRunRecord.vendor, func.max(RunRecord.date))
+        .join(RunRecord, col(RunRecord.id) == col(VendorRunRecord.run_id))
+        .where(col(VendorRunRecord.status).in_(VERIFIED), RunRecord.date <= as_of)
+        .group_by(VendorRunRecord.vendor)
     )
     return {str(v): d for v, d in session.exec(query).all()}
 
 
-def latest_evidence(session: Session, as_of: date) -> dict[tuple[str, str], FetchRow]:
+def latest_evidence(session: Session, as_of: date) -> dict[tuple[str, str], FetchRecord]:
     """Per (vendor, URL): the fetch of the latest run, not after ``as_of``, that verified the vendor.
 
     A span cites the page where its value first appeared; this is the page that confirmed it last.
     """
     runs = (
-        select(RunVendor.vendor, RunVendor.run_id)
-        .join(Run, col(Run.id) == col(RunVendor.run_id))
-        .where(col(RunVendor.status).in_(VERIFIED), Run.date <= as_of)
-        .order_by(col(Run.date), col(RunVendor.run_id))  # by day first: a late backfill is not "latest"
+        select(VendorRunRecord.vendor, VendorRunRecord.run_id)
+        .join(RunRecord, col(RunRecord.id) == col(VendorRunRecord.run_id))
+        .where(col(VendorRunRecord.status).in_(VERIFIED), RunRecord.date <= as_of)
+        .order_by(
+            col(RunRecord.date), col(VendorRunRecord.run_id)
+        )  # by day first: a late backfill is not "latest"
     )
     latest = dict(session.exec(runs).all())
-    out: dict[tuple[str, str], FetchRow] = {}
+    out: dict[tuple[str, str], FetchRecord] = {}
     for vendor, run_id in latest.items():
         rows = session.exec(
-            select(FetchRow).where(FetchRow.run_id == run_id, FetchRow.vendor == vendor)
+            select(FetchRecord).where(FetchRecord.run_id == run_id, FetchRecord.vendor == vendor)
         ).all()
         out.update({(str(vendor), r.url): r for r in rows if r.sha256})
     return out
 
 
-def _confirmed(evidence: dict[tuple[str, str], FetchRow], vendor: str, url: str) -> dict[str, Any]:
+def _confirmed(evidence: dict[tuple[str, str], FetchRecord], vendor: str, url: str) -> dict[str, Any]:
     fetch = evidence.get((vendor, url))
     return {
         "last_fetch_sha256": fetch.sha256 if fetch else None,
@@ -219,14 +221,14 @@ def change_rows(
 
 
 def run_rows(session: Session, limit: int | None = None) -> list[dict[str, Any]]:
-    query = select(Run).order_by(col(Run.id).desc())
+    query = select(RunRecord).order_by(col(RunRecord.id).desc())
     if limit:
         query = query.limit(limit)
     runs = list(session.exec(query))
     ids = [r.id for r in runs]
-    per: dict[int, list[RunVendor]] = {}
+    per: dict[int, list[VendorRunRecord]] = {}
     for rv in session.exec(
-        select(RunVendor).where(col(RunVendor.run_id).in_(ids)).order_by(col(RunVendor.id))
+        select(VendorRunRecord).where(col(VendorRunRecord.run_id).in_(ids)).order_by(col(VendorRunRecord.id))
     ):
         per.setdefault(rv.run_id, []).append(rv)
     return [

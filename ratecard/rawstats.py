@@ -11,14 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import distinct, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from ratecard.changelog.tables import ChangeRow
+from ratecard.changelog import store as changelog
+from ratecard.crawler import store as fetches
 from ratecard.crawler.rawstore import RawStore
-from ratecard.crawler.tables import FetchRow
-from ratecard.derive.tables import AnomalyRow
-from ratecard.snapshots.tables import RateSpan
+from ratecard.derive import store as anomalies
+from ratecard.snapshots import store as snapshots
 
 PRUNED_LOG = "pruned.log"
 
@@ -80,61 +79,44 @@ def note_pruned(raw: RawStore, digests: Iterable[str], when: datetime) -> None:
 
 
 def stats(session: Session, raw: RawStore) -> RawStats:
-    rows, with_body, distinct_bodies, fetched = session.exec(
-        select(
-            func.count(col(FetchRow.id)),
-            func.count(col(FetchRow.sha256)),
-            func.count(distinct(col(FetchRow.sha256))),
-            func.coalesce(func.sum(col(FetchRow.size)), 0),
-        )
-    ).one()
-    per_body = session.exec(
-        select(FetchRow.sha256, func.count())
-        .where(col(FetchRow.sha256).is_not(None))
-        .group_by(FetchRow.sha256)
-    ).all()
+    t = fetches.totals(session)
+    per_body = fetches.rows_per_body(session)
     on_disk = set(raw.digests())
-    gone = {d: n for d, n in per_body if d is not None and d not in on_disk}
-    known = {d for d, _ in per_body}
+    gone = {d: n for d, n in per_body.items() if d not in on_disk}
     noted = pruned(raw)
     pruned_rows = sum(n for d, n in gone.items() if d in noted)
     return RawStats(
-        fetch_rows=int(rows),
-        rows_with_body=int(with_body),
-        distinct_bodies=int(distinct_bodies),
-        bytes_fetched=int(fetched or 0),
+        fetch_rows=t.rows,
+        rows_with_body=t.rows_with_body,
+        distinct_bodies=t.distinct_bodies,
+        bytes_fetched=t.bytes_fetched,
         files=len(on_disk),
         bytes_stored=sum(raw.stored_bytes(d) for d in on_disk),
-        orphan_files=len(on_disk - known),
+        orphan_files=len(on_disk - set(per_body)),
         pruned_rows=pruned_rows,
         missing_rows=sum(gone.values()) - pruned_rows,
     )
 
 
-def fetches(session: Session) -> list[Fetch]:
+def history(session: Session) -> list[Fetch]:
     """Every fetch that kept a body, oldest first."""
-    rows = session.exec(
-        select(FetchRow)
-        .where(col(FetchRow.sha256).is_not(None))
-        .order_by(col(FetchRow.fetched_at), col(FetchRow.id))
-    ).all()
-    return [Fetch(r.sha256, r.vendor, r.url, aware(r.fetched_at), r.size) for r in rows if r.sha256]
+    return [
+        Fetch(r.sha256, r.vendor, r.url, aware(r.fetched_at), r.size)
+        for r in fetches.with_bodies(session)
+        if r.sha256
+    ]
 
 
 def citations(session: Session) -> dict[str, list[str]]:
     """Why each cited body must stay: the rate spans, changes and anomalies that point at it."""
     cited: dict[str, list[str]] = {}
-    for name, column in (
-        ("rate span", RateSpan.fetch_sha256),
-        ("change", ChangeRow.fetch_sha256),
-        ("anomaly", AnomalyRow.fetch_sha256),
+    for name, counts in (
+        ("rate span", snapshots.citations(session)),
+        ("change", changelog.citations(session)),
+        ("anomaly", anomalies.citations(session)),
     ):
-        counts = session.exec(
-            select(column, func.count()).where(col(column).is_not(None)).group_by(column)
-        ).all()
-        for digest, n in counts:
-            if digest is not None:
-                cited.setdefault(digest, []).append(f"cited by {n} {name}{'s' if n != 1 else ''}")
+        for digest, n in counts.items():
+            cited.setdefault(digest, []).append(f"cited by {n} {name}{'s' if n != 1 else ''}")
     return cited
 
 
@@ -165,7 +147,7 @@ def prune(session: Session, raw: RawStore, cutoff: datetime, *, dry_run: bool = 
     Returns a verdict for every body still on disk; bodies already gone are not reported again.
     """
     on_disk = set(raw.digests())
-    verdicts = [v for v in judge(fetches(session), citations(session), cutoff) if v.newest.sha256 in on_disk]
+    verdicts = [v for v in judge(history(session), citations(session), cutoff) if v.newest.sha256 in on_disk]
     doomed = [v.newest.sha256 for v in verdicts if not v.kept_because]
     if not dry_run and doomed:
         note_pruned(raw, doomed, datetime.now(UTC))

@@ -11,28 +11,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from ratecard.changelog.store import record
-from ratecard.changelog.tables import ChangeRow
+from ratecard.changelog import store as changelog
+from ratecard.changelog.tables import ChangeRecord
 from ratecard.config.settings import Settings, VendorConfig
+from ratecard.crawler import store as fetches
 from ratecard.crawler.fetch import Fetched
 from ratecard.crawler.rawstore import RawStore
-from ratecard.crawler.tables import FetchRow
+from ratecard.crawler.tables import FetchRecord
 from ratecard.db import session
-from ratecard.derive.conventions import derive
-from ratecard.derive.quarantine import Limits, screen
+from ratecard.derive import store as anomalies
 from ratecard.lock import run_lock
 from ratecard.outcome import VendorFailure
-from ratecard.pipeline import finish_run, start_run
+from ratecard.runs import store as runs
 from ratecard.snapshots import store
 from ratecard.snapshots.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
-from ratecard.tables import Run
-from ratecard.vendor_step import accepted_values, guard_model_count, parse_all, to_fact
+from ratecard.verify import Known, verify
 
 Facts = dict[Key, Fact]
 Rate = tuple[object, ...] | None
@@ -55,28 +53,19 @@ class VendorReparse:
 
 def stored_days(s: Session, vendor: str) -> list[date]:
     """Every run date with a 200 body of the vendor in the raw store's fetch log."""
-    query = (
-        select(col(Run.date))
-        .join(FetchRow, col(FetchRow.run_id) == col(Run.id))
-        .where(FetchRow.vendor == vendor, FetchRow.status == 200, col(FetchRow.sha256).is_not(None))
-        .distinct()
-    )
-    return sorted(s.exec(query).all())
+    dates = runs.run_dates(s)
+    return sorted({dates[r] for r in fetches.runs_with_bodies(s, vendor) if r in dates})
 
 
 def bodies(s: Session, raw: RawStore, vendor: str, day: date) -> list[Fetched]:
     """The pages of the latest run on ``day`` that fetched all of this vendor's pages, from the raw store."""
-    query = (
-        select(FetchRow)
-        .join(Run, col(Run.id) == col(FetchRow.run_id))
-        .where(FetchRow.vendor == vendor, Run.date == day, col(Run.trigger) != "reparse")
-        .order_by(col(FetchRow.run_id).desc(), col(FetchRow.id))
-    )
-    runs: dict[int, list[FetchRow]] = {}
-    for r in s.exec(query).all():
-        runs.setdefault(r.run_id, []).append(r)
-    complete = [rows for rows in runs.values() if all(r.status == 200 and r.sha256 for r in rows)]
-    latest = complete[0] if complete else next(iter(runs.values()), [])
+    same_day = [r for r, d in runs.run_dates(s, exclude_trigger="reparse").items() if d == day]
+    by_run: dict[int, list[FetchRecord]] = {}
+    for r in fetches.of_runs(s, same_day, vendor):
+        by_run.setdefault(r.run_id, []).append(r)
+    newest_first = [by_run[r] for r in sorted(by_run, reverse=True)]
+    complete = [rows for rows in newest_first if all(r.status == 200 and r.sha256 for r in rows)]
+    latest = complete[0] if complete else next(iter(newest_first), [])
     out = []
     for r in latest:
         body = raw.get(r.sha256) if r.sha256 and raw.has(r.sha256) else None
@@ -85,21 +74,9 @@ def bodies(s: Session, raw: RawStore, vendor: str, day: date) -> list[Fetched]:
     return out
 
 
-def reparsed_facts(
-    settings: Settings,
-    vendor: VendorConfig,
-    fetched: list[Fetched],
-    day: date,
-    previous: Facts,
-    accepted: set[tuple[Key, Decimal]],
-) -> Facts:
-    parsed = {
-        (x.rate.model, x.rate.field, x.rate.tier): to_fact(vendor, x) for x in parse_all(vendor, fetched, day)
-    }
-    guard_model_count(previous, parsed, vendor.id, settings.min_model_ratio)
-    limits = Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor)
-    held, _ = screen(previous, parsed, limits, accepted)
-    return derive(held, vendor.conventions)
+def remember(history: dict[Key, Fact], facts: Facts) -> None:
+    """Keep each key's last priced fact as days are replayed (the screen's memory of vanished values)."""
+    history.update({k: f for k, f in facts.items() if f.value is not None})
 
 
 def corrections(before: Facts, after: Facts, last: dict[Key, tuple[Rate, Rate]]) -> list[Delta]:
@@ -116,7 +93,7 @@ def corrections(before: Facts, after: Facts, last: dict[Key, tuple[Rate, Rate]])
     return out
 
 
-def _same(row: ChangeRow, d: Delta) -> bool:
+def _same(row: ChangeRecord, d: Delta) -> bool:
     return (row.model, row.field, row.tier, row.kind, row.old, row.new) == (
         *d.key,
         d.kind,
@@ -136,15 +113,10 @@ def reparse_vendor(
     first = todo[0]
     replay = [d for d in all_days if d >= first]
     before = {d: store.facts(s, vendor.id, d) for d in replay}
-    old_rows = s.exec(
-        select(ChangeRow).where(
-            ChangeRow.vendor == vendor.id,
-            ChangeRow.effective_date >= first,
-            col(ChangeRow.superseded_by).is_(None),
-            ChangeRow.kind != "correction",
-        )
-    ).all()
-    accepted = accepted_values(s, vendor.id)
+    old_rows = changelog.vendor_changes_since(s, vendor.id, first)
+    accepted = anomalies.answered(s, vendor.id, "accepted")
+    rejected = anomalies.answered(s, vendor.id, "rejected")
+    history = store.last_values(s, vendor.id, first)
     store.rewind(s, vendor.id, first)
     previous = store.facts(s, vendor.id, first)
     seen: dict[Key, tuple[Rate, Rate]] = {}
@@ -153,32 +125,33 @@ def reparse_vendor(
         if day in days:
             try:
                 fetched = bodies(s, raw, vendor.id, day)
-                facts = reparsed_facts(settings, vendor, fetched, day, previous, accepted)
+                found = verify(settings, vendor, fetched, day, Known(previous, history, accepted, rejected))
+                facts = found.facts
                 result.days.append(day)
             except VendorFailure as exc:
                 result.failures.append(f"{day}: {exc}")
         reason = f"correction by reparse (run #{run_id}): today's parser reads the stored page differently"
         fixed = corrections(before[day], facts, seen)
-        record(s, vendor.id, day, fixed, run_id, reason=reason)
+        changelog.record(s, vendor.id, day, fixed, run_id, reason=reason)
         result.corrections += len(fixed)
         deltas = store.apply(s, vendor.id, day, facts, run_id)
         stored_today = [r for r in old_rows if r.effective_date == day]
-        for r in stored_today:
-            if not any(_same(r, d) for d in deltas):
-                r.superseded_by = run_id
-                s.add(r)
-                result.superseded += 1
+        gone = [r for r in stored_today if not any(_same(r, d) for d in deltas)]
+        changelog.supersede(s, gone, run_id)
+        result.superseded += len(gone)
         unseen = [d for d in deltas if not any(_same(r, d) for r in stored_today)]
         if day not in days:  # the stored history resumes: its step from the corrected days is a correction
             boundary = [Delta(d.key, "correction", d.old, d.new) for d in unseen]
-            record(s, vendor.id, day, boundary, run_id, reason=f"{reason}; the stored history resumes here")
+            resumes = f"{reason}; the stored history resumes here"
+            changelog.record(s, vendor.id, day, boundary, run_id, reason=resumes)
             result.corrections += len(boundary)
         else:
             corrected = {d.key for d in diff(before[day], facts)}
             events = {(r.model, r.field, r.tier, r.kind) for r in stored_today}
-            found = [d for d in unseen if d.key not in corrected or (*d.key, d.kind) in events]
-            record(s, vendor.id, day, found, run_id, reason=f"found by reparse (run #{run_id})")
-            result.found += len(found)
+            missing = [d for d in unseen if d.key not in corrected or (*d.key, d.kind) in events]
+            changelog.record(s, vendor.id, day, missing, run_id, reason=f"found by reparse (run #{run_id})")
+            result.found += len(missing)
+        remember(history, facts)
         previous = facts
     s.commit()
     return result
@@ -191,7 +164,7 @@ def reparse(
     with run_lock(engine):
         with session(engine) as s:
             wanted = days or {d for v in vendors for d in stored_days(s, v.id)}
-        run_id = start_run(engine, min(wanted) if wanted else date.today(), "reparse")
+        run_id = runs.start(engine, min(wanted) if wanted else date.today(), "reparse")
         results = []
         with session(engine) as s:
             for v in vendors:
@@ -206,5 +179,5 @@ def reparse(
                 for r in results
             ],
         )
-        finish_run(engine, report)
+        runs.finish(engine, report)
     return run_id, results

@@ -20,7 +20,6 @@ from typing import Any, Protocol
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from ratecard.config.settings import ConfigError, Settings
 from ratecard.crawler.rawstore import RawStore
@@ -28,7 +27,7 @@ from ratecard.db import session
 from ratecard.lock import LockHeld
 from ratecard.outcome import RunReport
 from ratecard.pipeline import run_day, select_vendors
-from ratecard.tables import Run, RunVendor
+from ratecard.runs import store as runs
 
 JOB_ID = "ratecard-run"
 MISFIRE_GRACE_SECONDS = 3600
@@ -86,13 +85,7 @@ def already_verified(engine: Engine, day: date, vendor_ids: Sequence[str]) -> bo
     if not vendor_ids:
         return False
     with session(engine) as s:
-        done = s.exec(
-            select(RunVendor.vendor)
-            .join(Run, col(Run.id) == col(RunVendor.run_id))
-            .where(Run.date == day, RunVendor.status == "ok", col(RunVendor.vendor).in_(vendor_ids))
-            .distinct()
-        ).all()
-    return set(done) == set(vendor_ids)
+        return runs.ok_vendors(s, day, vendor_ids) == set(vendor_ids)
 
 
 @dataclass

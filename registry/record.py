@@ -1,8 +1,9 @@
-"""Run a vendor's verified rates against each reference registry and keep the results with the run."""
+"""Run a vendor's verified rates against each reference registry (pure: storing is ``store.add``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,6 @@ from ratecard.parsers.base import normalize
 from ratecard.registry.base import Registry
 from ratecard.registry.crosscheck import OurRate, crosscheck
 from ratecard.registry.match import match_models
-from ratecard.registry.tables import CrossCheckRow
 from ratecard.snapshots.facts import Fact, Key
 
 
@@ -39,16 +39,40 @@ def comparable(facts: Mapping[Key, Fact], reference_tier: str | None = None) -> 
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One compared rate, with the registry version it was compared against and our evidence."""
+
+    vendor: str
+    model: str
+    field: str
+    tier: str
+    outcome: str
+    """agree, disagree, vendor_only or registry_only."""
+    ours: Decimal | None
+    theirs: Decimal | None
+    rel_diff: Decimal | None
+    registry_key: str | None
+    match_rule: str | None
+    registry_name: str
+    registry_version: str
+    """sha256 of the registry file."""
+    registry_date: date | None
+    registry_source: str
+    source_url: str | None
+    """Where we read our value (for patches)."""
+    seen: date
+
+
 def check_rows(
     vendor: VendorConfig,
     facts: Mapping[Key, Fact],
     registries: Sequence[Registry],
-    run_id: int,
     day: date,
-) -> list[CrossCheckRow]:
+) -> list[Check]:
     rates = comparable(facts, vendor.registry_tier)
     models = {r[0] for r in rates}
-    rows: list[CrossCheckRow] = []
+    rows: list[Check] = []
     for registry in registries:
         matches = match_models(
             vendor.id,
@@ -62,8 +86,7 @@ def check_rows(
             ours = vendor.registry_tier if vendor.registry_tier and r.tier == tiers.STANDARD else r.tier
             fact = facts.get((r.model, r.field, ours))
             rows.append(
-                CrossCheckRow(
-                    run_id=run_id,
+                Check(
                     vendor=vendor.id,
                     model=r.model,
                     field=r.field,

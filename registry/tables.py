@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from ratecard.snapshots.money import DecimalText
 
 
-class CrossCheckRow(SQLModel, table=True):
+class CheckRecord(SQLModel, table=True):
     __tablename__ = "crosschecks"
     __table_args__ = (Index("ix_crosschecks_run_vendor", "run_id", "vendor"),)
 

@@ -161,3 +161,9 @@ def last_values(session: Session, vendor: str, day: date) -> dict[Key, Fact]:
         .order_by(col(RateSpan.valid_from))
     )
     return {(s.model, s.field, s.tier): fact_of(s) for s in session.exec(query).all()}
+
+
+def citations(session: Session) -> dict[str, int]:
+    """sha256 of a fetched body -> how many rate spans cite it."""
+    query = select(RateSpan.fetch_sha256, func.count()).group_by(RateSpan.fetch_sha256)
+    return {d: int(n) for d, n in session.exec(query).all() if d}

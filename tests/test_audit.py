@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from ratecard.cli import app
 from ratecard.config.settings import Convention
 from ratecard.db import session
-from ratecard.derive.tables import AnomalyRow
+from ratecard.derive.tables import AnomalyRecord
 from ratecard.query import change_rows, price_rows
-from ratecard.registry.tables import CrossCheckRow
+from ratecard.registry.tables import CheckRecord
 from ratecard.replay import Route
 
 LITELLM = (
@@ -46,7 +46,7 @@ def test_crosscheck_against_litellm_copy_is_stored_with_the_run(engine, settings
     checked = replace(settings, registries=(str(LITELLM),))
     report = run_captures(engine, checked, raw, server, D1, anthropic=capture("anthropic", "2025-11-19"))
     with session(engine) as s:
-        rows = {(r.model, r.field, r.tier): r for r in s.exec(select(CrossCheckRow)).all()}
+        rows = {(r.model, r.field, r.tier): r for r in s.exec(select(CheckRecord)).all()}
     agree = rows[("claude-sonnet-4-5", "input", "standard")]
     assert (agree.outcome, agree.ours, agree.theirs) == ("agree", Decimal(3), Decimal(3))
     assert (agree.registry_key, agree.match_rule) == ("claude-sonnet-4-5", "exact")
@@ -149,7 +149,7 @@ def test_rates_age_to_stale_while_a_vendor_keeps_failing(engine, settings, raw, 
     late = prices(engine, date(2025, 11, 23), "claude-opus-4-1")["input"]
     assert late["status"] == "stale" and late["usd_per_mtok"] == Decimal(15)
     assert "last verified 2025-11-19, 4 days before 2025-11-23" in late["reason"]
-    from ratecard.audit import flag_rows
+    from ratecard.review import flag_rows
 
     with session(engine) as s:
         flags = flag_rows(s, date(2025, 11, 24), STALE)
@@ -167,7 +167,7 @@ def test_a_100x_jump_is_quarantined_until_a_person_accepts_it(engine, db_url, se
     assert prices(engine, D2, "claude-opus-4-1")["input"]["usd_per_mtok"] == Decimal(15)
     with session(engine) as s:
         assert change_rows(s, since=D2) == []
-        [anomaly] = s.exec(select(AnomalyRow)).all()
+        [anomaly] = s.exec(select(AnomalyRecord)).all()
     assert (anomaly.model, anomaly.field, anomaly.old, anomaly.new) == ("claude-opus-4-1", "input", 15, 1500)
     again = run_captures(
         engine, settings, raw, server, date(2025, 11, 21), anthropic=serve(server, "/j.md", jumped)

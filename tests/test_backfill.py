@@ -19,17 +19,17 @@ from typer.testing import CliRunner, Result
 
 from ratecard.backfill import ArchiveError, serve, survey
 from ratecard.captures import Capture, scan
-from ratecard.changelog.tables import ChangeRow
+from ratecard.changelog.tables import ChangeRecord
 from ratecard.cli import app
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import open_db, session
 from ratecard.demo import replay
-from ratecard.derive.tables import AnomalyRow
+from ratecard.derive.tables import AnomalyRecord
 from ratecard.outcome import EXIT_CONFIG, EXIT_OK, EXIT_USAGE, EXIT_VENDOR_FAILED
 from ratecard.replay import ReplayServer
+from ratecard.runs.tables import RunRecord
 from ratecard.snapshots.tables import RateSpan
-from ratecard.tables import Run
 
 VENDORS = ("anthropic", "deepseek", "openrouter")
 D1, D3 = date(2025, 10, 25), date(2025, 11, 19)
@@ -51,8 +51,8 @@ def history(engine: Engine) -> dict[str, Any]:
     """What a backfill must reproduce: spans, changes and anomalies, URLs reduced to their paths."""
     with session(engine) as s:
         spans = s.exec(select(RateSpan)).all()
-        changes = s.exec(select(ChangeRow).order_by(col(ChangeRow.id))).all()
-        anomalies = s.exec(select(AnomalyRow).order_by(col(AnomalyRow.id))).all()
+        changes = s.exec(select(ChangeRecord).order_by(col(ChangeRecord.id))).all()
+        anomalies = s.exec(select(AnomalyRecord).order_by(col(AnomalyRecord.id))).all()
     return {
         "spans": {
             (r.vendor, r.model, r.field, r.tier, r.value, r.status, r.valid_from, r.valid_to) for r in spans
@@ -108,7 +108,7 @@ def test_backfill_writes_the_same_history_as_night_by_night_runs(
     assert history(backfilled) == history(steps)
     assert len(history(steps)["changes"]) > 1000
     with session(backfilled) as s:
-        runs = s.exec(select(Run)).all()
+        runs = s.exec(select(RunRecord)).all()
     assert {r.trigger for r in runs} == {"backfill"}
     assert [r.date for r in runs] == sorted({c.day for c in dated if c.day})
     backfilled.dispose()
@@ -208,5 +208,5 @@ def test_demo_is_a_backfill_recorded_as_demo(
     reports = replay(engine, settings, RawStore(tmp_path / "raw"), archive)
     assert [(r.day, [o.vendor for o in r.outcomes], r.exit_code) for r in reports] == [(D3, ["anthropic"], 0)]
     with session(engine) as s:
-        assert [r.trigger for r in s.exec(select(Run)).all()] == ["demo"]
+        assert [r.trigger for r in s.exec(select(RunRecord)).all()] == ["demo"]
     engine.dispose()

@@ -1,6 +1,6 @@
 """The parser contract, checked for every configured vendor on every bundled capture.
 
-Each capture goes through the pipeline's own stamping (``vendor_step.parse_all`` on ``Fetched``
+Each capture goes through the pipeline's own stamping (``verify.parse_all`` on ``Fetched``
 records, then ``to_fact``), in the shape the live endpoint serves it: pages as captured, Azure's
 NDJSON as the Retail Prices API's 100-item pages, OpenRouter's scraper envelope both as captured
 and as the bare ``{"data": [...]}`` API body. A new vendor's parser and captures are picked up
@@ -38,7 +38,7 @@ from ratecard.parsers.base import (
 )
 from ratecard.replay import PAGE_SIZE, api_body, ndjson_pages
 from ratecard.units import UNITS
-from ratecard.vendor_step import parse_all, to_fact
+from ratecard.verify import parse_all, to_fact
 
 #: Captures no parser can read without guessing: each must be refused, never half-read.
 EXPECTED_REFUSALS: frozenset[tuple[str, str]] = frozenset(

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from ratecard.cli import app
 from ratecard.db import session
-from ratecard.derive.tables import AnomalyRow
+from ratecard.derive.tables import AnomalyRecord
 from ratecard.parsers.base import Parsed, ParsedRate, parsed
 from ratecard.query import change_rows, price_rows
 from ratecard.replay import Route
@@ -100,14 +100,14 @@ def test_an_anomaly_the_page_takes_back_is_dismissed_and_reject_silences_one(
     day(engine, toy, raw, server, 2, {**PAGE, "a": {"input": "100"}})
     assert day(engine, toy, raw, server, 3, PAGE).exit_code == 0
     with session(engine) as s:
-        [first] = s.exec(select(AnomalyRow)).all()
+        [first] = s.exec(select(AnomalyRecord)).all()
     assert first.status == "dismissed"
     runner = CliRunner()
     late = runner.invoke(app, ["accept", str(first.id), "--db", db_url])
     assert late.exit_code == 1 and "already dismissed" in late.output
     day(engine, toy, raw, server, 4, {**PAGE, "b": {"input": "200"}})
     with session(engine) as s:
-        second = s.exec(select(AnomalyRow).where(AnomalyRow.status == "open")).one()
+        second = s.exec(select(AnomalyRecord).where(AnomalyRecord.status == "open")).one()
     assert (
         runner.invoke(app, ["accept", str(second.id), "--reject", "--by", "bob", "--db", db_url]).exit_code
         == 0
@@ -123,7 +123,7 @@ def test_an_anomaly_on_a_model_that_left_is_dismissed_not_left_to_overwrite_late
     day(engine, toy, raw, server, 2, {**PAGE, "a": {"input": "100"}})
     day(engine, toy, raw, server, 3, {k: v for k, v in PAGE.items() if k != "a"} | {"e": {"input": "5"}})
     with session(engine) as s:
-        anomaly = s.exec(select(AnomalyRow)).first()
+        anomaly = s.exec(select(AnomalyRecord)).first()
     assert anomaly is not None
     # The page stopped showing 100 (the model left), so the question was closed rather than left open.
     assert anomaly.status == "dismissed"
@@ -152,3 +152,22 @@ def test_reparse_of_a_middle_day_writes_corrections_not_vendor_changes(
         (D[2], "correction", Decimal(1), Decimal("1.1")),
         (D[3], "correction", Decimal("1.1"), Decimal(1)),
     ]
+
+
+def test_a_value_that_vanishes_and_returns_100x_is_held_by_run_and_by_reparse_alike(
+    engine, toy, raw, server
+) -> None:
+    """One verify path: reparse screens with the same history as the nightly run."""
+    day(engine, toy, raw, server, 1, PAGE)
+    day(engine, toy, raw, server, 2, {**PAGE, "a": {"input": None}})
+    back = day(engine, toy, raw, server, 3, {**PAGE, "a": {"input": "100"}})
+    assert back.exit_code == 1 and "moved 1 -> 100" in (back.outcomes[0].message or "")
+    from ratecard.reparse import reparse
+
+    _, [result] = reparse(engine, toy, raw, None, [toy.vendors["toy"]])
+    assert result.days == [D[1], D[2], D[3]] and result.failures == []
+    assert result.corrections == 0  # today's parse of day 3 is held exactly as the run held it
+    with session(engine) as s:
+        rows = [r for r in price_rows(s, D[3], {"toy": 99}) if (r["model"], r["field"]) == ("a", "input")]
+        assert [(r["value"], r["verified_status"]) for r in rows] == [(None, "not_offered")]
+        assert [c for c in change_rows(s, since=D[3]) if c["kind"] == "correction"] == []

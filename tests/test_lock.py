@@ -15,12 +15,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 from test_run_cli import serve_day, write_config
 
-from ratecard.crawler.tables import FetchRow
+from ratecard.crawler.tables import FetchRecord
 from ratecard.db import make_engine, session
 from ratecard.lock import LockHeld, run_lock
 from ratecard.outcome import EXIT_LOCKED
 from ratecard.replay import ReplayServer
-from ratecard.tables import Run
+from ratecard.runs.tables import RunRecord
 
 RATECARD = Path(sys.executable).with_name("ratecard")
 HOLD = """
@@ -101,6 +101,6 @@ def test_another_process_run_exits_75_while_the_lock_is_held(
     assert proc.returncode == EXIT_LOCKED, proc.stderr
     assert "another ratecard run holds" in proc.stderr
     with session(engine) as s:
-        assert s.exec(select(func.count()).select_from(Run)).one() == 0
-        assert s.exec(select(func.count()).select_from(FetchRow)).one() == 0
+        assert s.exec(select(func.count()).select_from(RunRecord)).one() == 0
+        assert s.exec(select(func.count()).select_from(FetchRecord)).one() == 0
     assert server.hits == []

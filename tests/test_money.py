@@ -12,9 +12,9 @@ from sqlmodel import select
 from ratecard.db import session
 from ratecard.output import to_json
 from ratecard.parsers.base import money, per_token_to_mtok
+from ratecard.runs.tables import RunRecord
 from ratecard.snapshots.money import to_text
 from ratecard.snapshots.tables import RateSpan
-from ratecard.tables import Run
 
 VALUES = ["0.0000375", "0.075", "0.028", "1.25", "0.000000075", "1234567.000001", "0"]
 
@@ -44,7 +44,7 @@ def test_canonical_text_round_trips(value: str) -> None:
 def test_decimals_round_trip_exactly_through_the_database(engine) -> None:  # type: ignore[no-untyped-def]
     now = datetime(2025, 1, 1, tzinfo=UTC)
     with session(engine) as s:
-        run = Run(date=date(2025, 1, 1), started_at=now)
+        run = RunRecord(date=date(2025, 1, 1), started_at=now)
         s.add(run)
         s.commit()
         for i, v in enumerate(VALUES):
@@ -77,7 +77,7 @@ def test_decimals_round_trip_exactly_through_the_database(engine) -> None:  # ty
 def test_floats_are_refused_at_the_storage_edge(engine) -> None:  # type: ignore[no-untyped-def]
     now = datetime(2025, 1, 1, tzinfo=UTC)
     with session(engine) as s:
-        run = Run(date=date(2025, 1, 1), started_at=now)
+        run = RunRecord(date=date(2025, 1, 1), started_at=now)
         s.add(run)
         s.commit()
         s.add(

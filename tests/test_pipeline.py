@@ -9,13 +9,13 @@ from helpers import capture, run_captures
 from sqlalchemy import func
 from sqlmodel import select
 
-from ratecard.changelog.tables import ChangeRow
-from ratecard.crawler.tables import FetchRow
+from ratecard.changelog.tables import ChangeRecord
+from ratecard.crawler.tables import FetchRecord
 from ratecard.db import session
 from ratecard.query import change_rows, price_rows
+from ratecard.runs.tables import RunRecord, VendorRunRecord
 from ratecard.snapshots.store import snapshot
 from ratecard.snapshots.tables import RateSpan
-from ratecard.tables import Run, RunVendor
 
 D1, D2, D3 = date(2025, 10, 25), date(2025, 10, 29), date(2025, 11, 19)
 ANTHROPIC = {d: capture("anthropic", d.isoformat()) for d in (D1, D2, D3)}
@@ -62,11 +62,11 @@ def test_anthropic_replay_yields_exactly_the_visible_changes(engine, settings, r
 
 def test_same_date_twice_changes_nothing(engine, settings, raw, server) -> None:
     run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
-    spans, changes = count(engine, RateSpan), count(engine, ChangeRow)
+    spans, changes = count(engine, RateSpan), count(engine, ChangeRecord)
     again = run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
     assert again.exit_code == 0 and again.outcomes[0].changes == 0
-    assert (count(engine, RateSpan), count(engine, ChangeRow)) == (spans, changes)
-    assert count(engine, Run) == 2  # the re-verification itself is on record
+    assert (count(engine, RateSpan), count(engine, ChangeRecord)) == (spans, changes)
+    assert count(engine, RunRecord) == 2  # the re-verification itself is on record
 
 
 def test_storage_grows_with_changes_not_days(engine, settings, raw, server) -> None:
@@ -75,7 +75,7 @@ def test_storage_grows_with_changes_not_days(engine, settings, raw, server) -> N
         run_captures(engine, settings, raw, server, day, anthropic=ANTHROPIC[D3])
     assert count(engine, RateSpan) == 79  # one span per rate (69 read + 10 derived), however many nights
     assert len(list(raw.digests())) == 1  # the same body is stored once
-    assert count(engine, FetchRow) == 10
+    assert count(engine, FetchRecord) == 10
     with session(engine) as s:
         assert len(snapshot(s, date(2025, 11, 5))) == 79
         assert snapshot(s, date(2025, 10, 31)) == []  # before the first run: nothing
@@ -119,9 +119,9 @@ def test_failing_vendor_keeps_its_rates_and_does_not_stop_others(engine, setting
         assert not [c for c in change_rows(s, since=D2) if c["vendor"] == "anthropic"]
         anth = price_rows(s, date(2025, 10, 30), {"anthropic": 3}, vendor="anthropic")
         assert {r["last_verified"] for r in anth} == {D1}
-        outcomes = s.exec(select(RunVendor).where(RunVendor.vendor == "anthropic")).all()
+        outcomes = s.exec(select(VendorRunRecord).where(VendorRunRecord.vendor == "anthropic")).all()
         assert [o.status for o in outcomes] == ["ok", "failed"]
-        fetch = s.exec(select(FetchRow).where(FetchRow.status == 500)).one()
+        fetch = s.exec(select(FetchRecord).where(FetchRecord.status == 500)).one()
         assert fetch.vendor == "anthropic" and fetch.sha256 is not None
 
 
@@ -185,7 +185,7 @@ def test_two_pages_pricing_one_key_keep_the_later_effective_price() -> None:
     from ratecard.config.settings import load
     from ratecard.crawler.fetch import Fetched
     from ratecard.outcome import VendorFailure
-    from ratecard.vendor_step import parse_all
+    from ratecard.verify import parse_all
 
     item = {
         "currencyCode": "USD",
@@ -235,5 +235,5 @@ def test_prices_cite_the_page_that_confirmed_a_rate_last(engine, settings, raw, 
         ]
     assert row["since"] == D1 and row["fetch_sha256"] != row["last_fetch_sha256"]
     with session(engine) as s:
-        fetched = s.exec(select(FetchRow).order_by(FetchRow.id)).all()
+        fetched = s.exec(select(FetchRecord).order_by(FetchRecord.id)).all()
     assert (row["fetch_sha256"], row["last_fetch_sha256"]) == (fetched[0].sha256, fetched[-1].sha256)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 from ratecard.cli import app
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore, sha256
-from ratecard.crawler.tables import FetchRow
+from ratecard.crawler.tables import FetchRecord
 from ratecard.db import session
 from ratecard.rawstats import Fetch, judge
 from ratecard.replay import ReplayServer, route_for
@@ -81,10 +81,10 @@ def test_prune_deletes_only_old_bodies_that_nothing_needs(
     first, last = (sha256(capture("anthropic", d.isoformat()).read_bytes()) for d in (D1, D3))
     stale = raw.put(b"# Pricing\n\nan old copy of the page that no rate came from\n")
     with session(engine) as s:
-        s.exec(update(FetchRow).values(fetched_at=OLD))
-        row = s.exec(select(FetchRow)).first()
+        s.exec(update(FetchRecord).values(fetched_at=OLD))
+        row = s.exec(select(FetchRecord)).first()
         assert row is not None
-        s.add(FetchRow(run_id=row.run_id, vendor="anthropic", url=row.url, sha256=stale, size=60,
+        s.add(FetchRecord(run_id=row.run_id, vendor="anthropic", url=row.url, sha256=stale, size=60,
                        status=200, fetched_at=OLD - timedelta(days=30)))  # fmt: skip
         s.commit()
 
@@ -105,7 +105,7 @@ def test_prune_deletes_only_old_bodies_that_nothing_needs(
     assert f"deleted {stale} anthropic" in done.stdout and "nothing cites it" in done.stdout
     assert not raw.has(stale) and raw.has(first) and raw.has(last)
     with session(engine) as s:
-        assert s.exec(select(func.count()).select_from(FetchRow)).one() == 3  # fetch rows stay
+        assert s.exec(select(func.count()).select_from(FetchRecord)).one() == 3  # fetch rows stay
     found = stats_json(db_url)
     assert (found["pruned_rows"], found["missing_rows"]) == (1, 0)
     again = raw_cli("prune", "--older-than", "30", "--db", db_url)

@@ -16,12 +16,12 @@ from typer.testing import CliRunner, Result
 
 from ratecard.cli import app
 from ratecard.config.settings import load
-from ratecard.crawler.tables import FetchRow
+from ratecard.crawler.tables import FetchRecord
 from ratecard.db import open_db, session
 from ratecard.lock import run_lock
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_VENDOR_FAILED
 from ratecard.replay import ReplayServer, Route
-from ratecard.tables import Run
+from ratecard.runs.tables import RunRecord
 
 DAY = date(2025, 10, 25)
 
@@ -47,7 +47,7 @@ def invoke(*args: str) -> Result:
     return CliRunner().invoke(app, ["run", "--date", DAY.isoformat(), *args])
 
 
-def count(engine: Engine, table: type[Run] | type[FetchRow]) -> int:
+def count(engine: Engine, table: type[RunRecord] | type[FetchRecord]) -> int:
     with session(engine) as s:
         return int(s.exec(select(func.count()).select_from(table)).one())
 
@@ -112,7 +112,7 @@ def test_configuration_errors_exit_78_and_run_nothing(
     assert "configuration error" in result.stderr
     assert result.stdout == ""
     with opened(sqlite_url) as engine:
-        assert count(engine, Run) == 0
+        assert count(engine, RunRecord) == 0
 
 
 def test_lock_held_exits_75_and_touches_nothing(
@@ -124,7 +124,7 @@ def test_lock_held_exits_75_and_touches_nothing(
     assert result.exit_code == EXIT_LOCKED, result.output
     assert "not started" in result.stderr and "another ratecard run holds" in result.stderr
     assert result.stdout == ""
-    assert (count(engine, Run), count(engine, FetchRow)) == (0, 0)
+    assert (count(engine, RunRecord), count(engine, FetchRecord)) == (0, 0)
     assert server.hits == []  # not even a request went out
 
 

@@ -24,7 +24,7 @@ from test_lock import RATECARD, eventually
 from test_run_cli import DAY, serve_day, write_config
 from typer.testing import CliRunner, Result
 
-from ratecard.changelog.tables import ChangeRow
+from ratecard.changelog.tables import ChangeRecord
 from ratecard.cli import app
 from ratecard.config.settings import ConfigError, Settings, load
 from ratecard.crawler.rawstore import RawStore
@@ -32,6 +32,7 @@ from ratecard.db import make_engine, session
 from ratecard.lock import run_lock
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, RunReport
 from ratecard.replay import ReplayServer, route_for
+from ratecard.runs.tables import RunRecord
 from ratecard.schedule import (
     JOB_ID,
     MISFIRE_GRACE_SECONDS,
@@ -40,7 +41,6 @@ from ratecard.schedule import (
     cron_trigger,
     running,
 )
-from ratecard.tables import Run
 
 SLOW_SECONDS = 2.0
 
@@ -91,12 +91,12 @@ def slow_anthropic(server: ReplayServer) -> str:
     return server.add("/slow/pricing.md", route)
 
 
-def runs(engine: Engine) -> list[Run]:
+def runs(engine: Engine) -> list[RunRecord]:
     with session(engine) as s:
-        return list(s.exec(select(Run).order_by(col(Run.id))).all())
+        return list(s.exec(select(RunRecord).order_by(col(RunRecord.id))).all())
 
 
-def runs_at(url: str) -> list[Run]:
+def runs_at(url: str) -> list[RunRecord]:
     engine = make_engine(url)
     try:
         return runs(engine)
@@ -237,13 +237,13 @@ def test_force_re_verifies_a_done_day_without_duplicating_it(
     local = only(settings, anthropic=serve_day(server)["anthropic"])
     job_for(engine, local, raw, Events())()
     with session(engine) as s:
-        changes = s.exec(select(func.count()).select_from(ChangeRow)).one()
+        changes = s.exec(select(func.count()).select_from(ChangeRecord)).one()
     forced = Events()
     job_for(engine, local, raw, forced, force=True)()
     assert forced.names() == [] and [o.changes for r in forced.reports for o in r.outcomes] == [0]
     assert [r.exit_code for r in runs(engine)] == [0, 0]
     with session(engine) as s:
-        assert s.exec(select(func.count()).select_from(ChangeRow)).one() == changes
+        assert s.exec(select(func.count()).select_from(ChangeRecord)).one() == changes
 
 
 def test_a_broken_night_is_logged_and_the_scheduler_goes_on(

@@ -31,7 +31,7 @@ from ratecard.snapshots.money import to_text
 
 if TYPE_CHECKING:
     from ratecard.config.settings import Settings
-    from ratecard.registry.tables import CrossCheckRow
+    from ratecard.registry.tables import CheckRecord
 
 
 class FlagKind(StrEnum):
@@ -61,11 +61,12 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
     ) -> None:
         """How each vendor's latest verified rates compare with the reference registries."""
-        from ratecard.audit import check_dict, latest_checks
         from ratecard.db import session
+        from ratecard.registry import store as checks
+        from ratecard.review import check_dict
 
         with session(engine(db)) as s:
-            rows = latest_checks(s, patch or registry, vendor)
+            rows = checks.latest(s, patch or registry, vendor)
         if patch is not None:
             _write_patch(patch, rows, output, settings(config))
             return
@@ -91,8 +92,8 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
     ) -> None:
         """Rates to doubt and why: stale, inferred, registry disagreements, anomalies, failing vendors."""
-        from ratecard.audit import flag_rows
         from ratecard.db import session
+        from ratecard.review import flag_rows
 
         day = parse_date(as_of, "--as-of")
         cfg = settings(config)
@@ -119,9 +120,9 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
     ) -> None:
         """Confirm a quarantined value as a real price change; it lands with an audit row naming you."""
-        from ratecard.audit import accept as do_accept
-        from ratecard.audit import reject as do_reject
         from ratecard.db import session
+        from ratecard.review import accept as do_accept
+        from ratecard.review import reject as do_reject
 
         who = by or getpass.getuser()
         with session(engine(db)) as s:
@@ -149,10 +150,10 @@ def money(value: Decimal | None) -> str:
     return "none" if value is None else to_text(value)
 
 
-def _write_patch(name: str, rows: list[CrossCheckRow], output: Path | None, cfg: Settings) -> None:
+def _write_patch(name: str, rows: list[CheckRecord], output: Path | None, cfg: Settings) -> None:
     """The corrections a registry maintainer could apply, with evidence, per vendor."""
-    from ratecard.audit import as_result
     from ratecard.registry.patch import litellm_patch
+    from ratecard.review import as_result
 
     if name != "litellm":
         errors().print(f"[red]--patch supports litellm only, not {name!r}[/red]")

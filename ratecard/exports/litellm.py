@@ -22,7 +22,7 @@ from ratecard.output import Row
 from ratecard.registry.crosscheck import REGISTRY_FIELD_FOR
 from ratecard.registry.litellm import NAME
 from ratecard.registry.patch import litellm_field, per_token
-from ratecard.registry.tables import CrossCheckRow
+from ratecard.registry.tables import CheckRecord
 
 MODE = "chat"
 
@@ -49,7 +49,7 @@ def status_text(row: Row) -> str:
     return f"{status}: {row['reason']}" if status != "verified" and row["reason"] else status
 
 
-def matched_keys(checks: Iterable[CrossCheckRow]) -> dict[tuple[str, str], set[str]]:
+def matched_keys(checks: Iterable[CheckRecord]) -> dict[tuple[str, str], set[str]]:
     """(vendor, model) -> the LiteLLM keys cross-check results matched it to."""
     out: dict[tuple[str, str], set[str]] = {}
     for c in checks:

@@ -13,12 +13,12 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from ratecard.audit import latest_checks
 from ratecard.config.settings import Settings
 from ratecard.exports import exact_json, genai_prices, litellm
 from ratecard.exports.formats import ExportFormat
 from ratecard.output import Row, to_csv, to_json
 from ratecard.query import PRICE_COLUMNS, last_verified, price_rows, stale_reason
+from ratecard.registry import store as checks
 from ratecard.registry.litellm import NAME as LITELLM
 from ratecard.snapshots.tables import RateSpan
 
@@ -92,7 +92,7 @@ def render_litellm(
 ) -> Export:
     doubtful = [r for r in rows if r["status"] in UNVERIFIED and litellm.field_name(r)]
     kept = [r for r in rows if r["status"] not in UNVERIFIED] if verified_only else rows
-    matched = litellm.matched_keys(latest_checks(session, LITELLM, vendor))
+    matched = litellm.matched_keys(checks.latest(session, LITELLM, vendor))
     doc = litellm.fragment(kept, settings.vendors, matched)
     notes = doubtful_note(len(doubtful), "each entry's ratecard_status", verified_only)
     skipped = litellm.unexported(kept)

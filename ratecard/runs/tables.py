@@ -7,7 +7,7 @@ import datetime as dt
 from sqlmodel import Field, SQLModel
 
 
-class Run(SQLModel, table=True):
+class RunRecord(SQLModel, table=True):
     __tablename__ = "runs"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -21,7 +21,7 @@ class Run(SQLModel, table=True):
     host: str = Field(default="", max_length=255)
 
 
-class RunVendor(SQLModel, table=True):
+class VendorRunRecord(SQLModel, table=True):
     __tablename__ = "run_vendors"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,46 +1,30 @@
-"""Cross-check reports, flags and accepting quarantined values: the questions a person must answer."""
+"""Review: cross-check reports, flags, and a person's answer to a quarantined value (accept/reject)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from ratecard.changelog.tables import ChangeRow
-from ratecard.derive.tables import AnomalyRow
+from ratecard.changelog import store as changelog
+from ratecard.changelog.tables import ChangeRecord
+from ratecard.derive import store as anomalies
+from ratecard.derive.tables import AnomalyRecord
 from ratecard.outcome import VERIFIED
 from ratecard.query import price_rows
+from ratecard.registry import store as checks
 from ratecard.registry.crosscheck import CheckResult
-from ratecard.registry.tables import CrossCheckRow
+from ratecard.registry.tables import CheckRecord
+from ratecard.runs import store as runs
+from ratecard.snapshots.diff import Delta
 from ratecard.snapshots.facts import Fact
 from ratecard.snapshots.store import apply_one
-from ratecard.tables import Run, RunVendor
-
-FLAG_KINDS = ("stale", "inferred", "disagree", "vendor-only", "registry-only", "anomaly", "failing")
 
 
-def latest_checks(
-    session: Session, registry: str | None = None, vendor: str | None = None
-) -> list[CrossCheckRow]:
-    """The results of each vendor's latest cross-checked run (against ``registry`` if named)."""
-    latest = select(CrossCheckRow.vendor, func.max(CrossCheckRow.run_id)).group_by(CrossCheckRow.vendor)
-    if registry:
-        latest = latest.where(CrossCheckRow.registry_name == registry)
-    if vendor:
-        latest = latest.where(CrossCheckRow.vendor == vendor)
-    rows: list[CrossCheckRow] = []
-    for v, run_id in session.exec(latest).all():
-        query = select(CrossCheckRow).where(CrossCheckRow.vendor == v, CrossCheckRow.run_id == run_id)
-        if registry:
-            query = query.where(CrossCheckRow.registry_name == registry)
-        rows.extend(session.exec(query.order_by(col(CrossCheckRow.id))).all())
-    return rows
-
-
-def check_dict(r: CrossCheckRow) -> dict[str, Any]:
+def check_dict(r: CheckRecord) -> dict[str, Any]:
     return {
         "vendor": r.vendor,
         "model": r.model,
@@ -62,7 +46,7 @@ def check_dict(r: CrossCheckRow) -> dict[str, Any]:
     }
 
 
-def as_result(r: CrossCheckRow) -> CheckResult:
+def as_result(r: CheckRecord) -> CheckResult:
     return CheckResult(
         r.vendor,
         r.model,
@@ -78,7 +62,7 @@ def as_result(r: CrossCheckRow) -> CheckResult:
     )
 
 
-def _why_check(r: CrossCheckRow) -> str:
+def _why_check(r: CheckRecord) -> str:
     if r.outcome == "disagree":
         return (
             f"{r.registry_name} {r.registry_key} has {r.theirs}, the vendor page {r.ours} ({r.rel_diff:+.2%})"
@@ -101,7 +85,7 @@ def flag_rows(
                     {"kind": kind, **_key(p), "value": p["value"], "unit": p["unit"], "why": p["reason"]}
                 )
     names = {"disagree": "disagree", "vendor_only": "vendor-only", "registry_only": "registry-only"}
-    for r in latest_checks(session, vendor=vendor):
+    for r in checks.latest(session, vendor=vendor):
         if r.outcome in names:
             out.append(
                 {
@@ -112,10 +96,7 @@ def flag_rows(
                     "why": _why_check(r),
                 }
             )
-    anomalies = select(AnomalyRow).where(AnomalyRow.status == "open")
-    if vendor:
-        anomalies = anomalies.where(AnomalyRow.vendor == vendor)
-    for a in session.exec(anomalies.order_by(col(AnomalyRow.id))).all():
+    for a in anomalies.open_anomalies(session, vendor):
         out.append(
             {
                 "kind": "anomaly",
@@ -136,15 +117,7 @@ def _key(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _failing(session: Session, as_of: date, vendor: str | None) -> list[dict[str, Any]]:
     """Vendors whose latest run up to ``as_of`` failed: their rates are ageing toward stale."""
-    query = (
-        select(RunVendor, col(Run.date))
-        .join(Run, col(Run.id) == col(RunVendor.run_id))
-        .where(Run.date <= as_of)
-        .order_by(col(Run.date), col(RunVendor.id))  # a late backfill of an old day is not "latest"
-    )
-    latest: dict[str, tuple[RunVendor, date]] = {}
-    for rv, day in session.exec(query).all():
-        latest[rv.vendor] = (rv, day)
+    latest = runs.latest_outcomes(session, as_of)
     return [
         {
             "kind": "failing",
@@ -161,29 +134,17 @@ def _failing(session: Session, as_of: date, vendor: str | None) -> list[dict[str
     ]
 
 
-def reject(session: Session, anomaly_id: int, who: str, now: datetime) -> AnomalyRow:
+def reject(session: Session, anomaly_id: int, who: str, now: datetime) -> AnomalyRecord:
     """A person says a quarantined value is not a real price: it stays out, and stops being flagged."""
-    a = _open_anomaly(session, anomaly_id)
-    a.status, a.accepted_by, a.accepted_at = "rejected", who, now
-    session.add(a)
+    a = anomalies.open_one(session, anomaly_id)
+    anomalies.answer(session, a, "rejected", who, now)
     session.commit()
     return a
 
 
-def _open_anomaly(session: Session, anomaly_id: int) -> AnomalyRow:
-    a = session.get(AnomalyRow, anomaly_id)
-    if a is None:
-        raise LookupError(f"no anomaly #{anomaly_id}")
-    if a.status != "open":
-        raise ValueError(
-            f"anomaly #{anomaly_id} was already {a.status} by {a.accepted_by} at {a.accepted_at}"
-        )
-    return a
-
-
-def accept(session: Session, anomaly_id: int, who: str, now: datetime) -> ChangeRow:
+def accept(session: Session, anomaly_id: int, who: str, now: datetime) -> ChangeRecord:
     """Confirm a quarantined value: it lands from the day it was seen, with an audit row saying who."""
-    a = _open_anomaly(session, anomaly_id)
+    a = anomalies.open_one(session, anomaly_id)
     fact = Fact(
         unit=a.unit,
         value=a.new,
@@ -192,26 +153,13 @@ def accept(session: Session, anomaly_id: int, who: str, now: datetime) -> Change
         fetch_sha256=a.fetch_sha256,
         fetched_at=a.fetched_at,
     )
+    key = (a.model, a.field, a.tier)
+    kind = apply_one(session, a.vendor, a.date, key, fact, a.run_id)
+    old = replace(fact, value=a.old) if a.old is not None else None
     reason = f"accepted by {who} at {now.isoformat(timespec='seconds')}: anomaly #{a.id} ({a.message})"
-    delta = apply_one(session, a.vendor, a.date, (a.model, a.field, a.tier), fact, a.run_id)
-    row = ChangeRow(
-        vendor=a.vendor,
-        model=a.model,
-        field=a.field,
-        tier=a.tier,
-        unit=a.unit,
-        kind=delta,
-        old=a.old,
-        new=a.new,
-        old_status="verified" if a.old is not None else None,
-        new_status="verified",
-        effective_date=a.date,
-        source_url=a.source_url,
-        fetch_sha256=a.fetch_sha256,
-        run_id=a.run_id,
-        reason=reason,
+    (row,) = changelog.record(
+        session, a.vendor, a.date, [Delta(key, kind, old, fact)], a.run_id, reason=reason
     )
-    a.status, a.accepted_by, a.accepted_at = "accepted", who, now
-    session.add_all([row, a])
+    anomalies.answer(session, a, "accepted", who, now)
     session.commit()
     return row

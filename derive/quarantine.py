@@ -10,8 +10,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ratecard.money import to_text
 from ratecard.snapshots.facts import Fact, Key
-from ratecard.snapshots.money import to_text
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,67 @@
-"""The `ratecard` command: one module per command group, composed here."""
+"""The `ratecard` command: one module per command or command group, loaded only when called.
+
+``ratecard prices`` imports ``ratecard.commands.prices`` and what it needs, nothing else; the
+listing in ``ratecard --help`` loads every module (help is not where users wait).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from ratecard import __version__
-from ratecard.cli_commands import archive, audit, breakeven, export, query, reparse, run, schedule
+
+COMMANDS: dict[str, str] = {
+    "run": "run",
+    "demo": "demo",
+    "schedule": "schedule",
+    "prices": "prices",
+    "history": "history",
+    "changes": "changes",
+    "runs": "runs",
+    "crosscheck": "review",
+    "flags": "review",
+    "accept": "review",
+    "cost": "cost",
+    "breakeven": "breakeven",
+    "export": "export",
+    "reparse": "reparse",
+    "backfill": "backfill",
+    "raw": "raw",
+}
+"""Command name -> module of ``ratecard.commands`` defining it (a module's ``app`` named like the
+command is a group of its own, e.g. ``raw``)."""
+
+
+def load(name: str) -> Any:
+    """The click command ``name``, from its module's Typer app."""
+    module = importlib.import_module(f"ratecard.commands.{COMMANDS[name]}")
+    sub: typer.Typer = module.app
+    group = typer.main.get_group(sub)
+    if sub.info.name == name:
+        group.name = name
+        return group
+    return group.commands[name]
+
+
+class LazyGroup(TyperGroup):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(c for c in super().list_commands(ctx) if c not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS:
+            return load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="ratecard",
+    cls=LazyGroup,
     help="An audited, day-by-day record of what LLM APIs cost.",
     no_args_is_help=True,
     add_completion=False,
@@ -32,10 +83,6 @@ def _root(
     ] = False,
 ) -> None:
     """An audited, day-by-day record of what LLM APIs cost."""
-
-
-for module in (run, query, audit, breakeven, schedule, export, reparse, archive):
-    module.register(app)
 
 
 def main() -> None:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 from ratecard.changelog import tables as _changes  # noqa: F401
 from ratecard.crawler import tables as _fetches  # noqa: F401
+from ratecard.dbapi import sqlite_file
 from ratecard.derive import tables as _anomalies  # noqa: F401
+from ratecard.locations import head_revision, resolve_url
 from ratecard.registry import tables as _checks  # noqa: F401
 
 # Every table must be registered on the metadata before alembic compares or creates.
@@ -27,37 +26,9 @@ if TYPE_CHECKING:
 metadata = SQLModel.metadata
 
 
-def default_data_dir() -> Path:
-    return Path(os.environ.get("RATECARD_DATA_DIR") or user_data_dir("ratecard", appauthor=False))
-
-
-def resolve_url(db: str | None) -> str:
-    """``--db``, else ``$RATECARD_DB``, else an SQLite file in the user's data directory."""
-    if db:
-        return db
-    if os.environ.get("RATECARD_DB"):
-        return os.environ["RATECARD_DB"]
-    path = default_data_dir() / "ratecard.db"
-    return f"sqlite:///{path}"
-
-
 def sqlite_path(url: str) -> Path | None:
     """The file behind an SQLite URL; None for other backends and in-memory databases."""
-    engine_url = make_url(url) if "://" in url else None
-    if engine_url is None or engine_url.get_backend_name() != "sqlite":
-        return None
-    db = engine_url.database
-    return Path(db) if db and db != ":memory:" else None
-
-
-def raw_dir(url: str) -> Path:
-    """Raw bodies live beside an SQLite file (``x.db`` -> ``x.raw/``), else in the data directory."""
-    if os.environ.get("RATECARD_RAW_DIR"):
-        return Path(os.environ["RATECARD_RAW_DIR"])
-    path = sqlite_path(url)
-    if path is not None:
-        return path.with_suffix(".raw")
-    return default_data_dir() / "raw"
+    return sqlite_file(url)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -86,12 +57,6 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    """The newest migration id. Revisions are numbered ``0001``, ``0002``… after their file names."""
-    versions = resources.files("ratecard.migrations") / "versions"
-    return max(p.name[:4] for p in versions.iterdir() if p.name[:4].isdigit())
-
-
 def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
@@ -113,16 +78,11 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_db(db: str | None, *, create: bool = True) -> Engine:
+def open_db(db: str | None) -> Engine:
     """Engine for ``db`` with the schema up to date."""
     engine = make_engine(resolve_url(db))
-    if create:
-        migrate(engine)
+    migrate(engine)
     return engine
-
-
-def has_schema(engine: Engine) -> bool:
-    return inspect(engine).has_table("runs")
 
 
 def session(engine: Engine) -> Session:

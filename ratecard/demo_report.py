@@ -9,12 +9,11 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import Engine
 
+from ratecard import readmodel
 from ratecard.config.settings import Settings
-from ratecard.db import session
+from ratecard.db_read import open_reader
 from ratecard.outcome import RunReport
 from ratecard.output import table
-from ratecard.query import change_rows, price_rows
-from ratecard.review import flag_rows
 
 
 def fresh_demo_db(folder: Path) -> str:
@@ -34,14 +33,13 @@ def print_summary(
     raw_root: Path,
 ) -> None:
     last = max(r.day for r in reports) if reports else None
-    with session(engine) as s:
-        stale_after = {v.id: v.stale_after_days for v in settings.vendors.values()}
-        rows = price_rows(s, last, stale_after) if last else []
-        changes = change_rows(s)
-        flags = flag_rows(s, last, stale_after) if last else []
+    with open_reader(url) as db:
+        rows = readmodel.prices(db, last, settings.stale_after) if last else []
+        changes = readmodel.changes(db)
+        flags = readmodel.flags(db, last, settings.stale_after) if last else []
     per_vendor: dict[str, set[str]] = {}
     for r in rows:
-        per_vendor.setdefault(r["vendor"], set()).add(r["model"])
+        per_vendor.setdefault(r.vendor, set()).add(r.model)
     fails = [o for r in reports for o in r.outcomes if not o.ok]
     out.rule("ratecard demo")
     out.print(f"{len(reports)} runs replayed ({reports[0].day} .. {last})" if reports else "no captures")
@@ -49,15 +47,15 @@ def print_summary(
         {
             "vendor": v,
             "models": len(m),
-            "rates": sum(1 for r in rows if r["vendor"] == v),
-            "stale": sum(1 for r in rows if r["vendor"] == v and r["status"] == "stale"),
+            "rates": sum(1 for r in rows if r.vendor == v),
+            "stale": sum(1 for r in rows if r.vendor == v and r.status == "stale"),
         }
         for v, m in sorted(per_vendor.items())
     ]
     out.print(table(vendor_rows, ["vendor", "models", "rates", "stale"], title=f"Snapshot of {last}"))
-    kinds = Counter(c["kind"] for c in changes)
+    kinds = Counter(c.kind for c in changes)
     out.print(f"changes recorded: {len(changes)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})")
-    shown = [c for c in changes if c["kind"] not in {"model_added"}][:15]
+    shown = [c for c in changes if c.kind not in {"model_added"}][:15]
     if shown:
         out.print(
             table(
@@ -66,7 +64,7 @@ def print_summary(
                 title="Changes (first 15 beyond first sightings)",
             )
         )
-    flag_counts = Counter(f["kind"] for f in flags)
+    flag_counts = Counter(f.kind for f in flags)
     out.print(
         f"flags as of {last}: "
         + (", ".join(f"{k} {n}" for k, n in sorted(flag_counts.items())) or "none")

@@ -16,7 +16,7 @@ from typing import IO
 
 from sqlalchemy import Engine, text
 
-from ratecard.db import sqlite_path
+from ratecard.dbapi import sqlite_file as sqlite_path
 
 #: PostgreSQL advisory lock key: a stable 63-bit number derived from the name.
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"ratecard-run").digest()[:8], "big") >> 1

@@ -1,4 +1,9 @@
-"""Rendering rows for people (rich tables) and programs (JSON arrays, CSV). Money stays exact text."""
+"""Rendering typed rows for people (tables) and programs (JSON arrays, CSV). Money stays exact text.
+
+Every cell of a table goes through :func:`ratecard.safe.visible` and is never read as markup; CSV
+cells are neutralised against formula injection (:func:`ratecard.safe.csv_cell`). When stdout is
+not a terminal, tables are plain aligned text: as fast as JSON, and still readable in a pipe.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import IO, Any
 
-from rich.console import Console
-from rich.table import Table
-
-from ratecard.snapshots.money import to_text
+from ratecard import safe
+from ratecard.money import to_text
+from ratecard.rows import columns, record
 
 
 class Format(StrEnum):
@@ -24,10 +28,11 @@ class Format(StrEnum):
 
 
 Row = Mapping[str, Any]
+_RIGHT = {"usd_per_mtok", "old", "new", "value", "ours", "registry", "rel_diff", "usd", "tokens", "quantity"}
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready value: Decimal as decimal string ("0.075"), dates as ISO text."""
+    """JSON-ready value: Decimal as decimal string ("0.075"), dates as ISO text, rows as objects."""
     if isinstance(value, Decimal):
         return to_text(value)
     if isinstance(value, datetime | date):
@@ -36,23 +41,17 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return plain(record(value))
     return value
 
 
-def to_json(rows: Sequence[Row] | Row) -> str:
+def to_json(rows: Any) -> str:
     return json.dumps(plain(rows), indent=2, ensure_ascii=False)
 
 
-def to_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in columns})
-    return buf.getvalue()
-
-
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """Text of one cell (lists joined by ``;``), before any escaping."""
     v = plain(value)
     if v is None:
         return ""
@@ -61,29 +60,85 @@ def _cell(value: Any) -> str:
     return str(v)
 
 
-def table(rows: Sequence[Row], columns: Sequence[str], title: str | None = None) -> Table:
-    t = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(c, justify="right" if c in {"usd_per_mtok", "old", "new", "value"} else "left")
+def to_csv(rows: Sequence[Any], names: Sequence[str], raw: bool = False) -> str:
+    """RFC 4180 CSV (CRLF rows, so a CR or LF inside a cell is quoted); text cells neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(names)
     for row in rows:
-        t.add_row(*(_cell(row.get(c)) for c in columns))
+        values = _as_dict(row)
+        writer.writerow([_csv_value(values.get(n), raw) for n in names])
+    return buf.getvalue()
+
+
+def _csv_value(value: Any, raw: bool) -> str:
+    """Text from a page or API is neutralised; our own numbers and dates are written as they are."""
+    return safe.csv_cell(value, raw) if isinstance(value, str) else cell(value)
+
+
+def _as_dict(row: Any) -> Mapping[str, Any]:
+    return row if isinstance(row, Mapping) else record(row)
+
+
+def text_table(rows: Sequence[Any], names: Sequence[str], title: str | None = None) -> str:
+    """Plain aligned columns: a header, a rule, one line per row; numbers right-aligned."""
+    grid = [[safe.visible(cell(_as_dict(r).get(n))) for n in names] for r in rows]
+    widths = [max([len(n), *(len(line[i]) for line in grid)]) for i, n in enumerate(names)]
+
+    def line(cells: Sequence[str]) -> str:
+        fit = zip(cells, widths, names, strict=True)
+        out = [c.rjust(w) if n in _RIGHT else c.ljust(w) for c, w, n in fit]
+        return "  ".join(out).rstrip()
+
+    head = [f"{title}"] if title else []
+    return "\n".join([*head, line(names), line(["-" * w for w in widths]), *(line(g) for g in grid)]) + "\n"
+
+
+def rich_table(rows: Sequence[Any], names: Sequence[str], title: str | None = None) -> Any:
+    """The same table for a terminal, drawn by rich; cells are Text, never markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
+    for n in names:
+        t.add_column(n, justify="right" if n in _RIGHT else "left")
+    for r in rows:
+        values = _as_dict(r)
+        t.add_row(*(Text(safe.visible(cell(values.get(n)))) for n in names))
     return t
 
 
-def emit(
-    console: Console,
-    rows: Sequence[Row],
-    fmt: Format,
-    table_columns: Sequence[str],
-    csv_columns: Sequence[str] | None = None,
-    title: str | None = None,
-) -> None:
-    """Print rows in the chosen format; JSON is always an array of objects."""
-    if fmt is Format.json:
-        console.file.write(to_json(rows) + "\n")
-    elif fmt is Format.csv:
-        console.file.write(to_csv(rows, csv_columns or table_columns))
-    elif rows:
-        console.print(table(rows, table_columns, title))
+def table(rows: Sequence[Any], names: Sequence[str], title: str | None = None) -> Any:
+    """A renderable for ``console().print``: kept for callers that print one table among text."""
+    return rich_table(rows, names, title)
+
+
+def write_table(out: IO[str], rows: Sequence[Any], names: Sequence[str], title: str | None = None) -> None:
+    """A table on ``out``: drawn by rich on a terminal, plain aligned text otherwise."""
+    if out.isatty():
+        from rich.console import Console
+
+        Console(file=out, soft_wrap=True).print(rich_table(rows, names, title))
     else:
-        console.print(f"[dim]no {title or 'rows'}[/dim]")
+        out.write(text_table(rows, names, title))
+
+
+def emit(
+    out: IO[str],
+    rows: Sequence[Any],
+    fmt: Format,
+    row_type: type | None = None,
+    title: str | None = None,
+    csv_raw: bool = False,
+) -> None:
+    """Print typed rows in the chosen format; JSON is always an array of objects."""
+    if fmt is Format.json:
+        out.write(to_json(list(rows)) + "\n")
+        return
+    kind = row_type or (type(rows[0]) if rows else None)
+    if fmt is Format.csv:
+        out.write(to_csv(rows, columns(kind) if kind else [], csv_raw))
+    elif rows and kind is not None:
+        write_table(out, rows, columns(kind, table=True), title)
+    else:
+        out.write(f"no {title or 'rows'}\n")

@@ -14,15 +14,9 @@ from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from ratecard.money import to_text
 
-def to_text(value: Decimal) -> str:
-    """Canonical fixed-point text of a Decimal: no exponent, no trailing zeros."""
-    if not value.is_finite():
-        raise ValueError(f"not a finite amount: {value}")
-    text = format(value, "f")  # exact digits: normalize() would round to the context's precision
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"", "-0"} else text
+__all__ = ["DecimalText", "to_text"]
 
 
 class DecimalText(TypeDecorator[Decimal]):

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from ratecard.config.settings import Settings, load
 from ratecard.crawler.rawstore import RawStore
-from ratecard.db import open_db, raw_dir
+from ratecard.db import open_db
+from ratecard.locations import raw_dir
 from ratecard.replay import ReplayServer
 
 # Property tests explore a fixed, reproducible set of examples: CI never fails by chance.

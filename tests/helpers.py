@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session
 
+from ratecard import readmodel
 from ratecard.captures import bundled_dir
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
+from ratecard.dbapi import SessionReader
 from ratecard.outcome import RunReport
 from ratecard.pipeline import run_day
 from ratecard.replay import ReplayServer
+from ratecard.rows import record
 
 CAPTURES = bundled_dir()
 FAST: dict[str, Any] = {
@@ -71,3 +75,48 @@ def run_captures(
     """Run ``day`` for the named vendors, each fetching its capture (a Path) or a URL (a str)."""
     urls = {v: (server.add_capture(v, c) if isinstance(c, Path) else c) for v, c in captures.items()}
     return run_day(engine, with_urls(settings, **urls), raw, day, list(captures))
+
+
+# --- The read model as dicts, read inside a test's SQLAlchemy session (the write path's view). ---
+
+
+def _stale(stale_after: Mapping[str, int] | int) -> Callable[[str], int]:
+    if isinstance(stale_after, int):
+        return lambda _vendor: stale_after
+    return lambda vendor: stale_after.get(vendor, 3)
+
+
+def price_rows(
+    session: Session,
+    as_of: date,
+    stale_after: Mapping[str, int] | int = 3,
+    vendor: str | None = None,
+    model: str | None = None,
+    include_flags: bool = False,
+) -> list[dict[str, Any]]:
+    """``readmodel.prices`` as the dicts ``prices --format json`` prints (before JSON encoding)."""
+    found = readmodel.prices(
+        SessionReader(session), as_of, _stale(stale_after), [vendor] if vendor else None, model, include_flags
+    )
+    return [record(r) for r in found]
+
+
+def change_rows(
+    session: Session,
+    since: date | None = None,
+    vendor: str | None = None,
+    model: str | None = None,
+    field: str | None = None,
+    include_superseded: bool = False,
+) -> list[dict[str, Any]]:
+    found = readmodel.changes(
+        SessionReader(session), since, [vendor] if vendor else None, model, field, include_superseded
+    )
+    return [record(r) for r in found]
+
+
+def flag_rows(
+    session: Session, as_of: date, stale_after: Mapping[str, int] | int = 3, vendor: str | None = None
+) -> list[dict[str, Any]]:
+    found = readmodel.flags(SessionReader(session), as_of, _stale(stale_after), [vendor] if vendor else None)
+    return [record(r) for r in found]

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from helpers import capture, run_captures
+from helpers import capture, change_rows, price_rows, run_captures
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -16,7 +16,6 @@ from ratecard.cli import app
 from ratecard.config.settings import Convention
 from ratecard.db import session
 from ratecard.derive.tables import AnomalyRecord
-from ratecard.query import change_rows, price_rows
 from ratecard.registry.tables import CheckRecord
 from ratecard.replay import Route
 
@@ -149,7 +148,7 @@ def test_rates_age_to_stale_while_a_vendor_keeps_failing(engine, settings, raw, 
     late = prices(engine, date(2025, 11, 23), "claude-opus-4-1")["input"]
     assert late["status"] == "stale" and late["usd_per_mtok"] == Decimal(15)
     assert "last verified 2025-11-19, 4 days before 2025-11-23" in late["reason"]
-    from ratecard.review import flag_rows
+    from helpers import flag_rows
 
     with session(engine) as s:
         flags = flag_rows(s, date(2025, 11, 24), STALE)

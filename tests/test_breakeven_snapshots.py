@@ -201,7 +201,7 @@ def test_a_fine_tune_of_a_model_without_that_tier_names_the_ids_that_have_it() -
 
 
 def test_snapshot_store_finds_models_and_keeps_fetch_provenance(
-    engine: Engine, settings: Settings, raw: RawStore, server: ReplayServer
+    engine: Engine, db_url: str, settings: Settings, raw: RawStore, server: ReplayServer
 ) -> None:
     run_captures(
         engine,
@@ -212,7 +212,7 @@ def test_snapshot_store_finds_models_and_keeps_fetch_provenance(
         anthropic=capture("anthropic", "2025-11-19"),
         openai=capture("openai", "2025-10-15"),
     )
-    store = SnapshotRates(engine, settings)
+    store = SnapshotRates(db_url, settings)
     assert "anthropic/claude-sonnet-4-5" in store.find("claude-sonnet-4-5", DAY)
     rates = store.model_rates("anthropic", "claude-sonnet-4-5", DAY)
     assert all(r.last_verified == DAY and r.fetched_at is not None for r in rates)

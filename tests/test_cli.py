@@ -25,7 +25,7 @@ runner = CliRunner()
 @pytest.fixture
 def filled(sqlite_url, settings, server) -> str:  # type: ignore[no-untyped-def]
     from ratecard.crawler.rawstore import RawStore
-    from ratecard.db import raw_dir
+    from ratecard.locations import raw_dir
 
     engine = open_db(sqlite_url)
     raw = RawStore(raw_dir(sqlite_url))
@@ -129,8 +129,10 @@ def test_changes_history_and_runs(filled: str) -> None:
 
 
 def _commands() -> dict[str, object]:
+    """Every command, loaded the way the CLI loads them (lazily, one module each)."""
     group = get_command(app)
-    return dict(group.commands)  # type: ignore[attr-defined]
+    ctx = group.make_context("ratecard", [], resilient_parsing=True)
+    return {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}  # type: ignore[attr-defined]
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
@@ -148,6 +150,7 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 )
 def test_query_commands_import_neither_scrapy_nor_litellm(args: list[str], tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'q.db'}"
+    open_db(db).dispose()  # an existing (empty) database: read commands never create one
     code = (
         "import sys\nfrom ratecard.cli import app\n"
         f"try:\n    app({[*args, '--db', db]!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"

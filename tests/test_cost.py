@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from helpers import price_rows
 from test_export import CHANGE, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
 from typer.testing import CliRunner
 
+from ratecard import readmodel
 from ratecard.cli import app
+from ratecard.costing import CostError, Request, price, resolve
 from ratecard.db import open_db, session
-from ratecard.exports.cost import CostError, Request, price, resolve
-from ratecard.query import price_rows
+from ratecard.dbapi import SessionReader
 
 TOKENS = ("--input-tokens", "1000", "--cached-input-tokens", "2000", "--output-tokens", "500")
 
@@ -191,8 +193,8 @@ def test_a_forced_tier_prices_every_line_at_it_or_is_refused(checked: str) -> No
 
 def test_a_field_the_tier_lacks_is_charged_at_the_standard_rate_and_noted(checked: str) -> None:  # noqa: F811
     with session(open_db(checked)) as s:
-        rows = price_rows(s, LONG, {}, vendor="anthropic", model="claude-sonnet-4-5")
-    lacking = [r for r in rows if (r["field"], r["tier"]) != ("cache_read", "context>200k")]
+        rows = readmodel.prices(SessionReader(s), LONG, lambda _: 3, ["anthropic"], "claude-sonnet-4-5")
+    lacking = [r for r in rows if (r.field, r.tier) != ("cache_read", "context>200k")]
     doc = price(lacking, Request(150_000, 2000, 60_000), SONNET)
     assert [(x["field"], x["tier"], x["usd_per_mtok"]) for x in doc["lines"]] == [
         ("input", "context>200k", Decimal(6)),
@@ -201,7 +203,7 @@ def test_a_field_the_tier_lacks_is_charged_at_the_standard_rate_and_noted(checke
     ]
     assert "the context>200k tier has no cache_read rate; the standard-tier rate was used" in doc["notes"]
     with pytest.raises(CostError, match="no context>200k-tier cache_read rate nor a standard-tier one"):
-        price([r for r in lacking if r["field"] != "cache_read"], Request(150_000, 2000, 60_000), SONNET)
+        price([r for r in lacking if r.field != "cache_read"], Request(150_000, 2000, 60_000), SONNET)
 
 
 def test_an_explicit_vendor_wins_over_a_bare_id_with_a_slash() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FAST, capture, new_pg_db, run_captures
+from helpers import FAST, capture, new_pg_db, price_rows, run_captures
 from typer.testing import CliRunner
 
 from ratecard.cli import app
@@ -23,7 +23,6 @@ from ratecard.config.settings import load
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import open_db, session
 from ratecard.exports.litellm import aliases
-from ratecard.query import price_rows
 from ratecard.registry.load import read_registry
 from ratecard.replay import ReplayServer, Route
 

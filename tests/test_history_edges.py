@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from helpers import change_rows, price_rows
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -20,7 +21,6 @@ from ratecard.cli import app
 from ratecard.db import session
 from ratecard.derive.tables import AnomalyRecord
 from ratecard.parsers.base import Parsed, ParsedRate, parsed
-from ratecard.query import change_rows, price_rows
 from ratecard.replay import Route
 
 D = {n: date(2025, 3, n) for n in range(1, 11)}

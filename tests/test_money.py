@@ -10,10 +10,10 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from ratecard.db import session
+from ratecard.money import to_text
 from ratecard.output import to_json
 from ratecard.parsers.base import money, per_token_to_mtok
 from ratecard.runs.tables import RunRecord
-from ratecard.snapshots.money import to_text
 from ratecard.snapshots.tables import RateSpan
 
 VALUES = ["0.0000375", "0.075", "0.028", "1.25", "0.000000075", "1234567.000001", "0"]

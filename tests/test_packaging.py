@@ -50,9 +50,9 @@ def _package_inits(root: Path) -> list[Path]:
 def test_every_import_path_is_a_file_in_the_repository() -> None:
     """``ratecard.x.y`` is ``ratecard/x/y.py`` in the checkout: what tools and readers open."""
     import ratecard.crawler.spider
-    import ratecard.query
+    import ratecard.readmodel
 
-    for module in (ratecard.crawler.spider, ratecard.query):
+    for module in (ratecard.crawler.spider, ratecard.readmodel):
         assert module.__file__ is not None
         assert Path(module.__file__).is_relative_to(ROOT / "ratecard"), module.__file__
     for stage in (

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from helpers import capture, run_captures
+from helpers import capture, change_rows, price_rows, run_captures
 from sqlalchemy import func
 from sqlmodel import select
 
 from ratecard.changelog.tables import ChangeRecord
 from ratecard.crawler.tables import FetchRecord
 from ratecard.db import session
-from ratecard.query import change_rows, price_rows
 from ratecard.runs.tables import RunRecord, VendorRunRecord
 from ratecard.snapshots.store import snapshot
 from ratecard.snapshots.tables import RateSpan

@@ -10,14 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from helpers import capture, run_captures
+from helpers import capture, change_rows, price_rows, run_captures
 from typer.testing import CliRunner
 
 from ratecard.cli import app
 from ratecard.db import session
 from ratecard.parsers import anthropic
 from ratecard.parsers.base import Parsed
-from ratecard.query import change_rows, price_rows
 
 DAYS = [date(2025, 10, 25), date(2025, 10, 29), date(2025, 11, 19)]
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ratecard.snapshots.money import to_text
+from ratecard.money import to_text
 
 
 def dumps(value: Any, indent: int = 2) -> str:

@@ -26,7 +26,7 @@ from ratecard import tiers
 from ratecard.config.settings import VendorConfig
 from ratecard.registry.crosscheck import REGISTRY_FIELD_FOR
 from ratecard.registry.genai_prices import FIELDS as READ_FIELDS
-from ratecard.snapshots.tables import RateSpan
+from ratecard.snapshots.read import Span as RateSpan
 
 #: Our per-MTok field -> genai-prices' ModelPrice field (the reader's mapping, inverted).
 FIELDS: dict[str, str] = {ours: theirs for theirs, ours in READ_FIELDS.items()} | {

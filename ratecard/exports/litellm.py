@@ -15,14 +15,14 @@ mistakes a missing rate for a free one.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from ratecard.config.settings import VendorConfig
-from ratecard.output import Row
 from ratecard.registry.crosscheck import REGISTRY_FIELD_FOR
 from ratecard.registry.litellm import NAME
 from ratecard.registry.patch import litellm_field, per_token
-from ratecard.registry.tables import CheckRecord
+from ratecard.rows import CheckRow, PriceRow
 
 MODE = "chat"
 
@@ -36,20 +36,20 @@ def litellm_key(vendor: str, model: str, config: VendorConfig | None) -> tuple[s
     return prefix + model, provider
 
 
-def field_name(row: Row) -> str | None:
+def field_name(row: PriceRow) -> str | None:
     """LiteLLM's field for a price row, or None when LiteLLM cannot hold it."""
-    if row["unit"] != "usd_per_mtok" or row["value"] is None or row["status"] == "not_offered":
+    if row.unit != "usd_per_mtok" or row.value is None or row.status == "not_offered":
         return None
-    return litellm_field(row["field"], row["tier"])
+    return litellm_field(row.field, row.tier)
 
 
-def status_text(row: Row) -> str:
+def status_text(row: PriceRow) -> str:
     """``verified``, or the status and why: ``inferred: cache_read = 0.1 × input: ...``."""
-    status = str(row["status"])
-    return f"{status}: {row['reason']}" if status != "verified" and row["reason"] else status
+    status = str(row.status)
+    return f"{status}: {row.reason}" if status != "verified" and row.reason else status
 
 
-def matched_keys(checks: Iterable[CheckRecord]) -> dict[tuple[str, str], set[str]]:
+def matched_keys(checks: Iterable[CheckRow]) -> dict[tuple[str, str], set[str]]:
     """(vendor, model) -> the LiteLLM keys cross-check results matched it to."""
     out: dict[tuple[str, str], set[str]] = {}
     for c in checks:
@@ -71,42 +71,42 @@ def aliases(
     return {alias: next(iter(k)) for alias, k in sorted(claims.items()) if len(k) == 1 and alias not in own}
 
 
-def entry(provider: str, fields: Mapping[str, Row]) -> dict[str, Any]:
+def entry(provider: str, fields: Mapping[str, PriceRow]) -> dict[str, Any]:
     """One LiteLLM entry from its price rows, keyed by LiteLLM field."""
     ordered = sorted(fields.items())
     return {
         "litellm_provider": provider,
         "mode": MODE,
-        **{name: float(per_token(row["value"])) for name, row in ordered},
-        "source": next(iter(fields.values()))["source_url"],
+        **{name: float(per_token(row.value or Decimal(0))) for name, row in ordered},
+        "source": next(iter(fields.values())).source_url,
         "ratecard_status": {name: status_text(row) for name, row in ordered},
     }
 
 
 def fragment(
-    rows: Sequence[Row],
+    rows: Sequence[PriceRow],
     vendors: Mapping[str, VendorConfig],
     matched: Mapping[tuple[str, str], Collection[str]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """``{key: {litellm_provider, mode, *_cost_per_token..., source, ratecard_status}}`` for each
     model priced, repeated under the LiteLLM key ``matched`` names for it when that differs."""
-    fields: dict[tuple[str, str], dict[str, Row]] = {}
+    fields: dict[tuple[str, str], dict[str, PriceRow]] = {}
     keys: dict[tuple[str, str], str] = {}
     owners: dict[str, str] = {}
     for row in rows:
         name = field_name(row)
         if name is None:
             continue
-        named = litellm_key(row["vendor"], row["model"], vendors.get(row["vendor"]))
-        owner = owners.setdefault(named[0], row["vendor"])
-        if owner != row["vendor"]:
+        named = litellm_key(row.vendor, row.model, vendors.get(row.vendor))
+        owner = owners.setdefault(named[0], row.vendor)
+        if owner != row.vendor:
             raise ValueError(
-                f"LiteLLM key {named[0]!r} is both {owner}'s and {row['vendor']}'s: "
+                f"LiteLLM key {named[0]!r} is both {owner}'s and {row.vendor}'s: "
                 "give the vendors distinct registry_prefixes"
             )
-        keys[row["vendor"], row["model"]] = named[0]
+        keys[row.vendor, row.model] = named[0]
         model = fields.setdefault(named, {})
-        if name in model and row["field"] in REGISTRY_FIELD_FOR:
+        if name in model and row.field in REGISTRY_FIELD_FOR:
             continue  # the vendor's own field (cache_write_5m) beats one mapped onto it
         model[name] = row
     extra = aliases(keys, matched or {})
@@ -117,6 +117,6 @@ def fragment(
     return out
 
 
-def unexported(rows: Sequence[Row]) -> list[Row]:
+def unexported(rows: Sequence[PriceRow]) -> list[PriceRow]:
     """The offered rates LiteLLM has no field for (other tiers, non-token units)."""
-    return [r for r in rows if r["status"] != "not_offered" and r["value"] is not None and not field_name(r)]
+    return [r for r in rows if r.status != "not_offered" and r.value is not None and not field_name(r)]

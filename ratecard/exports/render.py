@@ -7,25 +7,22 @@ Inferred and stale rates are exported by default, marked (rows: ``status``/``rea
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, col, select
-
+from ratecard import readmodel
 from ratecard.config.settings import Settings
+from ratecard.dbapi import Reader
 from ratecard.exports import exact_json, genai_prices, litellm
 from ratecard.exports.formats import ExportFormat
-from ratecard.output import Row, to_csv, to_json
-from ratecard.query import PRICE_COLUMNS, last_verified, price_rows, stale_reason
-from ratecard.registry import store as checks
+from ratecard.output import to_csv, to_json
 from ratecard.registry.litellm import NAME as LITELLM
-from ratecard.snapshots.tables import RateSpan
+from ratecard.rows import PriceRow, columns
+from ratecard.snapshots import read as snapshots
 
 UNVERIFIED = ("inferred", "stale")
 """Row statuses ``verified_only`` leaves out (a vendor's "not offered" is its own word: kept)."""
-DEFAULT_STALE_AFTER = 3
-"""Days, as :func:`ratecard.query.price_rows` assumes for a vendor without configuration."""
 
 
 @dataclass(frozen=True)
@@ -35,23 +32,10 @@ class Export:
     """What a reader should know about what was left out."""
 
 
-def spans_until(session: Session, day: date, vendor: str | None) -> list[RateSpan]:
-    """Every span that began on or before ``day``: the history as it was known that day."""
-    query = select(RateSpan).where(col(RateSpan.valid_from) <= day)
-    if vendor:
-        query = query.where(RateSpan.vendor == vendor)
-    order = (RateSpan.vendor, RateSpan.model, RateSpan.field, RateSpan.tier, RateSpan.valid_from)
-    return list(session.exec(query.order_by(*(col(c) for c in order))))
-
-
-def stale_vendors(
-    session: Session, day: date, vendors: Collection[str], stale_after: Mapping[str, int]
-) -> dict[str, str]:
+def stale_vendors(db: Reader, day: date, vendors: Collection[str], settings: Settings) -> dict[str, str]:
     """Vendor -> why its prices are stale on ``day``, for the vendors that are."""
-    verified = last_verified(session, day)
-    reasons = {
-        v: stale_reason(verified.get(v), day, stale_after.get(v, DEFAULT_STALE_AFTER)) for v in vendors
-    }
+    verified = readmodel.last_verified(db, day)
+    reasons = {v: readmodel.stale_reason(verified.get(v), day, settings.stale_after(v)) for v in vendors}
     return {v: r for v, r in reasons.items() if r}
 
 
@@ -67,17 +51,12 @@ def doubtful_note(count: int, marked_in: str, verified_only: bool) -> list[str]:
 
 
 def render_genai(
-    session: Session,
-    day: date,
-    vendor: str | None,
-    settings: Settings,
-    stale_after: Mapping[str, int],
-    verified_only: bool,
+    db: Reader, day: date, vendors: Collection[str] | None, settings: Settings, verified_only: bool
 ) -> Export:
-    spans = spans_until(session, day, vendor)
-    stale = stale_vendors(session, day, {s.vendor for s in spans}, stale_after)
+    spans = snapshots.begun_by(db, day, vendors)
+    stale = stale_vendors(db, day, {s.vendor for s in spans}, settings)
 
-    def doubtful(s: RateSpan) -> bool:
+    def doubtful(s: snapshots.Span) -> bool:
         return s.status == "inferred" or s.vendor in stale
 
     count = sum(1 for s in spans if doubtful(s) and genai_prices.price_name(s))
@@ -88,11 +67,15 @@ def render_genai(
 
 
 def render_litellm(
-    session: Session, rows: Sequence[Row], vendor: str | None, settings: Settings, verified_only: bool
+    db: Reader,
+    rows: list[PriceRow],
+    vendors: Collection[str] | None,
+    settings: Settings,
+    verified_only: bool,
 ) -> Export:
-    doubtful = [r for r in rows if r["status"] in UNVERIFIED and litellm.field_name(r)]
-    kept = [r for r in rows if r["status"] not in UNVERIFIED] if verified_only else rows
-    matched = litellm.matched_keys(checks.latest(session, LITELLM, vendor))
+    doubtful = [r for r in rows if r.status in UNVERIFIED and litellm.field_name(r)]
+    kept = [r for r in rows if r.status not in UNVERIFIED] if verified_only else rows
+    matched = litellm.matched_keys(readmodel.check_rows(db, LITELLM, vendors))
     doc = litellm.fragment(kept, settings.vendors, matched)
     notes = doubtful_note(len(doubtful), "each entry's ratecard_status", verified_only)
     skipped = litellm.unexported(kept)
@@ -104,21 +87,21 @@ def render_litellm(
 
 
 def render(
-    session: Session,
+    db: Reader,
     fmt: ExportFormat,
     day: date,
-    vendor: str | None,
+    vendors: Collection[str] | None,
     settings: Settings,
     verified_only: bool = False,
+    csv_raw: bool = False,
 ) -> Export:
-    stale_after = {v.id: v.stale_after_days for v in settings.vendors.values()}
     if fmt is ExportFormat.genai_prices:
-        return render_genai(session, day, vendor, settings, stale_after, verified_only)
-    rows = price_rows(session, day, stale_after, vendor)
+        return render_genai(db, day, vendors, settings, verified_only)
+    rows = readmodel.prices(db, day, settings.stale_after, vendors)
     if fmt is ExportFormat.litellm:
-        return render_litellm(session, rows, vendor, settings, verified_only)
+        return render_litellm(db, rows, vendors, settings, verified_only)
     if verified_only:
-        rows = [r for r in rows if r["status"] not in UNVERIFIED]
+        rows = [r for r in rows if r.status not in UNVERIFIED]
     if fmt is ExportFormat.json:
         return Export(to_json(rows) + "\n")
-    return Export(to_csv(rows, PRICE_COLUMNS))
+    return Export(to_csv(rows, columns(PriceRow), csv_raw))

@@ -17,14 +17,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_
-from sqlmodel import Session, col, select
-
-from ratecard import tiers
-from ratecard.output import Row
-from ratecard.query import price_rows
-from ratecard.snapshots.store import at
-from ratecard.snapshots.tables import RateSpan
+from ratecard import readmodel, tiers
+from ratecard.dbapi import Reader
+from ratecard.readmodel import StaleAfter
+from ratecard.rows import PriceRow
+from ratecard.snapshots import read as snapshots
+from ratecard.snapshots.read import Span
 
 SUGGESTIONS = 10
 
@@ -85,105 +83,99 @@ def resolve(
     return found[0]
 
 
-def candidates(session: Session, ref: str, day: date, tier: str = tiers.STANDARD) -> set[tuple[str, str]]:
-    """(vendor, model) pairs ``ref`` may name that have token rates in ``tier`` on ``day``."""
+def candidates(spans: Sequence[Span], ref: str, tier: str = tiers.STANDARD) -> set[tuple[str, str]]:
+    """(vendor, model) pairs ``ref`` may name that have token rates in ``tier`` among ``spans``."""
     vendor, _, rest = ref.partition("/")
-    query = select(RateSpan.vendor, RateSpan.model).where(
-        at(day),
-        RateSpan.tier == tier,
-        RateSpan.unit == "usd_per_mtok",
-        RateSpan.status != "not_offered",
-        or_(col(RateSpan.model) == ref, and_(col(RateSpan.vendor) == vendor, col(RateSpan.model) == rest)),
-    )
-    return {(str(v), str(m)) for v, m in session.exec(query.distinct())}
-
-
-def similar(session: Session, ref: str, day: date, tier: str = tiers.STANDARD) -> list[str]:
-    """A few ``vendor/model`` names containing ``ref``'s model part, for the error message."""
-    needle = ref.rpartition("/")[2]
-    query = (
-        select(RateSpan.vendor, RateSpan.model)
-        .where(at(day), RateSpan.tier == tier, col(RateSpan.model).contains(needle))
-        .distinct()
-        .order_by(col(RateSpan.vendor), col(RateSpan.model))
-        .limit(SUGGESTIONS)
-    )
-    return [f"{v}/{m}" for v, m in session.exec(query)]
-
-
-def model_rows(
-    session: Session, ref: str, day: date, stale_after: Mapping[str, int], tier: str = tiers.STANDARD
-) -> tuple[str, str, list[dict[str, Any]]]:
-    """The model ``ref`` names (priced in ``tier``) and all its rows (every tier) on ``day``."""
-    try:
-        vendor, model = resolve(ref, candidates(session, ref, day, tier), day, tier)
-    except UnknownModel as exc:
-        close = similar(session, ref, day, tier)
-        raise UnknownModel(f"{exc}; similar: {', '.join(close)}" if close else str(exc)) from exc
-    rows = [r for r in price_rows(session, day, stale_after, vendor, model) if r["model"] == model]
-    return vendor, model, rows
-
-
-def token_rates(rows: Sequence[Row], tier: str) -> dict[str, Row]:
-    """Field -> per-MTok row of one tier (a not-offered row included, to refuse it by name)."""
     return {
-        r["field"]: r
-        for r in rows
-        if r["tier"] == tier
-        and r["unit"] == "usd_per_mtok"
-        and (r["value"] is not None or r["status"] == "not_offered")
+        (s.vendor, s.model)
+        for s in spans
+        if s.tier == tier
+        and s.unit == "usd_per_mtok"
+        and s.status != "not_offered"
+        and (s.model == ref or (s.vendor, s.model) == (vendor, rest))
     }
 
 
-def size_tier(rows: Sequence[Row], request: Request) -> str:
+def similar(spans: Sequence[Span], ref: str, tier: str = tiers.STANDARD) -> list[str]:
+    """A few ``vendor/model`` names containing ``ref``'s model part, for the error message."""
+    needle = ref.rpartition("/")[2]
+    found = sorted({(s.vendor, s.model) for s in spans if s.tier == tier and needle in s.model})
+    return [f"{v}/{m}" for v, m in found[:SUGGESTIONS]]
+
+
+def model_rows(
+    db: Reader, ref: str, day: date, stale_after: StaleAfter, tier: str = tiers.STANDARD
+) -> tuple[str, str, list[PriceRow]]:
+    """The model ``ref`` names (priced in ``tier``) and all its rows (every tier) on ``day``."""
+    spans = snapshots.in_force(db, day)
+    try:
+        vendor, model = resolve(ref, candidates(spans, ref, tier), day, tier)
+    except UnknownModel as exc:
+        close = similar(spans, ref, tier)
+        raise UnknownModel(f"{exc}; similar: {', '.join(close)}" if close else str(exc)) from exc
+    rows = [r for r in readmodel.prices(db, day, stale_after, [vendor], model) if r.model == model]
+    return vendor, model, rows
+
+
+def token_rates(rows: Sequence[PriceRow], tier: str) -> dict[str, PriceRow]:
+    """Field -> per-MTok row of one tier (a not-offered row included, to refuse it by name)."""
+    return {
+        r.field: r
+        for r in rows
+        if r.tier == tier and r.unit == "usd_per_mtok" and (r.value is not None or r.status == "not_offered")
+    }
+
+
+def size_tier(rows: Sequence[PriceRow], request: Request) -> str:
     """The tier a request of this size is billed at: the ``context>N`` tier with the largest
     threshold its input exceeds (vendors then charge every token at that tier), else standard."""
     reached = [
-        (n, str(r["tier"]))
+        (n, r.tier)
         for r in rows
-        if r["unit"] == "usd_per_mtok"
-        and (n := tiers.context_threshold(str(r["tier"]))) is not None
+        if r.unit == "usd_per_mtok"
+        and (n := tiers.context_threshold(r.tier)) is not None
         and request.context > n
     ]
     return max(reached)[1] if reached else tiers.STANDARD
 
 
-def pick(own: Mapping[str, Row], standard: Mapping[str, Row], field: str) -> Row | None:
+def pick(own: Mapping[str, PriceRow], standard: Mapping[str, PriceRow], field: str) -> PriceRow | None:
     """The tier's own rate of ``field``, else the standard one; None when it is not offered."""
     rate = own.get(field) or standard.get(field)
-    return None if rate is None or rate["status"] == "not_offered" else rate
+    return None if rate is None or rate.status == "not_offered" else rate
 
 
-def price(rows: Sequence[Row], request: Request, ref: str, tier: str | None = None) -> dict[str, Any]:
+def price(rows: Sequence[PriceRow], request: Request, ref: str, tier: str | None = None) -> dict[str, Any]:
     """Tier, lines, total, rates used and notes for ``request``: at ``tier`` if given, else at the
     tier its size reaches (see :func:`size_tier`), each field the tier lacks at the standard rate."""
     chosen = tier or size_tier(rows, request)
     own, standard = token_rates(rows, chosen), token_rates(rows, tiers.STANDARD)
     if not own:
-        offered = sorted({str(r["tier"]) for r in rows if r["unit"] == "usd_per_mtok"})
+        offered = sorted({r.tier for r in rows if r.unit == "usd_per_mtok"})
         raise CostError(f"{ref} has no {chosen!r} tier on that day; its tiers: {', '.join(offered)}")
-    lines, used = [], []
+    lines: list[dict[str, Any]] = []
+    used: list[PriceRow] = []
     for field, kind, tokens in request.lines():
         if tokens < 0:
             raise CostError(f"{kind} must not be negative, got {tokens}")
         if tokens == 0:
             continue
         rate = pick(own, standard, field)
-        if rate is None:
+        if rate is None or rate.value is None:
             nor = "" if chosen == tiers.STANDARD or field in own else " nor a standard-tier one"
             raise CostError(f"{ref} has no {chosen}-tier {field} rate{nor}, needed for {kind}")
-        usd = (Decimal(tokens) * rate["value"]).scaleb(-6)
+        usd = (Decimal(tokens) * rate.value).scaleb(-6)
         lines.append(
             {
                 "field": field,
-                "tier": rate["tier"],
+                "tier": rate.tier,
                 "tokens": tokens,
-                "usd_per_mtok": rate["value"],
+                "usd_per_mtok": rate.value,
                 "usd": usd,
             }
         )
         used.append(rate)
-    total = sum((line["usd"] for line in lines), Decimal(0))
+    total = sum((Decimal(line["usd"]) for line in lines), Decimal(0))
     return {
         "tier": chosen,
         "lines": lines,
@@ -193,18 +185,20 @@ def price(rows: Sequence[Row], request: Request, ref: str, tier: str | None = No
     }
 
 
-def notes(rows: Sequence[Row], used: Sequence[Row], request: Request, tier: str, forced: bool) -> list[str]:
+def notes(
+    rows: Sequence[PriceRow], used: Sequence[PriceRow], request: Request, tier: str, forced: bool
+) -> list[str]:
     """What a reader should know: why this tier, standard rates standing in, doubtful rates used."""
     out = tier_notes(size_tier(rows, request), request.context, tier, forced)
     out += [
-        f"the {tier} tier has no {r['field']} rate; the standard-tier rate was used"
+        f"the {tier} tier has no {r.field} rate; the standard-tier rate was used"
         for r in used
-        if r["tier"] != tier
+        if r.tier != tier
     ]
     out += [
-        f"{r['field']} rate of the {r['tier']} tier is {r['status']}: {r['reason']}"
+        f"{r.field} rate of the {r.tier} tier is {r.status}: {r.reason}"
         for r in used
-        if r["status"] != "verified"
+        if r.status != "verified"
     ]
     return out
 

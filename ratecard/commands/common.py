@@ -1,0 +1,139 @@
+"""Options and edge helpers shared by the command modules: config and database are opened here only.
+
+Each command module builds its ``app`` with :func:`command_app` and imports what it needs inside
+its command functions, so ``ratecard X`` loads only X's dependencies.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ratecard.outcome import EXIT_CONFIG, EXIT_USAGE
+from ratecard.output import Format
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy import Engine
+
+    from ratecard.config.settings import Settings
+    from ratecard.dbapi import Reader
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL; else $RATECARD_DB, else an SQLite file in the user data dir."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="TOML file merged over the bundled config; else $RATECARD_CONFIG."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Date YYYY-MM-DD to answer for (default: today, UTC).")
+]
+VendorOpt = Annotated[str | None, typer.Option("--vendor", help="Only this vendor id.")]
+VendorsOpt = Annotated[list[str] | None, typer.Option("--vendor", help="Only this vendor id (repeatable).")]
+CsvRawOpt = Annotated[
+    bool,
+    typer.Option(
+        "--csv-raw",
+        help="CSV: write text cells exactly as stored. By default a cell starting with = + - @ TAB or CR "
+        "gets a leading ' so spreadsheets never run it as a formula.",
+    ),
+]
+
+
+def command_app(**kwargs: Any) -> typer.Typer:
+    """A command module's Typer app, configured like the root one."""
+    return typer.Typer(
+        add_completion=False, pretty_exceptions_enable=False, rich_markup_mode="markdown", **kwargs
+    )
+
+
+def console() -> Console:
+    """Stdout for rich output; piped output gets a wide page so tables are not folded."""
+    from rich.console import Console
+
+    return Console(file=sys.stdout, soft_wrap=True, width=None if sys.stdout.isatty() else 240)
+
+
+def errors() -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stderr, soft_wrap=True)
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print one plain line on stderr (never markup) and return the exit to raise."""
+    from ratecard import safe
+
+    sys.stderr.write(safe.message(message) + "\n")
+    return typer.Exit(code)
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_date(value: str | None, option: str) -> date:
+    if value is None:
+        return today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from exc
+
+
+def settings(config: Path | None) -> Settings:
+    from ratecard.config.settings import ConfigError, load
+
+    try:
+        return load(config)
+    except ConfigError as exc:
+        raise fail(f"configuration error: {exc}", EXIT_CONFIG) from exc
+
+
+def engine(db: str | None) -> Engine:
+    """The write path's engine, schema migrated to head."""
+    from ratecard.db import open_db
+
+    return open_db(db)
+
+
+@contextmanager
+def reader(db: str | None) -> Iterator[Reader]:
+    """The read path: a plain DB-API connection (no ORM), schema checked, never creating a database."""
+    from ratecard.db_read import open_reader
+
+    with open_reader(db) as found:
+        yield found
+
+
+def known_vendors(cfg: Settings, vendors: Sequence[str] | None, option: str = "--vendor") -> list[str] | None:
+    """The ``--vendor`` values if all configured (case-insensitive); else a usage error naming them."""
+    if not vendors:
+        return None
+    out = []
+    for vendor in vendors:
+        found = vendor if vendor in cfg.vendors else vendor.lower()
+        if found not in cfg.vendors:
+            raise typer.BadParameter(
+                f"unknown vendor {vendor!r}; configured: {', '.join(sorted(cfg.vendors))}", param_hint=option
+            )
+        out.append(found)
+    return out
+
+
+def known_vendor(cfg: Settings, vendor: str | None) -> str | None:
+    found = known_vendors(cfg, [vendor] if vendor else None)
+    return found[0] if found else None
+
+
+def exit_usage(message: str) -> typer.Exit:
+    return fail(message, EXIT_USAGE)

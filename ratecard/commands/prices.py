@@ -1,0 +1,47 @@
+"""`ratecard prices`: the rates in force on a date."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ratecard.commands.common import (
+    AsOfOpt,
+    ConfigOpt,
+    CsvRawOpt,
+    DbOpt,
+    FormatOpt,
+    VendorsOpt,
+    command_app,
+    known_vendors,
+    parse_date,
+    reader,
+    settings,
+)
+from ratecard.output import Format, emit
+
+app = command_app()
+
+
+@app.command("prices")
+def prices(
+    vendor: VendorsOpt = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model id or part of it.")] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    csv_raw: CsvRawOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Rates in force on a date, with status (verified / inferred / stale) and provenance."""
+    from ratecard import readmodel
+    from ratecard.rows import PriceRow
+
+    day = parse_date(as_of, "--as-of")
+    cfg = settings(config)
+    vendors = known_vendors(cfg, vendor)
+    with reader(db) as r:
+        rows = readmodel.prices(r, day, cfg.stale_after, vendors, model)
+    emit(sys.stdout, rows, fmt, PriceRow, title=f"rates as of {day}", csv_raw=csv_raw)

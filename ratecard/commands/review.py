@@ -1,0 +1,164 @@
+"""Review commands: `crosscheck`, `flags`, `accept` — the questions a person must answer."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ratecard.commands.common import (
+    AsOfOpt,
+    ConfigOpt,
+    CsvRawOpt,
+    DbOpt,
+    FormatOpt,
+    VendorOpt,
+    command_app,
+    engine,
+    fail,
+    known_vendor,
+    parse_date,
+    reader,
+    settings,
+)
+from ratecard.money import to_text
+from ratecard.output import Format, emit
+
+if TYPE_CHECKING:
+    from ratecard.config.settings import Settings
+    from ratecard.rows import CheckRow
+
+app = command_app()
+
+
+class FlagKind(StrEnum):
+    stale = "stale"
+    inferred = "inferred"
+    disagree = "disagree"
+    vendor_only = "vendor-only"
+    registry_only = "registry-only"
+    anomaly = "anomaly"
+    failing = "failing"
+
+
+@app.command("crosscheck")
+def crosscheck(
+    registry: Annotated[
+        str | None,
+        typer.Option("--registry", help="Registry name: litellm, genai-prices, llm-prices, portkey."),
+    ] = None,
+    vendor: VendorOpt = None,
+    fmt: FormatOpt = Format.table,
+    csv_raw: CsvRawOpt = False,
+    patch: Annotated[
+        str | None, typer.Option("--patch", help="Write corrections for this registry (litellm).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File for --patch.")] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """How each vendor's latest verified rates compare with the reference registries."""
+    from ratecard import readmodel
+    from ratecard.rows import CheckRow
+
+    with reader(db) as r:
+        rows = readmodel.check_rows(r, patch or registry, [vendor] if vendor else None)
+    if patch is not None:
+        _write_patch(patch, rows, output, settings(config))
+        return
+    emit(sys.stdout, rows, fmt, CheckRow, title="cross-check", csv_raw=csv_raw)
+
+
+@app.command("flags")
+def flags(
+    kind: Annotated[FlagKind | None, typer.Option("--kind", help="Only this kind of flag.")] = None,
+    vendor: VendorOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    csv_raw: CsvRawOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Rates to doubt and why: stale, inferred, registry disagreements, anomalies, failing vendors."""
+    from ratecard import readmodel
+    from ratecard.rows import FlagRow
+
+    day = parse_date(as_of, "--as-of")
+    cfg = settings(config)
+    chosen = known_vendor(cfg, vendor)
+    with reader(db) as r:
+        rows = readmodel.flags(r, day, cfg.stale_after, [chosen] if chosen else None)
+    if kind is not None:
+        rows = [f for f in rows if f.kind == kind.value]
+    emit(sys.stdout, rows, fmt, FlagRow, title=f"flags as of {day}", csv_raw=csv_raw)
+
+
+@app.command("accept")
+def accept(
+    anomaly_id: Annotated[
+        int, typer.Argument(help="The anomaly id shown by `ratecard flags --kind anomaly`.")
+    ],
+    by: Annotated[str | None, typer.Option("--by", help="Who confirms (default: the login name).")] = None,
+    reject: Annotated[
+        bool, typer.Option("--reject", help="Say it is not a real price: it stays out, unflagged.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Confirm a quarantined value as a real price change; it lands with an audit row naming you."""
+    from ratecard import safe
+    from ratecard.db import session
+    from ratecard.review import accept as do_accept
+    from ratecard.review import reject as do_reject
+
+    who = by or getpass.getuser()
+    with session(engine(db)) as s:
+        try:
+            if reject:
+                gone = do_reject(s, anomaly_id, who, datetime.now(UTC))
+                line = (
+                    f"rejected #{anomaly_id}: {gone.vendor} {gone.model} {gone.field} "
+                    f"{money(gone.new)} stays out (by {who})"
+                )
+                sys.stdout.write(safe.visible(line) + "\n")
+                return
+            row = do_accept(s, anomaly_id, who, datetime.now(UTC))
+        except (LookupError, ValueError) as exc:
+            raise fail(str(exc), 1) from exc
+    line = (
+        f"accepted #{anomaly_id}: {row.vendor} {row.model} {row.field} "
+        f"{money(row.old)} -> {money(row.new)} from {row.effective_date} ({row.reason})"
+    )
+    sys.stdout.write(safe.visible(line) + "\n")
+
+
+def money(value: Decimal | None) -> str:
+    return "none" if value is None else to_text(value)
+
+
+def _write_patch(name: str, rows: list[CheckRow], output: Path | None, cfg: Settings) -> None:
+    """The corrections a registry maintainer could apply, with evidence, per vendor."""
+    from ratecard.registry.patch import litellm_patch
+    from ratecard.review import as_result
+
+    if name != "litellm":
+        raise fail(f"--patch supports litellm only, not {name!r}", 2)
+    patches = {}
+    for vid in sorted({r.vendor for r in rows}):
+        mine = [r for r in rows if r.vendor == vid]
+        seen = {(r.model, r.field, r.tier): (r.source_url or "", r.seen) for r in mine}
+        prefix = cfg.vendors[vid].registry_prefixes[0] if vid in cfg.vendors else ""
+        patches[vid] = litellm_patch([as_result(r) for r in mine], seen, new_key_prefix=prefix)
+    text = json.dumps(patches, indent=2)
+    if output is None:
+        sys.stdout.write(text + "\n")
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    count = sum(len(p["changes"]) for p in patches.values())
+    sys.stderr.write(f"wrote {count} corrections for litellm to {output}\n")

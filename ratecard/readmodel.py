@@ -1,0 +1,259 @@
+"""What users ask, answered as typed rows (:mod:`ratecard.rows`) from each stage's read SQL.
+
+Composition only: the SQL lives in the stages (``snapshots.read``, ``runs.read``, ...). Imports
+neither Scrapy, litellm nor SQLAlchemy, so a query answers in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import date
+
+from ratecard.changelog import read as changelog
+from ratecard.crawler import read as fetches
+from ratecard.dbapi import Reader
+from ratecard.derive import read as anomalies
+from ratecard.outcome import VERIFIED
+from ratecard.registry import read as checks
+from ratecard.rows import ChangeRow, CheckRow, FlagRow, HistoryRow, PriceRow, RunRow
+from ratecard.runs import read as runs
+from ratecard.snapshots import read as snapshots
+from ratecard.snapshots.read import Span
+
+StaleAfter = Callable[[str], int]
+"""Days after which a vendor's rates are stale (``Settings.stale_after``)."""
+TOKEN = "usd_per_mtok"
+
+
+def stale_reason(verified: date | None, as_of: date, after_days: int) -> str | None:
+    """Why a rate is stale as of a date, or None if it is fresh."""
+    if verified is None:
+        return "never verified"
+    age = (as_of - verified).days
+    if age > after_days:
+        return f"last verified {verified}, {age} days before {as_of} (stale after {after_days} days)"
+    return None
+
+
+def last_verified(db: Reader, as_of: date) -> dict[str, date]:
+    """Per vendor: the latest run date, not after ``as_of``, on which it was verified."""
+    return {v: r.date for v, r in runs.latest_verified(db, as_of).items()}
+
+
+def evidence(db: Reader, as_of: date) -> dict[tuple[str, str], fetches.Fetch]:
+    """Per (vendor, URL): the fetch of the latest run, not after ``as_of``, that verified the vendor.
+
+    A span cites the page where its value first appeared; this is the page that confirmed it last.
+    """
+    latest = runs.latest_verified(db, as_of)
+    wanted = {(r.run_id, v) for v, r in latest.items()}
+    return {
+        (f.vendor, f.url): f
+        for f in fetches.of_runs(db, {r for r, _ in wanted})
+        if (f.run_id, f.vendor) in wanted and f.sha256
+    }
+
+
+def prices(
+    db: Reader,
+    as_of: date,
+    stale_after: StaleAfter,
+    vendors: Collection[str] | None = None,
+    model: str | None = None,
+    include_flags: bool = False,
+) -> list[PriceRow]:
+    """The snapshot of ``as_of``, with staleness, provenance and model attributes folded in."""
+    spans = snapshots.in_force(db, as_of, vendors)
+    if model:
+        needle = model.lower()
+        spans = [s for s in spans if needle in s.model.lower()]
+    verified = last_verified(db, as_of)
+    confirmed = evidence(db, as_of)
+    attrs: dict[tuple[str, str], list[str]] = {}
+    for s in spans:
+        if s.unit == "flag":
+            attrs.setdefault((s.vendor, s.model), []).append(s.field)
+    rows = []
+    for s in spans:
+        if s.unit == "flag" and not include_flags:
+            continue
+        stale = stale_reason(verified.get(s.vendor), as_of, stale_after(s.vendor))
+        last = confirmed.get((s.vendor, s.source_url))
+        rows.append(
+            PriceRow(
+                vendor=s.vendor,
+                model=s.model,
+                field=s.field,
+                tier=s.tier,
+                usd_per_mtok=s.value if s.unit == TOKEN else None,
+                value=s.value,
+                unit=s.unit,
+                status="stale" if stale and s.status != "not_offered" else s.status,
+                reason="; ".join(r for r in (s.reason, stale) if r) or None,
+                since=s.valid_from,
+                last_verified=verified.get(s.vendor),
+                source_url=s.source_url,
+                fetch_sha256=s.fetch_sha256,
+                fetched_at=s.fetched_at,
+                last_fetch_sha256=last.sha256 if last else None,
+                last_fetched_at=last.fetched_at if last else None,
+                attributes=sorted(attrs.get((s.vendor, s.model), [])),
+                verified_status=s.status,
+                published_value=s.published_value,
+                published_currency=s.published_currency,
+            )
+        )
+    return rows
+
+
+def history_row(s: Span) -> HistoryRow:
+    return HistoryRow(
+        vendor=s.vendor,
+        model=s.model,
+        field=s.field,
+        tier=s.tier,
+        value=s.value,
+        unit=s.unit,
+        status=s.status,
+        valid_from=s.valid_from,
+        valid_to=s.valid_to,
+        usd_per_mtok=s.value if s.unit == TOKEN else None,
+        reason=s.reason,
+        source_url=s.source_url,
+        fetch_sha256=s.fetch_sha256,
+        run_id=s.run_id,
+        fetched_at=s.fetched_at,
+    )
+
+
+def history(
+    db: Reader, model: str, vendors: Collection[str] | None = None, field: str | None = None
+) -> list[HistoryRow]:
+    """Every span a model ever had (exact id, or every id containing ``model`` when none is exact)."""
+    known = [m for _, m in snapshots.models(db, vendors)]
+    chosen = {m for m in known if m == model} or {m for m in known if model in m}
+    return [history_row(s) for s in snapshots.of_models(db, chosen, vendors, field)] if chosen else []
+
+
+def changes(
+    db: Reader,
+    since: date | None = None,
+    vendors: Collection[str] | None = None,
+    model: str | None = None,
+    field: str | None = None,
+    include_superseded: bool = False,
+    until: date | None = None,
+    kinds: Collection[str] | None = None,
+) -> list[ChangeRow]:
+    return [
+        ChangeRow(
+            date=c.effective_date,
+            vendor=c.vendor,
+            model=c.model,
+            field=c.field,
+            tier=c.tier,
+            kind=c.kind,
+            old=c.old,
+            new=c.new,
+            old_status=c.old_status,
+            new_status=c.new_status,
+            unit=c.unit,
+            reason=c.reason,
+            run_id=c.run_id,
+            source_url=c.source_url,
+            fetch_sha256=c.fetch_sha256,
+            superseded_by=c.superseded_by,
+            id=c.id,
+        )
+        for c in changelog.changes(db, since, until, vendors, model, field, kinds, include_superseded)
+    ]
+
+
+def run_rows(db: Reader, limit: int | None = None) -> list[RunRow]:
+    return [
+        RunRow(
+            run_id=r.run_id,
+            date=r.date,
+            trigger=r.trigger,
+            exit_code=r.exit_code,
+            started_at=r.started_at,
+            summary=", ".join(f"{v.vendor} {v.status}" for v in outcomes),
+            ended_at=r.ended_at,
+            host=r.host,
+            vendors=[
+                {
+                    "vendor": v.vendor,
+                    "status": v.status,
+                    "message": v.message,
+                    "models": v.models,
+                    "rates": v.rates,
+                    "changes": v.changes,
+                }
+                for v in outcomes
+            ],
+        )
+        for r, outcomes in runs.recent(db, limit)
+    ]
+
+
+def check_rows(
+    db: Reader, registry: str | None = None, vendors: Collection[str] | None = None
+) -> list[CheckRow]:
+    return [
+        CheckRow(
+            vendor=c.vendor,
+            model=c.model,
+            field=c.field,
+            tier=c.tier,
+            outcome=c.outcome,
+            ours=c.ours,
+            registry=c.theirs,
+            rel_diff=c.rel_diff,
+            registry_key=c.registry_key,
+            match_rule=c.match_rule,
+            registry_name=c.registry_name,
+            registry_version=c.registry_version,
+            registry_date=c.registry_date,
+            run_id=c.run_id,
+            seen=c.seen,
+            registry_source=c.registry_source,
+            source_url=c.source_url,
+        )
+        for c in checks.latest(db, registry, vendors)
+    ]
+
+
+def why_check(c: CheckRow) -> str:
+    if c.outcome == "disagree":
+        rel = f" ({c.rel_diff:+.2%})" if c.rel_diff is not None else ""
+        return f"{c.registry_name} {c.registry_key} has {c.registry}, the vendor page {c.ours}{rel}"
+    if c.outcome == "vendor_only":
+        where = f"key {c.registry_key}" if c.registry_key else "no matching key"
+        return f"{c.registry_name} has no {c.field} price ({where})"
+    return f"{c.registry_name} {c.registry_key} prices {c.field} at {c.registry}; the vendor page does not"
+
+
+_CHECK_FLAGS = {"disagree": "disagree", "vendor_only": "vendor-only", "registry_only": "registry-only"}
+
+
+def flags(
+    db: Reader, as_of: date, stale_after: StaleAfter, vendors: Collection[str] | None = None
+) -> list[FlagRow]:
+    """Every flag with the reason it is raised."""
+    out: list[FlagRow] = []
+    for p in prices(db, as_of, stale_after, vendors):
+        for kind in ("stale", "inferred"):
+            if p.status == kind or (kind == "inferred" and p.verified_status == "inferred"):
+                out.append(FlagRow(kind, p.vendor, p.model, p.field, p.tier, p.value, p.reason, p.unit, None))
+    for c in check_rows(db, vendors=vendors):
+        if c.outcome in _CHECK_FLAGS:
+            kind, value = _CHECK_FLAGS[c.outcome], c.ours or c.registry
+            out.append(FlagRow(kind, c.vendor, c.model, c.field, c.tier, value, why_check(c), TOKEN, None))
+    for a in anomalies.anomalies(db, ("open",), vendors):
+        why = f"#{a.id} quarantined on {a.date}: {a.message}; confirm with `ratecard accept {a.id}`"
+        out.append(FlagRow("anomaly", a.vendor, a.model, a.field, a.tier, a.new, why, a.unit, a.id))
+    for vendor, latest in sorted(runs.latest_outcomes(db, as_of).items()):
+        if latest.status not in VERIFIED and (vendors is None or vendor in vendors):
+            why = f"latest run on {latest.date} failed: {latest.message}"
+            out.append(FlagRow("failing", vendor, None, None, None, None, why, None, None))
+    return out

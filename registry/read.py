@@ -77,6 +77,6 @@ def latest(
             "match_rule, registry_name, registry_version, registry_date, registry_source, source_url, seen "
             f"FROM crosschecks WHERE {' AND '.join(mine)} ORDER BY id"
         )
-        values = {"v": found["vendor"], "run": found["run_id"], **({"registry": registry} if registry else {})}
+        values = {"v": found["vendor"], "run": found["run_id"], "registry": registry}
         out.extend(_check(r) for r in db.rows(sql, values))
     return out

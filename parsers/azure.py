@@ -275,4 +275,15 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
     for m in chosen.values():
         names.setdefault(m.rate.model, m.display)
     rates = (replace(m.rate, effective_from=m.start) for m in chosen.values())
-    return parsed(VENDOR, rates, names)
+    return parsed(VENDOR, rates, names, _skipped_note(unclassified(body)))
+
+
+def _skipped_note(meters: list[str], shown: int = 8) -> list[str]:
+    """The run summary's word on meters read and not stored (PTU, images, OCR...): named, not hidden."""
+    if not meters:
+        return []
+    more = f" and {len(meters) - shown} more" if len(meters) > shown else ""
+    return [
+        f"{len(meters)} pay-as-you-go meter(s) are not per-token model prices and were not stored: "
+        f"{', '.join(meters[:shown])}{more}"
+    ]

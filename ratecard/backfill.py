@@ -1,7 +1,7 @@
 """Seed history from an archive of dated captures (``DIR/<vendor>/YYYY-MM-DD__name.ext``).
 
 Each capture date is one real nightly run, oldest first: Scrapy fetches that day's captures from a
-local replay server on 127.0.0.1, so archived days are written exactly as live nights write them.
+local capture server on 127.0.0.1, so archived days are written exactly as live nights write them.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from ratecard.capture_server import PAGE_SIZE, CaptureServer, Route, ndjson_pages
 from ratecard.captures import Capture, by_date, scan
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.outcome import RunReport
 from ratecard.pipeline import run_day
-from ratecard.replay import PAGE_SIZE, ReplayServer, Route, ndjson_pages
 
 LAYOUT = "DIR/<vendor>/YYYY-MM-DD__name.ext"
 
@@ -82,7 +82,7 @@ def merged_pages(slices: Sequence[Path]) -> list[dict[str, object]]:
     return [{"Items": items[i : i + PAGE_SIZE]} for i in range(0, len(items), PAGE_SIZE)]
 
 
-def serve(server: ReplayServer, vendor: str, captures: Sequence[Capture]) -> list[str]:
+def serve(server: CaptureServer, vendor: str, captures: Sequence[Capture]) -> list[str]:
     """The start URLs of one vendor's captures of one day, routed on ``server``."""
     slices = [c.path for c in captures if c.path.suffix == ".ndjson"]
     urls = [server.add_capture(vendor, c.path) for c in captures if c.path.suffix != ".ndjson"]
@@ -93,7 +93,7 @@ def serve(server: ReplayServer, vendor: str, captures: Sequence[Capture]) -> lis
 
 
 def local(settings: Settings) -> Settings:
-    """Politeness delays are for vendors' servers; the replay server is our own."""
+    """Politeness delays are for vendors' servers; the capture server is our own."""
     crawl = replace(settings.crawl, autothrottle_start_delay=0.0, retry_backoff_base=0.05, retry_times=1)
     return replace(settings, crawl=crawl)
 
@@ -109,7 +109,7 @@ def backfill(
     """One pipeline run per capture date, oldest first, each crawling only that day's vendors."""
     fast = local(settings)
     reports = []
-    with ReplayServer() as server:
+    with CaptureServer() as server:
         for day, group in by_date(list(captures)).items():
             vendors = sorted({c.vendor for c in group})
             served = dict(fast.vendors)

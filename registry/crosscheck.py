@@ -130,11 +130,3 @@ def crosscheck(
         match = matches.get(model) or Match(model, None, None, note="not matched")
         out.extend(_check_model(vendor, registry, match, ours, rel_tol))
     return out
-
-
-def counts(results: Iterable[CheckResult]) -> dict[Outcome, int]:
-    """How many results of each outcome, for summaries."""
-    tally: dict[Outcome, int] = {"agree": 0, "disagree": 0, "vendor_only": 0, "registry_only": 0}
-    for r in results:
-        tally[r.outcome] += 1
-    return tally

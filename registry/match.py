@@ -100,8 +100,3 @@ def match_models(
     return {
         m: _match(m, registry, dated, prefixes, (aliases or {}).get(m), allowed) for m in sorted(set(models))
     }
-
-
-def unmatched(matches: Mapping[str, Match]) -> list[Match]:
-    """The models no rule could match, for the report."""
-    return [m for m in matches.values() if m.key is None]

@@ -15,11 +15,11 @@ from helpers import FAST, new_pg_db
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 
+from ratecard.capture_server import CaptureServer
 from ratecard.config.settings import Settings, load
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import open_db
 from ratecard.locations import raw_dir
-from ratecard.replay import ReplayServer
 
 # Property tests explore a fixed, reproducible set of examples: CI never fails by chance.
 hypothesis_settings.register_profile("ratecard", derandomize=True, deadline=None, max_examples=200)
@@ -103,8 +103,8 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as srv:
+def server() -> Iterator[CaptureServer]:
+    with CaptureServer() as srv:
         yield srv
 
 

@@ -13,13 +13,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
 from ratecard import readmodel
+from ratecard.capture_server import CaptureServer
 from ratecard.captures import bundled_dir
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.dbapi import SessionReader
 from ratecard.outcome import RunReport
 from ratecard.pipeline import run_day
-from ratecard.replay import ReplayServer
 from ratecard.rows import record
 
 CAPTURES = bundled_dir()
@@ -68,7 +68,7 @@ def run_captures(
     engine: Engine,
     settings: Settings,
     raw: RawStore,
-    server: ReplayServer,
+    server: CaptureServer,
     day: date,
     **captures: Path | str,
 ) -> RunReport:

@@ -12,12 +12,12 @@ from helpers import capture, change_rows, price_rows, run_captures
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from ratecard.capture_server import Route
 from ratecard.cli import app
 from ratecard.config.settings import Convention
 from ratecard.db import session
 from ratecard.derive.tables import AnomalyRecord
 from ratecard.registry.tables import CheckRecord
-from ratecard.replay import Route
 
 LITELLM = (
     Path(__file__).parent

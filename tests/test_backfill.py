@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from typer.testing import CliRunner, Result
 
 from ratecard.backfill import ArchiveError, serve, survey
+from ratecard.capture_server import CaptureServer
 from ratecard.captures import Capture, scan
 from ratecard.changelog.tables import ChangeRecord
 from ratecard.cli import app
@@ -27,7 +28,6 @@ from ratecard.db import open_db, session
 from ratecard.demo import replay
 from ratecard.derive.tables import AnomalyRecord
 from ratecard.outcome import EXIT_CONFIG, EXIT_OK, EXIT_USAGE, EXIT_VENDOR_FAILED
-from ratecard.replay import ReplayServer
 from ratecard.runs.tables import RunRecord
 from ratecard.snapshots.tables import RateSpan
 
@@ -84,7 +84,7 @@ def test_backfill_writes_the_same_history_as_night_by_night_runs(
     db_url: str,
     second_url: str,
     settings: Settings,
-    server: ReplayServer,
+    server: CaptureServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RATECARD_RAW_DIR", str(tmp_path / "raw-backfill"))
@@ -188,7 +188,7 @@ def test_survey_keeps_dated_captures_of_the_selected_vendors(archive: Path) -> N
         survey(archive, {"anthropic", "openai"}, ["openai"])
 
 
-def test_azure_slices_of_one_day_are_served_as_one_paged_api(server: ReplayServer) -> None:
+def test_azure_slices_of_one_day_are_served_as_one_paged_api(server: CaptureServer) -> None:
     slices = [Capture("azure", date(2025, 8, 25), p) for p in sorted((CAPTURES / "azure").iterdir())]
     lines = sum(1 for c in slices for line in c.path.read_text(encoding="utf-8").splitlines() if line.strip())
     [url] = serve(server, "azure", slices)

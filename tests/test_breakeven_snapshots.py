@@ -14,10 +14,10 @@ from ratecard.breakeven.inputs import build
 from ratecard.breakeven.options import InputError
 from ratecard.breakeven.rates import RateSource, RateStatus, RateUsed
 from ratecard.breakeven.result import Result
+from ratecard.capture_server import CaptureServer
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.rate_source import SnapshotRates
-from ratecard.replay import ReplayServer
 
 DAY = date(2025, 11, 19)
 ANTHROPIC = "https://docs.claude.com/en/docs/about-claude/pricing"
@@ -201,7 +201,7 @@ def test_a_fine_tune_of_a_model_without_that_tier_names_the_ids_that_have_it() -
 
 
 def test_snapshot_store_finds_models_and_keeps_fetch_provenance(
-    engine: Engine, db_url: str, settings: Settings, raw: RawStore, server: ReplayServer
+    engine: Engine, db_url: str, settings: Settings, raw: RawStore, server: CaptureServer
 ) -> None:
     run_captures(
         engine,

@@ -22,6 +22,7 @@ from typing import get_args
 import pytest
 from golden import GOLDEN_DIR, UPDATE_ENV, check_golden
 
+from ratecard.capture_server import PAGE_SIZE, api_body, ndjson_pages
 from ratecard.captures import bundled_dir
 from ratecard.config.settings import Settings, load
 from ratecard.crawler.fetch import Fetched
@@ -36,7 +37,6 @@ from ratecard.parsers.base import (
     SourcedRate,
     Status,
 )
-from ratecard.replay import PAGE_SIZE, api_body, ndjson_pages
 from ratecard.units import UNITS
 from ratecard.verify import parse_all, to_fact
 

@@ -6,10 +6,10 @@ import json
 
 from helpers import capture
 
+from ratecard.capture_server import CaptureServer, Route, route_for
 from ratecard.crawler.engine import crawl
 from ratecard.crawler.fetch import Target
 from ratecard.crawler.settings import CrawlSettings
-from ratecard.replay import ReplayServer, Route, route_for
 
 FAST = CrawlSettings(
     user_agent="ratecard-test/1 (+https://example.invalid)",
@@ -20,7 +20,7 @@ FAST = CrawlSettings(
 )
 
 
-def test_identifies_itself_and_keeps_the_exact_body(server: ReplayServer) -> None:
+def test_identifies_itself_and_keeps_the_exact_body(server: CaptureServer) -> None:
     page = capture("anthropic", "2025-10-25")
     url = server.add_capture("anthropic", page)
     [fetched] = crawl([Target("anthropic", (url,))], FAST)
@@ -31,7 +31,7 @@ def test_identifies_itself_and_keeps_the_exact_body(server: ReplayServer) -> Non
     assert "/robots.txt" in server.hits  # robots.txt is consulted first
 
 
-def test_follows_next_page_links_until_they_end(server: ReplayServer) -> None:
+def test_follows_next_page_links_until_they_end(server: CaptureServer) -> None:
     ndjson = capture("azure", "effective-2025-08-01")
     url = server.add("/api/retail/prices", route_for(ndjson))
     fetched = crawl([Target("azure", (url,), follow_json_key="NextPageLink")], FAST)
@@ -42,7 +42,7 @@ def test_follows_next_page_links_until_they_end(server: ReplayServer) -> None:
     assert json.loads(fetched[-1].body or b"{}")["NextPageLink"] is None
 
 
-def test_server_errors_are_retried_with_backoff_then_recorded(server: ReplayServer) -> None:
+def test_server_errors_are_retried_with_backoff_then_recorded(server: CaptureServer) -> None:
     url = server.add("/down", Route(b"boom", status=503))
     [fetched] = crawl([Target("x", (url,))], FAST)
     assert not fetched.ok and fetched.status == 503
@@ -50,7 +50,7 @@ def test_server_errors_are_retried_with_backoff_then_recorded(server: ReplayServ
     assert server.hits.count("/down") == 3  # first try + RETRY_TIMES
 
 
-def test_timeouts_and_refusals_are_recorded_per_url(server: ReplayServer) -> None:
+def test_timeouts_and_refusals_are_recorded_per_url(server: CaptureServer) -> None:
     from dataclasses import replace
 
     slow = server.add("/slow", Route(b"late", delay=1.5))
@@ -62,7 +62,7 @@ def test_timeouts_and_refusals_are_recorded_per_url(server: ReplayServer) -> Non
     assert by_vendor["a"].body is None and by_vendor["b"].status is None
 
 
-def test_a_process_can_crawl_many_times(server: ReplayServer) -> None:
+def test_a_process_can_crawl_many_times(server: CaptureServer) -> None:
     url = server.add("/x", Route(b"ok"))
     for _ in range(3):
         [f] = crawl([Target("x", (url,))], FAST)

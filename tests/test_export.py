@@ -18,13 +18,13 @@ import pytest
 from helpers import FAST, capture, new_pg_db, price_rows, run_captures
 from typer.testing import CliRunner
 
+from ratecard.capture_server import CaptureServer, Route
 from ratecard.cli import app
 from ratecard.config.settings import load
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import open_db, session
 from ratecard.exports.litellm import aliases
 from ratecard.registry.load import read_registry
-from ratecard.replay import ReplayServer, Route
 
 D1, D2, CHANGE, OPENROUTER = date(2025, 10, 25), date(2025, 10, 29), date(2025, 11, 10), date(2025, 12, 29)
 HAIKU = "claude-haiku-4-5"
@@ -51,7 +51,7 @@ def replay_history(url: str, raw: RawStore) -> None:
     settings = load(None, {**FAST, "vendors": {"mirror": MIRROR}})
     engine = open_db(url)
     page = raised_haiku_input(capture("anthropic", "2025-10-29").read_text(encoding="utf-8"))
-    with ReplayServer() as server:
+    with CaptureServer() as server:
         edited = server.add("/edited/pricing.md", Route(page.encode(), content_type="text/markdown"))
         days: list[tuple[date, dict[str, Path | str]]] = [
             (
@@ -101,7 +101,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> str:
             mp.delenv(var, raising=False)
         settings = replace(load(None, FAST), registries=(str(LITELLM),))
         engine = open_db(url)
-        with ReplayServer() as server:
+        with CaptureServer() as server:
             page = capture("anthropic", "2025-11-19")
             report = run_captures(engine, settings, RawStore(tmp / "raw"), server, LONG, anthropic=page)
         engine.dispose()

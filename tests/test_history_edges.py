@@ -17,11 +17,11 @@ from helpers import change_rows, price_rows
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from ratecard.capture_server import Route
 from ratecard.cli import app
 from ratecard.db import session
 from ratecard.derive.tables import AnomalyRecord
 from ratecard.parsers.base import Parsed, ParsedRate, parsed
-from ratecard.replay import Route
 
 D = {n: date(2025, 3, n) for n in range(1, 11)}
 

@@ -15,11 +15,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 from test_run_cli import serve_day, write_config
 
+from ratecard.capture_server import CaptureServer
 from ratecard.crawler.tables import FetchRecord
 from ratecard.db import make_engine, session
 from ratecard.lock import LockHeld, run_lock
 from ratecard.outcome import EXIT_LOCKED
-from ratecard.replay import ReplayServer
 from ratecard.runs.tables import RunRecord
 
 RATECARD = Path(sys.executable).with_name("ratecard")
@@ -83,7 +83,7 @@ def test_a_killed_holder_does_not_block_the_next_night(engine: Engine, db_url: s
 
 
 def test_another_process_run_exits_75_while_the_lock_is_held(
-    tmp_path: Path, engine: Engine, db_url: str, server: ReplayServer
+    tmp_path: Path, engine: Engine, db_url: str, server: CaptureServer
 ) -> None:
     """Two machines on one PostgreSQL (or two processes on one SQLite file) never run together."""
     assert RATECARD.exists(), f"no console script beside {sys.executable}"

@@ -210,8 +210,13 @@ def test_unreadable_meters_are_not_guessed(product: str, meter: str) -> None:
 
 def test_per_million_name_with_per_thousand_unit_is_skipped() -> None:
     body = _page([_item(AUGUST, 650, unitOfMeasure="1K")])
-    assert azure.parse(body, API, FETCHED).rates == ()
+    result = azure.parse(body, API, FETCHED)
+    assert result.rates == ()
     assert azure.unclassified(body) == ["GPT 5 Rsng outpt DZone 1M Tokens"]
+    assert result.notes == (
+        "1 pay-as-you-go meter(s) are not per-token model prices and were not stored: "
+        "GPT 5 Rsng outpt DZone 1M Tokens",
+    )
 
 
 FAMILIES = {"gpt", "o1", "o3", "o4", "codex", "grok", "llama", "codestral", "mistral", "phi"}

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from golden import rate_of
 
+from ratecard.capture_server import api_body
 from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.openrouter import VENDOR, model_id, parse, unmapped_keys
-from ratecard.replay import api_body
 
 URL = "https://openrouter.ai/api/v1/models"
 CAPTURES = files("ratecard") / "captures" / VENDOR

@@ -94,7 +94,7 @@ def test_snapshot_of_a_date_is_exact(engine, settings, raw, server) -> None:
 
 
 def test_failing_vendor_keeps_its_rates_and_does_not_stop_others(engine, settings, raw, server) -> None:
-    from ratecard.replay import Route
+    from ratecard.capture_server import Route
 
     run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
     broken = server.add("/pricing.md", Route(b"oops", status=500))
@@ -125,7 +125,7 @@ def test_failing_vendor_keeps_its_rates_and_does_not_stop_others(engine, setting
 
 
 def test_unreadable_page_and_truncated_json_fail_their_vendor(engine, settings, raw, server) -> None:
-    from ratecard.replay import Route
+    from ratecard.capture_server import Route
 
     run_captures(engine, settings, raw, server, D1, anthropic=ANTHROPIC[D1])
     body = capture("openrouter", "2025-12-29").read_bytes()
@@ -146,7 +146,7 @@ def test_unreadable_page_and_truncated_json_fail_their_vendor(engine, settings, 
 def test_timeout_fails_the_vendor_with_a_clear_message(engine, settings, raw, server) -> None:
     from dataclasses import replace
 
-    from ratecard.replay import Route
+    from ratecard.capture_server import Route
 
     slow = server.add("/slow", Route(b"late", delay=2.5))
     quick = replace(settings, crawl=replace(settings.crawl, download_timeout=0.5, retry_times=0))
@@ -161,7 +161,7 @@ def test_timeout_fails_the_vendor_with_a_clear_message(engine, settings, raw, se
 def test_far_fewer_models_is_a_layout_change_not_mass_removal(engine, settings, raw, server) -> None:
     import json
 
-    from ratecard.replay import Route
+    from ratecard.capture_server import Route
 
     run_captures(engine, settings, raw, server, D1, openrouter=capture("openrouter", "2025-12-29"))
     doc = json.loads(capture("openrouter", "2025-12-29").read_bytes())
@@ -218,7 +218,7 @@ def test_two_pages_pricing_one_key_keep_the_later_effective_price() -> None:
 
 
 def test_prices_cite_the_page_that_confirmed_a_rate_last(engine, settings, raw, server) -> None:
-    from ratecard.replay import Route
+    from ratecard.capture_server import Route
 
     page = capture("anthropic", "2025-11-19").read_bytes()
     server.add("/p.md", Route(page, content_type="text/markdown"))

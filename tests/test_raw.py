@@ -13,13 +13,13 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import select
 from typer.testing import CliRunner, Result
 
+from ratecard.capture_server import CaptureServer, route_for
 from ratecard.cli import app
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore, sha256
 from ratecard.crawler.tables import FetchRecord
 from ratecard.db import session
 from ratecard.rawstats import Fetch, judge
-from ratecard.replay import ReplayServer, route_for
 
 D1, D3 = date(2025, 10, 25), date(2025, 11, 19)
 OLD = datetime(2024, 1, 1, tzinfo=UTC)
@@ -43,7 +43,7 @@ def stats_json(db_url: str) -> dict[str, int]:
 
 
 def test_the_same_body_three_days_is_three_fetches_and_one_file(
-    engine: Engine, db_url: str, settings: Settings, raw: RawStore, server: ReplayServer
+    engine: Engine, db_url: str, settings: Settings, raw: RawStore, server: CaptureServer
 ) -> None:
     page = capture("anthropic", D3.isoformat())
     for day in (date(2025, 11, 20), date(2025, 11, 21), date(2025, 11, 22)):
@@ -66,13 +66,13 @@ def test_the_same_body_three_days_is_three_fetches_and_one_file(
     assert "fetch rows whose body is missing" in table and "orphan files" in table
 
 
-def serve_as(server: ReplayServer, day: date) -> str:
+def serve_as(server: CaptureServer, day: date) -> str:
     """Anthropic's capture of ``day`` at one fixed URL, as the live page changes under its address."""
     return server.add("/anthropic/pricing.md", route_for(capture("anthropic", day.isoformat())))
 
 
 def test_prune_deletes_only_old_bodies_that_nothing_needs(
-    engine: Engine, db_url: str, settings: Settings, raw: RawStore, server: ReplayServer
+    engine: Engine, db_url: str, settings: Settings, raw: RawStore, server: CaptureServer
 ) -> None:
     for day in (D1, D3):
         assert (

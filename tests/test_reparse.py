@@ -121,7 +121,7 @@ def test_reparse_needs_exactly_one_selection(db_url) -> None:
 
 
 def test_reparse_keeps_a_value_a_person_accepted(engine, db_url, settings, raw, server) -> None:
-    from ratecard.replay import Route
+    from ratecard.capture_server import Route
 
     page = capture("anthropic", "2025-11-19").read_text(encoding="utf-8")
     line = next(x for x in page.splitlines() if x.startswith("| Claude Opus 4.1 ") and "Base" not in x)

@@ -14,13 +14,13 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 from typer.testing import CliRunner, Result
 
+from ratecard.capture_server import CaptureServer, Route
 from ratecard.cli import app
 from ratecard.config.settings import load
 from ratecard.crawler.tables import FetchRecord
 from ratecard.db import open_db, session
 from ratecard.lock import run_lock
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_VENDOR_FAILED
-from ratecard.replay import ReplayServer, Route
 from ratecard.runs.tables import RunRecord
 
 DAY = date(2025, 10, 25)
@@ -36,7 +36,7 @@ def write_config(path: Path, **urls: str) -> Path:
     return path
 
 
-def serve_day(server: ReplayServer) -> dict[str, str]:
+def serve_day(server: CaptureServer) -> dict[str, str]:
     return {
         "anthropic": server.add_capture("anthropic", capture("anthropic", DAY.isoformat())),
         "openrouter": server.add_capture("openrouter", capture("openrouter", "2025-12-29")),
@@ -62,7 +62,7 @@ def opened(url: str) -> Iterator[Engine]:
 
 
 def test_every_vendor_ok_exits_0_with_one_line_each(
-    tmp_path: Path, sqlite_url: str, server: ReplayServer
+    tmp_path: Path, sqlite_url: str, server: CaptureServer
 ) -> None:
     cfg = write_config(tmp_path / "c.toml", **serve_day(server))
     result = invoke("--config", str(cfg), "--db", sqlite_url)
@@ -74,7 +74,7 @@ def test_every_vendor_ok_exits_0_with_one_line_each(
 
 
 def test_a_failing_vendor_exits_1_and_its_line_names_it(
-    tmp_path: Path, sqlite_url: str, server: ReplayServer
+    tmp_path: Path, sqlite_url: str, server: CaptureServer
 ) -> None:
     urls = serve_day(server) | {"openrouter": server.add("/models", Route(b"down", status=500))}
     result = invoke("--config", str(write_config(tmp_path / "c.toml", **urls)), "--db", sqlite_url)
@@ -116,7 +116,7 @@ def test_configuration_errors_exit_78_and_run_nothing(
 
 
 def test_lock_held_exits_75_and_touches_nothing(
-    tmp_path: Path, db_url: str, engine: Engine, server: ReplayServer
+    tmp_path: Path, db_url: str, engine: Engine, server: CaptureServer
 ) -> None:
     cfg = write_config(tmp_path / "c.toml", **serve_day(server))
     with run_lock(engine):
@@ -128,7 +128,7 @@ def test_lock_held_exits_75_and_touches_nothing(
     assert server.hits == []  # not even a request went out
 
 
-def test_json_log_lines_carry_events(tmp_path: Path, sqlite_url: str, server: ReplayServer) -> None:
+def test_json_log_lines_carry_events(tmp_path: Path, sqlite_url: str, server: CaptureServer) -> None:
     cfg = write_config(tmp_path / "c.toml", **serve_day(server))
     result = invoke("--config", str(cfg), "--db", sqlite_url, "--log-format", "json")
     assert result.exit_code == EXIT_OK
@@ -151,7 +151,7 @@ def test_json_log_lines_carry_events(tmp_path: Path, sqlite_url: str, server: Re
     ],
 )
 def test_every_stderr_line_is_json_even_when_things_fail(
-    case: str, event: str, code: int, tmp_path: Path, sqlite_url: str, server: ReplayServer
+    case: str, event: str, code: int, tmp_path: Path, sqlite_url: str, server: CaptureServer
 ) -> None:
     urls = serve_day(server)
     if case == "vendor_failed":

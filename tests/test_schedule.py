@@ -24,6 +24,7 @@ from test_lock import RATECARD, eventually
 from test_run_cli import DAY, serve_day, write_config
 from typer.testing import CliRunner, Result
 
+from ratecard.capture_server import CaptureServer, route_for
 from ratecard.changelog.tables import ChangeRecord
 from ratecard.cli import app
 from ratecard.config.settings import ConfigError, Settings, load
@@ -31,7 +32,6 @@ from ratecard.crawler.rawstore import RawStore
 from ratecard.db import make_engine, session
 from ratecard.lock import run_lock
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, RunReport
-from ratecard.replay import ReplayServer, route_for
 from ratecard.runs.tables import RunRecord
 from ratecard.schedule import (
     JOB_ID,
@@ -84,7 +84,7 @@ class GatedRaw(RawStore):
         return super().put(body)
 
 
-def slow_anthropic(server: ReplayServer) -> str:
+def slow_anthropic(server: CaptureServer) -> str:
     """Anthropic's capture, answered after a pause: a run that holds the lock for a while."""
     route = route_for(capture("anthropic", DAY.isoformat()))
     route.delay = SLOW_SECONDS
@@ -173,7 +173,7 @@ def test_a_slow_job_never_runs_twice_at_once() -> None:
 
 
 def test_a_fired_job_skips_while_locked_then_runs_once(
-    engine: Engine, settings: Settings, raw: RawStore, server: ReplayServer
+    engine: Engine, settings: Settings, raw: RawStore, server: CaptureServer
 ) -> None:
     events = Events()
     job = job_for(engine, only(settings, anthropic=serve_day(server)["anthropic"]), raw, events)
@@ -190,7 +190,7 @@ def test_a_fired_job_skips_while_locked_then_runs_once(
 
 
 def test_a_cron_run_exits_75_while_a_scheduled_job_holds_the_lock(
-    tmp_path: Path, db_url: str, engine: Engine, settings: Settings, server: ReplayServer
+    tmp_path: Path, db_url: str, engine: Engine, settings: Settings, server: CaptureServer
 ) -> None:
     url = serve_day(server)["anthropic"]
     gate = GatedRaw(tmp_path / "raw")
@@ -207,7 +207,7 @@ def test_a_cron_run_exits_75_while_a_scheduled_job_holds_the_lock(
 
 
 def test_two_machines_on_one_database_verify_a_day_once(
-    tmp_path: Path, db_url: str, engine: Engine, settings: Settings, server: ReplayServer
+    tmp_path: Path, db_url: str, engine: Engine, settings: Settings, server: CaptureServer
 ) -> None:
     local = only(settings, anthropic=serve_day(server)["anthropic"])
     gate = GatedRaw(tmp_path / "raw")
@@ -232,7 +232,7 @@ def test_two_machines_on_one_database_verify_a_day_once(
 
 
 def test_force_re_verifies_a_done_day_without_duplicating_it(
-    engine: Engine, settings: Settings, raw: RawStore, server: ReplayServer
+    engine: Engine, settings: Settings, raw: RawStore, server: CaptureServer
 ) -> None:
     local = only(settings, anthropic=serve_day(server)["anthropic"])
     job_for(engine, local, raw, Events())()
@@ -264,7 +264,7 @@ def schedule_cli(*args: str) -> Result:
 
 
 def test_schedule_now_runs_the_day_and_skips_it_unless_forced(
-    tmp_path: Path, sqlite_url: str, server: ReplayServer
+    tmp_path: Path, sqlite_url: str, server: CaptureServer
 ) -> None:
     cfg = write_config(tmp_path / "c.toml", **serve_day(server))
     handlers = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)]
@@ -338,7 +338,7 @@ def test_a_signal_shuts_the_scheduler_down_cleanly(tmp_path: Path, sig: signal.S
     assert events[-1]["reason"] == sig.name and events[-1]["runs"] == 0
 
 
-def test_sigterm_during_a_run_lets_the_run_finish(tmp_path: Path, server: ReplayServer) -> None:
+def test_sigterm_during_a_run_lets_the_run_finish(tmp_path: Path, server: CaptureServer) -> None:
     cfg = write_config(tmp_path / "c.toml", anthropic=slow_anthropic(server))
     proc, log = start_schedule(tmp_path, "--config", str(cfg), "--now")
     try:

@@ -62,8 +62,8 @@ def route_for(path: Path) -> Route:
     return Route(path.read_bytes(), content_type=ctype)
 
 
-class ReplayServer:
-    """``with ReplayServer() as srv: srv.add("/x", Route(...))`` on 127.0.0.1, any free port."""
+class CaptureServer:
+    """``with CaptureServer() as srv: srv.add("/x", Route(...))`` on 127.0.0.1, any free port."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
@@ -135,7 +135,7 @@ class ReplayServer:
         }
         return json.dumps(doc).encode()
 
-    def __enter__(self) -> ReplayServer:
+    def __enter__(self) -> CaptureServer:
         self._thread.start()
         return self
 

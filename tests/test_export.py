@@ -305,7 +305,7 @@ def test_genai_prices_export_carries_the_history_as_start_dates(history: str) ->
     anthropic = next(p for p in doc if p["id"] == "anthropic")
     assert anthropic["name"] == "Anthropic" and anthropic["api_pattern"] and anthropic["pricing_urls"]
     haiku = models_of(doc, "anthropic")[HAIKU]
-    assert haiku["match"] == {"equals": HAIKU}
+    assert haiku["match"]["or"][0] == {"equals": HAIKU}  # and HAIKU + a date: see test_export_genai_prices
     assert [(e["constraint"], e["prices"]["input_mtok"]) for e in haiku["prices"]] == [
         ({"start_date": "2025-10-25"}, Decimal("1")),
         ({"start_date": "2025-11-10"}, Decimal("1.25")),
@@ -315,7 +315,9 @@ def test_genai_prices_export_carries_the_history_as_start_dates(history: str) ->
         "cache_write_mtok": Decimal("1.25"),
         "cache_read_mtok": Decimal("0.1"),
         "output_mtok": Decimal("5"),
+        "cache_write_1h_mtok": Decimal("2"),
     }
+    assert haiku["price_variants"][0]["when"] == {"processing": "batch"}  # the page's batch prices
     sonnet = models_of(doc, "anthropic")["claude-sonnet-4-5"]["prices"][0]["prices"]
     assert sonnet["input_mtok"] == {"base": Decimal("3"), "tiers": [{"start": 200000, "price": Decimal("6")}]}
     retired = models_of(doc, "anthropic")["claude-3-5-sonnet"]["prices"]  # removed on 10-29, kept
@@ -335,7 +337,15 @@ def test_genai_prices_reader_reads_our_export_back_at_two_dates(history: str, da
     assert registry.name == "genai-prices"
     with session(open_db(history)) as s:
         rows = price_rows(s, day, {}, vendor="anthropic")
-    wanted = {"input", "output", "cache_read", "cache_write_5m"}
+    wanted = {
+        "input",
+        "output",
+        "cache_read",
+        "cache_write_5m",
+        "cache_write_1h",
+        "batch_input",
+        "batch_output",
+    }
     expected: dict[str, dict[tuple[str, str], Decimal]] = {}
     for r in rows:
         if r["field"] in wanted and r["tier"] in ("standard", "context>200k"):

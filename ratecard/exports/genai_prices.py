@@ -1,123 +1,313 @@
-"""Our verified history in pydantic/genai-prices' ``data.json`` format.
+"""Our verified history as pydantic/genai-prices' v2 ``data.json``, the file ``genai_prices.UpdatePrices``
+loads (``UpdatePrices(url=...)``), so a program that prices requests with genai-prices prices them
+with our rates, on the day of each request. See ``docs/formats.md`` for the whole mapping.
 
-Each model's ``prices`` is a list of entries constrained by ``start_date``, one for every day any
-of its rates took a new value, so a program that already prices requests with genai-prices gets
-the rates in force on the day of each request. Values stay exact (JSON numbers from Decimals).
+- **History**: each model's ``prices`` is a list of entries constrained by ``start_date``, one for
+  every period in which its own prices held (the day we first saw them). genai-prices uses the last
+  entry that has started, as its own data expresses price changes.
+- **Variants**: batch prices (``batch_input``...) go in a ``price_variants`` entry with ``when``
+  ``{"processing": "batch"}``; the ``service=flex`` / ``service=priority`` tiers in one with
+  ``{"service_tier": "flex"}`` / ``{"service_tier": "priority"}``. Each period of a variant is one
+  entry with its ``start_date``, newest first, because genai-prices takes the first variant that
+  applies. A variant price is only written where the model's own prices have the same key (a
+  variant overrides, it never adds). A variant price that stops being published keeps applying
+  until another replaces it, as a model that disappears keeps its last prices.
+- **Long context**: ``context>Nk`` tiers become tiered prices (``{"base", "tiers"}``) of their
+  base key, in the model's prices and in its variants; a tier without its base cannot be written.
+- **Per count**: ``request``, ``web_search`` and ``file_search`` rates (per request or per 1,000)
+  become ``requests_kcount``, ``web_searches_kcount`` and ``storage_searches_kcount``.
+- **Match**: the model id itself, or the id followed by a date as API ids carry one
+  (``claude-sonnet-4-5-20250929``, ``gpt-4o-2024-08-06``, ``claude-sonnet-4-5@20250929``), never a
+  longer name (``gpt-4o`` does not match ``gpt-4o-mini``) nor a dated id the vendor prices as a
+  model of its own (``gpt-4o-2024-05-13``).
+- **Left out**: rates marked not offered, other tiers (regions, deployments, time windows) and
+  units, and a key genai-prices would refuse to price with the others (``cache_write_1h_mtok``
+  without ``cache_write_mtok``, say): those are named in ``price_comments``.
+- **Marked**: inferred rates (derived, or converted from another currency) are exported and named
+  in the model's ``price_comments``, as is a vendor not re-verified lately (stale); the caller may
+  leave both out (``--verified-only``).
 
-Only what the format can hold is exported: per-MTok rates of the standard tier, ``context>Nk``
-tiers as genai-prices' tiered prices, and a per-request rate as ``requests_kcount``. Rates a
-vendor marks as not offered are left out. A model that disappears keeps its last prices, as
-genai-prices keeps retired models. Each entry's date is the day we first saw those prices.
-Inferred rates (derived, or converted from another currency) are exported and named in the
-model's ``price_comments``, as is a vendor not re-verified lately (stale); the caller may leave
-both out (``--verified-only``).
+Values stay exact: write the document with :func:`ratecard.exports.exact_json.dumps`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ratecard import tiers
 from ratecard.config.settings import VendorConfig
-from ratecard.registry.crosscheck import REGISTRY_FIELD_FOR
+from ratecard.registry.genai_prices import BATCH, BATCH_FIELDS, VARIANTS
 from ratecard.registry.genai_prices import FIELDS as READ_FIELDS
-from ratecard.snapshots.read import Span as RateSpan
 
-#: Our per-MTok field -> genai-prices' ModelPrice field (the reader's mapping, inverted).
-FIELDS: dict[str, str] = {ours: theirs for theirs, ours in READ_FIELDS.items()} | {
-    "audio_cache_read": "cache_audio_read_mtok"
+
+class ExportSpan(Protocol):
+    """What the export reads of one stored rate (``snapshots.read.Span`` and ``RateSpan`` rows fit)."""
+
+    @property
+    def vendor(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def valid_from(self) -> date: ...
+    @property
+    def valid_to(self) -> date | None: ...
+    @property
+    def source_url(self) -> str: ...
+
+
+#: Our per-MTok field -> genai-prices' price key (the reader's mapping, inverted).
+PRICE_KEYS: dict[str, str] = {
+    ours: theirs for theirs, ours in READ_FIELDS.items() if theirs != "cache_write_5m_mtok"
+} | {"cache_write": "cache_write_mtok"}
+FALLBACK_FIELDS = frozenset({"cache_write"})
+"""Fields written only where the vendor has no field of its own for the key (no cache_write_5m)."""
+#: Our batch field -> the price key it sets in the batch variant.
+BATCH_KEYS: dict[str, str] = {ours: theirs for theirs, ours in BATCH_FIELDS.items()}
+SERVICES: tuple[str, ...] = tuple(name for name in VARIANTS if name != BATCH)
+"""The ``service=`` tiers written as variants: flex, priority."""
+#: Our per-request field -> genai-prices' per-1,000 key.
+COUNT_KEYS: dict[str, str] = {
+    "request": "requests_kcount",
+    "web_search": "web_searches_kcount",
+    "file_search": "storage_searches_kcount",
 }
-REQUESTS = "requests_kcount"
-#: ModelPrice's own field order, so exports read like genai-prices' file.
+_PER_THOUSAND = {"usd_per_1k_requests": Decimal(1), "usd_per_request": Decimal(1000)}
+#: ModelPrice's own key order, so exports read like genai-prices' file.
 ORDER: tuple[str, ...] = (
     "input_mtok",
     "cache_write_mtok",
     "cache_read_mtok",
     "output_mtok",
+    "cache_write_1h_mtok",
     "input_audio_mtok",
     "cache_audio_read_mtok",
     "output_audio_mtok",
-    REQUESTS,
+    *COUNT_KEYS.values(),
 )
-_PER_KREQUEST = {"usd_per_1k_requests": Decimal(1), "usd_per_request": Decimal(1000)}
+#: genai-prices refuses a price whose more general keys are unpriced (its unit registry's ancestors).
+REQUIRES: dict[str, tuple[str, ...]] = {
+    "cache_read_mtok": ("input_mtok",),
+    "cache_write_mtok": ("input_mtok",),
+    "cache_write_1h_mtok": ("input_mtok", "cache_write_mtok"),
+    "input_audio_mtok": ("input_mtok",),
+    "cache_audio_read_mtok": ("input_audio_mtok", "cache_read_mtok"),
+    "output_audio_mtok": ("output_mtok",),
+}
+#: ... and two keys that count the same tokens need the key of their overlap: (a, b) -> overlap.
+OVERLAPS: dict[tuple[str, str], str] = {
+    ("input_audio_mtok", "cache_read_mtok"): "cache_audio_read_mtok",
+    ("input_audio_mtok", "cache_write_mtok"): "cache_audio_write_mtok",
+}
+COMMENT_LIMIT = 1000
+"""genai-prices' schema caps ``price_comments`` at 1,000 characters."""
+_DATE = r"(?:\d{8}|\d{4}-\d{2}-\d{2})"
+_REGEX_SPECIAL = re.compile(r"[.^$*+?()\[\]{}|\\]")
 
 
-def price_name(span: RateSpan) -> str | None:
-    """genai-prices' field for a span, or None when the format has no place for it."""
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where one rate goes in a v2 document."""
+
+    variant: str | None
+    """``batch``, ``flex`` or ``priority``; None for the model's own prices."""
+    key: str
+    start: int | None
+    """Prompt tokens above which the tier applies; None for the base price."""
+    primary: bool = True
+    """False for a fallback field, which the vendor's own field for the key beats."""
+
+
+def place(span: ExportSpan) -> Place | None:
+    """Where genai-prices' v2 format holds a span, or None when it has no place for it."""
     if span.value is None or span.status == "not_offered":
         return None
-    if span.field == "request" and span.unit in _PER_KREQUEST:
-        return REQUESTS if span.tier == tiers.STANDARD else None
+    if span.unit in _PER_THOUSAND:
+        count = COUNT_KEYS.get(span.field)
+        return Place(None, count, None) if count and span.tier == tiers.STANDARD else None
     if span.unit != "usd_per_mtok":
         return None
-    return FIELDS.get(span.field) or FIELDS.get(REGISTRY_FIELD_FOR.get(span.field, ""))
+    try:
+        dims = tiers.parse(span.tier)
+    except ValueError:
+        return None
+    service, bound = dims.pop("service", None), dims.pop("context", None)
+    start = tiers.context_threshold(f"context{bound}") if bound else None
+    if dims or (bound and start is None) or (service is not None and service not in SERVICES):
+        return None
+    if span.field in BATCH_KEYS:
+        return None if service else Place(BATCH, BATCH_KEYS[span.field], start)
+    key = PRICE_KEYS.get(span.field)
+    return None if key is None else Place(service, key, start, span.field not in FALLBACK_FIELDS)
 
 
-def in_force(span: RateSpan, day: date) -> bool:
+def price_name(span: ExportSpan) -> str | None:
+    """genai-prices' price key for a span (in its model's prices or a variant), or None."""
+    found = place(span)
+    return None if found is None else found.key
+
+
+def in_force(span: ExportSpan, day: date) -> bool:
     return span.valid_from <= day and (span.valid_to is None or day < span.valid_to)
 
 
-def model_price(spans: Iterable[RateSpan]) -> dict[str, Any]:
-    """One ModelPrice from the spans of one model in force on one day."""
-    base: dict[str, Decimal] = {}
-    tiered: dict[str, dict[int, Decimal]] = {}
-    for s in spans:
-        name = price_name(s)
-        if name is None or s.value is None:
-            continue
-        value = s.value * _PER_KREQUEST.get(s.unit, Decimal(1))
-        exact = FIELDS.get(s.field) == name or name == REQUESTS  # beats a mapped fallback field
-        threshold = tiers.context_threshold(s.tier)
-        if s.tier == tiers.STANDARD and (name not in base or exact):
-            base[name] = value
-        elif threshold is not None and name != REQUESTS:
-            tiered.setdefault(name, {})[threshold] = value
-    out: dict[str, Any] = {}
-    for name in ORDER:
-        if name not in base:
-            continue  # a tier without its base price cannot be written in this format
-        value = base[name]
-        steps = sorted(tiered.get(name, {}).items())
-        out[name] = {"base": value, "tiers": [{"start": n, "price": p} for n, p in steps]} if steps else value
-    return out
+def priceable(keys: Collection[str]) -> set[str]:
+    """The keys genai-prices will price together: overlaps covered, every required key present."""
+    keep = set(keys)
+    for (a, b), overlap in OVERLAPS.items():
+        if {a, b} <= keep and overlap not in keep:
+            keep.discard(a)
+    while gone := {k for k in keep if not set(REQUIRES.get(k, ())) <= keep}:
+        keep -= gone
+    return keep
 
 
-def history(spans: Sequence[RateSpan], as_of: date) -> list[dict[str, Any]]:
-    """A model's ConditionalPrice list: one entry per day its prices changed, up to ``as_of``."""
+def _price(base: Decimal, steps: Mapping[int, Decimal]) -> Decimal | dict[str, Any]:
+    """A flat price, or ``{"base", "tiers"}`` when it has context tiers."""
+    if not steps:
+        return base
+    return {"base": base, "tiers": [{"start": n, "price": p} for n, p in sorted(steps.items())]}
+
+
+Prices = dict[str | None, dict[str, Any]]
+"""Variant name (None: the model's own) -> ModelPrice."""
+
+
+def day_prices(spans: Iterable[ExportSpan]) -> tuple[Prices, set[str]]:
+    """The ModelPrices of one model from the spans in force on one day, and the keys genai-prices
+    could not price with the others."""
+    placed = [
+        (p, s.value * _PER_THOUSAND.get(s.unit, Decimal(1)))
+        for s in spans
+        if s.value is not None and (p := place(s)) is not None
+    ]
+    base: dict[tuple[str | None, str], Decimal] = {}
+    tiered: dict[tuple[str | None, str], dict[int, Decimal]] = {}
+    for p, value in sorted(placed, key=lambda pv: pv[0].primary):  # primary fields last: they win
+        if p.start is None:
+            base[p.variant, p.key] = value
+        else:
+            tiered.setdefault((p.variant, p.key), {})[p.start] = value
+    own = {k for v, k in base if v is None}
+    kept = priceable(own)
+    out: Prices = {}
+    for variant in (None, *VARIANTS):
+        price = {
+            k: _price(base[variant, k], tiered.get((variant, k), {}))
+            for k in ORDER
+            if k in kept and (variant, k) in base
+        }
+        if price:
+            out[variant] = price
+    return out, own - kept
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A model's v2 ``prices`` and ``price_variants``, and the keys left out of them."""
+
+    prices: list[dict[str, Any]]
+    variants: list[dict[str, Any]]
+    left_out: set[str]
+
+
+def history(spans: Sequence[ExportSpan], as_of: date) -> History:
+    """One entry per period in which a model's prices (or a variant's) held, up to ``as_of``."""
     days = sorted({s.valid_from for s in spans} | {s.valid_to for s in spans if s.valid_to})
-    entries: list[dict[str, Any]] = []
-    last: dict[str, Any] | None = None
+    last: Prices = {}
+    started: dict[str | None, list[dict[str, Any]]] = {}
+    left_out: set[str] = set()
     for day in (d for d in days if d <= as_of):
-        prices = model_price(s for s in spans if in_force(s, day))
-        if prices and prices != last:
-            entries.append({"constraint": {"start_date": day.isoformat()}, "prices": prices})
-            last = prices
-    return entries
+        prices, dropped = day_prices(s for s in spans if in_force(s, day))
+        left_out |= dropped
+        for variant, price in prices.items():
+            if price != last.get(variant):
+                entry = {"constraint": {"start_date": day.isoformat()}, "prices": price}
+                started.setdefault(variant, []).append(entry)
+                last[variant] = price
+    variants = [
+        {"when": VARIANTS[name], "prices": e["prices"], "constraint": e["constraint"]}
+        for name in VARIANTS
+        for e in reversed(started.get(name, []))  # genai-prices takes the first that holds
+    ]
+    return History(started.get(None, []), variants, left_out)
 
 
-def _inferred_note(spans: Iterable[RateSpan]) -> str | None:
+def _escape(text: str) -> str:
+    """Escape regex syntax, and nothing else (JavaScript's genai-prices reads the pattern too)."""
+    return _REGEX_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+
+
+def match_rule(model: str, others: Collection[str] = ()) -> dict[str, Any]:
+    """``model``, or ``model`` + ``-``/``@`` + a date (``20250929`` or ``2024-08-06``): the API ids
+    of one model; a dated id among ``others`` (the vendor's other models) is left to its own entry."""
+    model = model.lower()
+    dated = re.compile(f"[-@]({_DATE})")
+    taken = sorted(
+        m[1]
+        for o in others
+        if o.lower().startswith(model) and (m := dated.fullmatch(o.lower(), len(model))) is not None
+    )
+    exclude = f"(?!(?:{'|'.join(map(_escape, taken))})$)" if taken else ""
+    return {"or": [{"equals": model}, {"regex": f"^{_escape(model)}[-@]{exclude}{_DATE}$"}]}
+
+
+def _inferred_note(spans: Iterable[ExportSpan]) -> str | None:
     reasons = sorted({f"{s.field}: {s.reason or 'inferred'}" for s in spans if s.status == "inferred"})
     return "ratecard inferred " + "; ".join(reasons) if reasons else None
 
 
-def model_info(
-    model: str, spans: Sequence[RateSpan], as_of: date, stale: str | None = None
-) -> dict[str, Any] | None:
-    """One model's entry; ``stale`` is why its vendor's prices are stale as of ``as_of``, if they are."""
-    prices = history(spans, as_of)
-    if not prices:
+def _left_out_note(keys: Collection[str]) -> str | None:
+    if not keys:
         return None
-    info: dict[str, Any] = {"id": model, "match": {"equals": model}}
-    inferred = _inferred_note(s for s in spans if s.valid_from <= as_of and price_name(s))
-    comments = [c for c in (inferred, stale and f"ratecard: stale, {stale}") if c]
-    if comments:
-        info["price_comments"] = "; ".join(comments)
-    info["prices"] = prices
+    return "ratecard left out " + ", ".join(sorted(keys)) + " (genai-prices needs keys we lack with them)"
+
+
+def comments(notes: Iterable[str | None]) -> str | None:
+    """The notes joined, cut to the schema's limit (with an ellipsis) rather than made invalid."""
+    text = "; ".join(n for n in notes if n)
+    if len(text) > COMMENT_LIMIT:
+        text = text[: COMMENT_LIMIT - 1] + "…"
+    return text or None
+
+
+def model_info(
+    model: str,
+    spans: Sequence[ExportSpan],
+    as_of: date,
+    stale: str | None = None,
+    others: Collection[str] = (),
+) -> dict[str, Any] | None:
+    """One model's entry; ``stale`` is why its vendor's prices are stale as of ``as_of``, if they
+    are; ``others`` are the vendor's other model ids (for the match rule)."""
+    found = history(spans, as_of)
+    if not found.prices:
+        return None
+    info: dict[str, Any] = {"id": model, "match": match_rule(model, others)}
+    inferred = _inferred_note(s for s in spans if s.valid_from <= as_of and place(s))
+    note = comments([inferred, stale and f"ratecard: stale, {stale}", _left_out_note(found.left_out)])
+    if note:
+        info["price_comments"] = note
+    info["prices"] = found.prices
+    if found.variants:
+        info["price_variants"] = found.variants
     return info
 
 
@@ -142,20 +332,23 @@ def provider_info(vendor: str, config: VendorConfig | None, models: list[dict[st
 
 
 def document(
-    spans: Iterable[RateSpan],
+    spans: Sequence[ExportSpan],
     as_of: date,
     vendors: Mapping[str, VendorConfig],
     stale: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """genai-prices' provider list for every model priced on or before ``as_of``; ``stale`` maps
-    a vendor whose prices are stale to why."""
+    """genai-prices' v2 provider list for every model priced on or before ``as_of`` (a list, as
+    ``UpdatePrices`` requires); ``stale`` maps a vendor whose prices are stale to why."""
     stale = stale or {}
-    grouped: dict[str, dict[str, list[RateSpan]]] = {}
+    grouped: dict[str, dict[str, list[ExportSpan]]] = {}
     for s in spans:
         grouped.setdefault(s.vendor, {}).setdefault(s.model, []).append(s)
     providers = []
-    for vendor in sorted(grouped):
-        infos = (model_info(m, ss, as_of, stale.get(vendor)) for m, ss in sorted(grouped[vendor].items()))
+    for vendor, by_model in sorted(grouped.items()):
+        infos = (
+            model_info(m, ss, as_of, stale.get(vendor), by_model.keys() - {m})
+            for m, ss in sorted(by_model.items())
+        )
         models = [i for i in infos if i is not None]
         if models:
             providers.append(provider_info(vendor, vendors.get(vendor), models))

@@ -13,6 +13,7 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -68,6 +69,25 @@ class InBoundsMiddleware:
         why = refusal(request.url, hosts, source)
         if why is not None:
             raise OutOfBounds(refused(request.url, source, why, "redirect_urls" in request.meta))
+
+
+class InBoundsRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, with a ``Location`` no URL parser can read refused like any other
+    (naming it) instead of failing as a bare ``ValueError`` about the page that sent it."""
+
+    def process_response(
+        self, request: scrapy.Request, response: Response, spider: Any = None
+    ) -> scrapy.Request | Response:
+        try:
+            result: scrapy.Request | Response = super().process_response(request, response)
+        except ValueError as exc:
+            location = (response.headers.get("Location") or b"").decode("latin-1")
+            target = request.meta.get("target")
+            why = refusal(location, target.hosts if target is not None else (), request.url)
+            raise OutOfBounds(
+                refused(location, request.url, why or "not a valid URL", redirect=True)
+            ) from exc
+        return result
 
 
 def retry_after(response: Response, now: datetime | None = None) -> float | None:

@@ -68,6 +68,8 @@ class CrawlSettings:
                 "ratecard.crawler.middleware.InBoundsMiddleware": 25,  # before robots.txt (100)
                 "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
                 "ratecard.crawler.middleware.BackoffRetryMiddleware": 550,
+                "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+                "ratecard.crawler.middleware.InBoundsRedirectMiddleware": 600,
             },
             "EXTENSIONS_BASE": dict(EXTENSIONS),
             "TELNETCONSOLE_ENABLED": False,

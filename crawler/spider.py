@@ -34,7 +34,7 @@ def _json(body: bytes) -> object:
     """The body as JSON, or None: an unreadable body has nothing to follow (its parser reports it)."""
     try:
         doc: object = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: hostile nesting, "[[[[…"
         return None
     return doc
 
@@ -112,7 +112,11 @@ class PricingSpider(scrapy.Spider):
             )
         location = response.headers.get("Location")
         if 300 <= status < 400 and location:
-            dest = response.urljoin(location.decode("latin-1"))
+            dest = location.decode("latin-1")
+            try:
+                dest = response.urljoin(dest)
+            except ValueError:
+                return refused(dest, response.url, "not a valid URL", redirect=True), False
             why = refusal(dest, target.hosts, response.url)
             if why is not None:
                 return refused(dest, response.url, why, redirect=True), False

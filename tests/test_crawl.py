@@ -159,6 +159,7 @@ def test_the_crawler_opens_no_port_and_fetches_no_other_scheme() -> None:
     middlewares = [type(m).__name__ for m in crawler.engine.downloader.middleware.middlewares]
     assert middlewares.index("InBoundsMiddleware") < middlewares.index("RobotsTxtMiddleware")
     assert "HttpCacheMiddleware" not in middlewares and "MetaRefreshMiddleware" not in middlewares
+    assert "InBoundsRedirectMiddleware" in middlewares and "RedirectMiddleware" not in middlewares
     assert crawler.settings.getint("DOWNLOAD_MAXSIZE") == FAST.max_body_bytes
     assert crawler.settings.getint("REDIRECT_MAX_TIMES") == FAST.max_redirects
     assert crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -152,6 +153,16 @@ def test_pagination_that_loops_or_never_ends_stops(home: ScriptedServer) -> None
     assert sorted(p for p in home.paths() if p.startswith("/p")) == ["/p1", "/p2", "/p3", "/p4"]
 
 
+def test_a_body_nested_past_any_parser_is_kept_without_a_crash(
+    home: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = b"[" * 100_000
+    url = home.add("/api", Reply(body=body))
+    fetched = one(crawl([Target("x", (url,), follow_json_key="next", follow_json_each="url")], FAST))
+    assert fetched.ok and fetched.body == body  # its parser refuses it, by name, later
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
 def test_a_meta_refresh_is_page_content_not_a_redirect(home: ScriptedServer, foreign: ScriptedServer) -> None:
     html = (
         f'<html><head><meta http-equiv="refresh" content="0;url={foreign.url("/")}"></head></html>'.encode()
@@ -183,13 +194,22 @@ def test_a_redirect_to_another_host_fails_and_names_its_target(
     assert fetched.body is None and foreign.seen == []
 
 
-def test_a_redirect_to_a_local_file_fails_and_names_its_target(home: ScriptedServer) -> None:
-    url = home.add("/pricing", Reply(301, headers={"Location": "file:///etc/passwd"}))
+@pytest.mark.parametrize(
+    ("location", "why"),
+    [
+        ("file:///etc/passwd", "scheme 'file' is not http or https"),
+        ("javascript:alert(1)", "scheme 'javascript' is not http or https"),
+        ("http://[", "not a valid URL"),
+    ],
+)
+def test_a_redirect_to_nothing_fetchable_fails_and_names_its_target(
+    location: str, why: str, home: ScriptedServer
+) -> None:
+    url = home.add("/pricing", Reply(301, headers={"Location": location}))
     fetched = one(crawl([Target("x", (url,))], FAST))
-    assert fetched.error == (
-        f"refused redirect from {url} to file:///etc/passwd: scheme 'file' is not http or https"
-    )
-    assert fetched.body is None and fetched.status == 301
+    assert fetched.error == f"refused redirect from {url} to {location}: {why}"
+    assert fetched.body is None
+    assert home.paths() == ["/pricing"]
 
 
 def test_a_robots_txt_redirect_out_of_bounds_is_not_followed(

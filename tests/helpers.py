@@ -48,10 +48,12 @@ def capture(vendor: str, name_part: str) -> Path:
 
 
 def with_urls(settings: Settings, **urls: Any) -> Settings:
-    """Settings whose vendors fetch the given URLs (``anthropic=[url]``)."""
+    """Settings whose vendors fetch the given URLs (``anthropic=[url]``), and may follow links
+    and redirects on those URLs' hosts (configured ``allowed_hosts`` would refuse them)."""
     vendors = dict(settings.vendors)
     for vid, u in urls.items():
-        vendors[vid] = replace(vendors[vid], start_urls=tuple(u if isinstance(u, list) else [u]))
+        start = tuple(u if isinstance(u, list) else [u])
+        vendors[vid] = replace(vendors[vid], start_urls=start, allowed_hosts=())
     return replace(settings, vendors=vendors)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ratecard.crawler.bounds import hosts_of
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -25,7 +27,7 @@ class Fetched:
 
 @dataclass(frozen=True)
 class Target:
-    """What to fetch for one vendor: its start URLs and how to follow pagination."""
+    """What to fetch for one vendor: its start URLs, how to follow links, and where they may lead."""
 
     vendor: str
     start_urls: tuple[str, ...]
@@ -34,3 +36,11 @@ class Target:
     follow_json_each: str | None = None
     """JSON key of the URL to fetch for every object of a JSON array answer (a folder listing)."""
     max_pages: int = 500
+    """Most URLs followed from pages (next pages, listed files), beyond the start URLs."""
+    allowed_hosts: tuple[str, ...] = ()
+    """``host`` or ``host:port`` entries that links and redirects may lead to (a bare host means
+    the scheme's default port); empty means the hosts of the start URLs."""
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return self.allowed_hosts or hosts_of(self.start_urls)

@@ -115,7 +115,9 @@ def backfill(
             served = dict(fast.vendors)
             for v in vendors:
                 urls = serve(server, v, [c for c in group if c.vendor == v])
-                served[v] = replace(fast.vendors[v], start_urls=tuple(urls))
+                served[v] = replace(
+                    fast.vendors[v], start_urls=tuple(urls), fallback_urls=(), allowed_hosts=()
+                )
             report = run_day(engine, replace(fast, vendors=served), raw, day, vendors, trigger)
             reports.append(report)
             if on_report:

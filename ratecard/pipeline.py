@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from ratecard.config.settings import ConfigError, Settings, VendorConfig
 from ratecard.crawler import store as fetches
+from ratecard.crawler.bounds import hosts_of
 from ratecard.crawler.fetch import Fetched, Target
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
@@ -30,7 +31,15 @@ def select_vendors(settings: Settings, ids: Sequence[str] | None) -> list[Vendor
 
 
 def target(vendor: VendorConfig) -> Target:
-    return Target(vendor.id, vendor.start_urls, vendor.follow_json_key, vendor.follow_json_each)
+    """What the crawl fetches for ``vendor``, and the hosts its links and redirects may lead to:
+    the configured ``allowed_hosts``, else those of its start and fallback URLs."""
+    return Target(
+        vendor.id,
+        vendor.start_urls,
+        follow_json_key=vendor.follow_json_key,
+        follow_json_each=vendor.follow_json_each,
+        allowed_hosts=vendor.allowed_hosts or hosts_of((*vendor.start_urls, *vendor.fallback_urls)),
+    )
 
 
 def verify(

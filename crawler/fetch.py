@@ -19,6 +19,20 @@ class Fetched:
     body: bytes | None
     fetched_at: datetime
     error: str | None = None
+    origin_url: str | None = None
+    """For an archived capture served locally: the page's own URL."""
+    captured_at: datetime | None = None
+    """For an archived capture: when the page was captured."""
+
+    @property
+    def source_url(self) -> str:
+        """The URL a rate read from this body cites: the page's own, not where it was replayed from."""
+        return self.origin_url or self.url
+
+    @property
+    def captured(self) -> datetime:
+        """When the body's content was captured: the fetch time, or an archive's capture time."""
+        return self.captured_at or self.fetched_at
 
     @property
     def ok(self) -> bool:

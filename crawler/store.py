@@ -31,6 +31,8 @@ def keep(session: Session, raw: RawStore, fetched: Sequence[Fetched], run_id: in
                 size=len(f.body) if f.body is not None else None,
                 fetched_at=f.fetched_at,
                 error=f.error,
+                origin_url=f.origin_url,
+                captured_at=f.captured_at,
             )
         )
 

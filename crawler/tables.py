@@ -23,3 +23,7 @@ class FetchRecord(SQLModel, table=True):
     """Bytes fetched (uncompressed)."""
     fetched_at: datetime
     error: str | None = None
+    origin_url: str | None = Field(default=None, max_length=2048)
+    """For archived captures: the page's own URL (``url`` is where it was served from)."""
+    captured_at: datetime | None = None
+    """For archived captures: when the page was captured (``fetched_at`` is the replay)."""

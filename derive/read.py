@@ -14,6 +14,8 @@ from ratecard.dbapi import Reader, as_date, as_datetime, as_decimal, maybe
 @dataclass(frozen=True, slots=True)
 class Anomaly:
     id: int
+    ref: str | None
+    """Stable for the same input history (ids may renumber when a database is rebuilt)."""
     vendor: str
     model: str
     field: str
@@ -43,8 +45,8 @@ def anomalies(
         conditions.append("vendor IN :vendors")
         params["vendors"] = sorted(vendors)
     sql = (
-        "SELECT id, vendor, model, field, tier, unit, kind, message, old, new, date, run_id, source_url, "
-        f"fetch_sha256, fetched_at, status, accepted_by, accepted_at FROM anomalies "
+        "SELECT id, ref, vendor, model, field, tier, unit, kind, message, old, new, date, run_id, "
+        "source_url, fetch_sha256, fetched_at, status, accepted_by, accepted_at FROM anomalies "
         f"WHERE {' AND '.join(conditions)} ORDER BY id"
     )
     out: list[Any] = []
@@ -52,6 +54,7 @@ def anomalies(
         out.append(
             Anomaly(
                 id=int(r["id"]),
+                ref=r["ref"],
                 vendor=r["vendor"],
                 model=r["model"],
                 field=r["field"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,10 +12,20 @@ from sqlmodel import Session, col, select
 
 from ratecard.derive.quarantine import Anomaly
 from ratecard.derive.tables import AnomalyRecord
+from ratecard.money import to_text
 from ratecard.snapshots.facts import Key
 
 Answered = set[tuple[Key, Decimal]]
 """(key, value) pairs a person answered for one vendor."""
+
+
+def ref(vendor: str, key: Key, value: Decimal | None, day: date) -> str:
+    """A stable name for one question (this value of this rate, first seen that day): the same input
+    history gives the same ref, whatever order a rebuilt database numbers its rows in."""
+    model, field, tier = key
+    amount = "None" if value is None else to_text(value)
+    text = f"{vendor}\n{model}\n{field}\n{tier}\n{amount}\n{day.isoformat()}"
+    return "a" + hashlib.sha256(text.encode()).hexdigest()[:9]
 
 
 def answered(session: Session, vendor: str, status: str) -> Answered:
@@ -49,6 +60,7 @@ def quarantine(
             continue
         model, field, tier = a.key
         row = AnomalyRecord(
+            ref=ref(vendor, a.key, a.new.value, day),
             vendor=vendor,
             model=model,
             field=field,
@@ -70,9 +82,12 @@ def quarantine(
     return opened
 
 
-def open_one(session: Session, anomaly_id: int) -> AnomalyRecord:
-    """The open anomaly ``anomaly_id``; LookupError if there is none, ValueError if answered."""
-    a = session.get(AnomalyRecord, anomaly_id)
+def open_one(session: Session, anomaly_id: int | str) -> AnomalyRecord:
+    """The open anomaly with this id or ref; LookupError if there is none, ValueError if answered."""
+    if isinstance(anomaly_id, str) and not anomaly_id.isdigit():
+        a = session.exec(select(AnomalyRecord).where(AnomalyRecord.ref == anomaly_id)).first()
+    else:
+        a = session.get(AnomalyRecord, int(anomaly_id))
     if a is None:
         raise LookupError(f"no anomaly #{anomaly_id}")
     if a.status != "open":

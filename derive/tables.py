@@ -15,6 +15,8 @@ class AnomalyRecord(SQLModel, table=True):
     __tablename__ = "anomalies"
 
     id: int | None = Field(default=None, primary_key=True)
+    ref: str | None = Field(default=None, index=True, max_length=16)
+    """A stable name for the question: the same history gives the same ref (ids may renumber)."""
     vendor: str = Field(index=True, max_length=64)
     model: str = Field(max_length=255)
     field: str = Field(max_length=64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ratecard.dbapi import DatabaseMissing, Reader, connect
+from ratecard.dbapi import Connection, DatabaseMissing, Reader, connect
 from ratecard.locations import head_revision, resolve_url
 
 
@@ -18,23 +18,28 @@ def revision(db: Reader) -> str | None:
     return str(found[0]["version_num"]) if found else None
 
 
-@contextmanager
-def open_reader(db: str | None) -> Iterator[Reader]:
+def connect_reader(db: str | None) -> Connection:
     """A reader for ``db`` (URL, else the configured default). A database behind the code's schema is
     migrated first (the one case that loads the ORM); a missing one is :class:`DatabaseMissing`."""
     url = resolve_url(db)
     conn = connect(url)
-    try:
-        found = revision(conn)
-        if found is None:
-            hint = "run `ratecard run` or `ratecard demo` first"
-            raise DatabaseMissing(f"{url} holds no ratecard data ({hint})")
-        if found != head_revision():
-            conn.close()
-            from ratecard.db import open_db
+    found = revision(conn)
+    if found == head_revision():
+        return conn
+    conn.close()
+    if found is None:
+        hint = "run `ratecard run` or `ratecard demo` first"
+        raise DatabaseMissing(f"{url} holds no ratecard data ({hint})")
+    from ratecard.db import open_db
 
-            open_db(url).dispose()
-            conn = connect(url)
+    open_db(url).dispose()
+    return connect(url)
+
+
+@contextmanager
+def open_reader(db: str | None) -> Iterator[Reader]:
+    conn = connect_reader(db)
+    try:
         yield conn
     finally:
         conn.close()

@@ -123,7 +123,11 @@ def postgres_conninfo(url: str) -> str:
     return f"postgresql://{rest}"
 
 
-def connect(url: str) -> _Sqlite | _Postgres:
+Connection = _Sqlite | _Postgres
+"""An open read-only connection (close it when done)."""
+
+
+def connect(url: str) -> Connection:
     """A read-only connection for a database URL; never creates a database."""
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme.startswith("sqlite"):

@@ -101,6 +101,7 @@ def prices(
                 verified_status=s.status,
                 published_value=s.published_value,
                 published_currency=s.published_currency,
+                captured_at=s.captured_at or s.fetched_at,
             )
         )
     return rows
@@ -123,6 +124,7 @@ def history_row(s: Span) -> HistoryRow:
         fetch_sha256=s.fetch_sha256,
         run_id=s.run_id,
         fetched_at=s.fetched_at,
+        captured_at=s.captured_at or s.fetched_at,
     )
 
 
@@ -218,6 +220,8 @@ def check_rows(
             seen=c.seen,
             registry_source=c.registry_source,
             source_url=c.source_url,
+            converted=c.converted,
+            since=c.valid_from,
         )
         for c in checks.latest(db, registry, vendors)
     ]
@@ -244,16 +248,20 @@ def flags(
     for p in prices(db, as_of, stale_after, vendors):
         for kind in ("stale", "inferred"):
             if p.status == kind or (kind == "inferred" and p.verified_status == "inferred"):
-                out.append(FlagRow(kind, p.vendor, p.model, p.field, p.tier, p.value, p.reason, p.unit, None))
+                out.append(
+                    FlagRow(kind, p.vendor, p.model, p.field, p.tier, p.value, p.reason, p.unit, None, None)
+                )
     for c in check_rows(db, vendors=vendors):
         if c.outcome in _CHECK_FLAGS:
             kind, value = _CHECK_FLAGS[c.outcome], c.ours or c.registry
-            out.append(FlagRow(kind, c.vendor, c.model, c.field, c.tier, value, why_check(c), TOKEN, None))
+            out.append(
+                FlagRow(kind, c.vendor, c.model, c.field, c.tier, value, why_check(c), TOKEN, None, None)
+            )
     for a in anomalies.anomalies(db, ("open",), vendors):
-        why = f"#{a.id} quarantined on {a.date}: {a.message}; confirm with `ratecard accept {a.id}`"
-        out.append(FlagRow("anomaly", a.vendor, a.model, a.field, a.tier, a.new, why, a.unit, a.id))
+        why = f"#{a.id} ({a.ref}) quarantined on {a.date}: {a.message}; confirm with `ratecard accept {a.id}`"
+        out.append(FlagRow("anomaly", a.vendor, a.model, a.field, a.tier, a.new, why, a.unit, a.id, a.ref))
     for vendor, latest in sorted(runs.latest_outcomes(db, as_of).items()):
         if latest.status not in VERIFIED and (vendors is None or vendor in vendors):
             why = f"latest run on {latest.date} failed: {latest.message}"
-            out.append(FlagRow("failing", vendor, None, None, None, None, why, None, None))
+            out.append(FlagRow("failing", vendor, None, None, None, None, why, None, None, None))
     return out

@@ -35,7 +35,7 @@ def as_result(r: CheckRow) -> CheckResult:
     )
 
 
-def reject(session: Session, anomaly_id: int, who: str, now: datetime) -> AnomalyRecord:
+def reject(session: Session, anomaly_id: int | str, who: str, now: datetime) -> AnomalyRecord:
     """A person says a quarantined value is not a real price: it stays out, and stops being flagged."""
     a = anomalies.open_one(session, anomaly_id)
     anomalies.answer(session, a, "rejected", who, now)
@@ -43,7 +43,7 @@ def reject(session: Session, anomaly_id: int, who: str, now: datetime) -> Anomal
     return a
 
 
-def accept(session: Session, anomaly_id: int, who: str, now: datetime) -> ChangeRecord:
+def accept(session: Session, anomaly_id: int | str, who: str, now: datetime) -> ChangeRecord:
     """Confirm a quarantined value: it lands from the day it was seen, with an audit row saying who."""
     a = anomalies.open_one(session, anomaly_id)
     fact = Fact(

@@ -69,6 +69,7 @@ class PriceRow:
     source_url: str = col()
     fetch_sha256: str = col()
     fetched_at: datetime = col()
+    """When the page was read (an archived capture: when it was captured)."""
     last_fetch_sha256: str | None = col()
     """The body of the page that confirmed the value last (may differ from the first one)."""
     last_fetched_at: datetime | None = col()
@@ -78,6 +79,8 @@ class PriceRow:
     published_value: Decimal | None = col(csv=False)
     """The amount as published, where the vendor publishes another currency."""
     published_currency: str | None = col(csv=False)
+    captured_at: datetime | None = col(csv=False)
+    """When the page that gave the value was captured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ class HistoryRow:
     fetch_sha256: str = col()
     run_id: int = col()
     fetched_at: datetime = col(csv=False)
+    captured_at: datetime | None = col(csv=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,8 @@ class FlagRow:
     unit: str | None = col()
     id: int | None = col()
     """The anomaly id, for ``ratecard accept``."""
+    ref: str | None = col()
+    """The anomaly's stable ref (``ratecard accept`` takes it too): the same history gives the same ref."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +184,12 @@ class CheckRow:
     registry_version: str = col()
     registry_date: date | None = col()
     run_id: int = col()
+    """The run that first gave this result."""
     seen: date = col()
+    """The last day a run made this comparison."""
     registry_source: str = col(csv=False)
     source_url: str | None = col(csv=False)
+    converted: bool = col(csv=False)
+    """Our value is converted from a price published in another currency."""
+    since: date = col(csv=False)
+    """First day a run gave this result."""

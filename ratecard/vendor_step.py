@@ -59,7 +59,13 @@ def quarantine_message(vendor: str, held: Sequence[Anomaly], opened: Sequence[An
 
 
 def store_day(
-    session: Session, vendor: VendorConfig, day: date, found: Verified, run_id: int, force: bool
+    session: Session,
+    vendor: VendorConfig,
+    day: date,
+    found: Verified,
+    run_id: int,
+    force: bool,
+    registries: Sequence[Registry] = (),
 ) -> VendorOutcome:
     """Make ``found`` the vendor's snapshot of ``day`` with its audit rows, checks and anomalies."""
     previous = snapshots.facts(session, vendor.id, day)
@@ -72,7 +78,8 @@ def store_day(
                 "re-run with --force to replace that day's snapshot",
             )
         replace_day(session, vendor.id, day, run_id)
-    checks.add(session, run_id, found.checks)
+    checks.record_reads(session, run_id, vendor.id, day, registries)
+    checks.add(session, run_id, vendor.id, day, found.checks, [r.name for r in registries])
     try:
         deltas = snapshots.apply(
             session, vendor.id, day, found.facts, run_id, runs.last_verified_day(session, vendor.id)
@@ -109,7 +116,7 @@ def process_vendor(
     """
     try:
         found = verify(settings, vendor, fetched, day, known(session, vendor.id, day), registries)
-        outcome = store_day(session, vendor, day, found, run_id, force)
+        outcome = store_day(session, vendor, day, found, run_id, force, registries)
     except VendorFailure as exc:
         session.rollback()
         outcome = VendorOutcome(vendor.id, False, str(exc))

@@ -92,7 +92,7 @@ def parse_all(
     for f in fetched:
         assert f.body is not None
         try:
-            result = parser(f.body, f.url, reading_time(f.fetched_at, day))
+            result = parser(f.body, f.url, reading_time(f.captured, day))
         except ParseError as exc:
             raise VendorFailure(vendor.id, f"{exc} (from {f.url})") from exc
         except Exception as exc:  # a parser bug must fail its vendor, not the run
@@ -102,7 +102,7 @@ def parse_all(
             notes.extend(n for n in result.notes if n not in notes)
         for r in result.rates:
             key = (r.model, r.field, r.tier)
-            mine = SourcedRate(vendor.id, r, f.url, digest, f.fetched_at)
+            mine = SourcedRate(vendor.id, r, f.source_url, digest, f.captured)
             out[key] = later(out[key], mine, vendor.id) if key in out else mine
     if not any(s.rate.unit != "flag" for s in out.values()):
         raise VendorFailure(vendor.id, f"no rates found in {', '.join(f.url for f in fetched)}")
@@ -139,6 +139,7 @@ def to_fact(vendor: VendorConfig, s: SourcedRate) -> Fact:
         fetched_at=s.fetched_at,
         published_value=published,
         published_currency=currency,
+        captured_at=s.fetched_at,
     )
 
 

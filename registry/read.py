@@ -31,9 +31,12 @@ class StoredCheck:
     registry_source: str
     source_url: str | None
     seen: date
+    """The last day a run made this comparison (the result holds since ``valid_from``)."""
+    converted: bool
+    valid_from: date
 
 
-def _check(r: Row) -> StoredCheck:
+def _check(r: Row, seen: date) -> StoredCheck:
     return StoredCheck(
         run_id=int(r["run_id"]),
         vendor=r["vendor"],
@@ -51,15 +54,29 @@ def _check(r: Row) -> StoredCheck:
         registry_date=maybe(as_date, r["registry_date"]),
         registry_source=r["registry_source"],
         source_url=r["source_url"],
-        seen=as_date(r["seen"]),
+        seen=seen,
+        converted=bool(r["converted"]),
+        valid_from=as_date(r["valid_from"]),
     )
+
+
+def last_read(db: Reader, vendors: Collection[str] | None = None) -> dict[tuple[str, str], date]:
+    """(vendor, registry) -> the last day a run compared them."""
+    where, params = (
+        ("WHERE vendor IN :vendors", {"vendors": sorted(vendors)}) if vendors is not None else ("", {})
+    )
+    sql = (
+        f"SELECT vendor, registry_name, MAX(day) AS day FROM registry_reads {where} "
+        "GROUP BY vendor, registry_name"
+    )
+    return {(r["vendor"], r["registry_name"]): as_date(r["day"]) for r in db.rows(sql, params)}
 
 
 def latest(
     db: Reader, registry: str | None = None, vendors: Collection[str] | None = None
 ) -> list[StoredCheck]:
-    """The results of each vendor's latest cross-checked run (against ``registry`` if named)."""
-    conditions: list[str] = []
+    """The results in force now: the open span of every compared rate (the latest run's answer)."""
+    conditions = ["valid_to IS NULL"]
     params: dict[str, Any] = {}
     if registry:
         conditions.append("registry_name = :registry")
@@ -67,16 +84,15 @@ def latest(
     if vendors is not None:
         conditions.append("vendor IN :vendors")
         params["vendors"] = sorted(vendors)
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    runs = db.rows(f"SELECT vendor, MAX(run_id) AS run_id FROM crosschecks {where} GROUP BY vendor", params)
-    out: list[StoredCheck] = []
-    for found in sorted(runs, key=lambda r: str(r["vendor"])):
-        mine = ["vendor = :v", "run_id = :run", *(["registry_name = :registry"] if registry else [])]
-        sql = (
-            "SELECT run_id, vendor, model, field, tier, outcome, ours, theirs, rel_diff, registry_key, "
-            "match_rule, registry_name, registry_version, registry_date, registry_source, source_url, seen "
-            f"FROM crosschecks WHERE {' AND '.join(mine)} ORDER BY id"
-        )
-        values = {"v": found["vendor"], "run": found["run_id"], "registry": registry}
-        out.extend(_check(r) for r in db.rows(sql, values))
+    sql = (
+        "SELECT run_id, vendor, model, field, tier, outcome, ours, theirs, rel_diff, registry_key, "
+        "match_rule, registry_name, registry_version, registry_date, registry_source, source_url, "
+        f"converted, valid_from FROM crosschecks WHERE {' AND '.join(conditions)} "
+        "ORDER BY vendor, id"
+    )
+    reads = last_read(db, vendors)
+    out = []
+    for r in db.rows(sql, params):
+        seen = reads.get((r["vendor"], r["registry_name"])) or as_date(r["valid_from"])
+        out.append(_check(r, seen))
     return out

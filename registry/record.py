@@ -22,14 +22,16 @@ def ratio(value: Decimal | None) -> Decimal | None:
 
 
 def comparable(facts: Mapping[Key, Fact], reference_tier: str | None = None) -> list[OurRate]:
-    """Verified per-MTok rates only: a derived or converted value is not evidence to compare.
+    """Per-MTok rates the vendor published: verified ones, and conversions of a price published in
+    another currency (compared like any other, marked converted); a derived value is not evidence.
 
     Registries list one price per model. Where a vendor prices by deployment or region (Azure),
     ``reference_tier`` names the tier that price stands for; the vendor's other tiers are not compared.
     """
     out = []
     for (m, f, t), fact in sorted(facts.items()):
-        if fact.status != "verified" or fact.unit != "usd_per_mtok" or fact.value is None:
+        published = fact.status == "verified" or fact.published_currency is not None
+        if not published or fact.unit != "usd_per_mtok" or fact.value is None:
             continue
         if reference_tier is not None:
             if t != reference_tier:
@@ -62,6 +64,8 @@ class Check:
     source_url: str | None
     """Where we read our value (for patches)."""
     seen: date
+    converted: bool = False
+    """Our value is a conversion of a price published in another currency (marked, still compared)."""
 
 
 def check_rows(
@@ -103,6 +107,7 @@ def check_rows(
                     registry_source=registry.source,
                     source_url=fact.source_url if fact else None,
                     seen=day,
+                    converted=fact is not None and fact.published_currency is not None,
                 )
             )
     return rows

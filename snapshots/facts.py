@@ -23,6 +23,8 @@ class Fact:
     reason: str | None = None
     published_value: Decimal | None = None
     published_currency: str | None = None
+    captured_at: datetime | None = None
+    """When the page was captured, where that differs from its fetch (an archived capture)."""
 
     def same_rate(self, other: Fact) -> bool:
         """Equal for the audit trail: same amount, unit and status (provenance may differ)."""

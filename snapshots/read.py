@@ -12,7 +12,7 @@ from ratecard.dbapi import Reader, Row, as_date, as_datetime, as_decimal, maybe
 
 _COLUMNS = (
     "vendor, model, field, tier, unit, value, published_value, published_currency, status, reason, "
-    "source_url, fetch_sha256, fetched_at, valid_from, valid_to, run_id"
+    "source_url, fetch_sha256, fetched_at, captured_at, valid_from, valid_to, run_id"
 )
 _ORDER = "ORDER BY vendor, model, field, tier, valid_from"
 IN_FORCE = "valid_from <= :day AND (valid_to IS NULL OR valid_to > :day)"
@@ -36,6 +36,7 @@ class Span:
     source_url: str
     fetch_sha256: str
     fetched_at: datetime
+    captured_at: datetime | None
     valid_from: date
     valid_to: date | None
     run_id: int
@@ -60,6 +61,7 @@ def _span(r: Row) -> Span:
         source_url=r["source_url"],
         fetch_sha256=r["fetch_sha256"],
         fetched_at=as_datetime(r["fetched_at"]),
+        captured_at=maybe(as_datetime, r["captured_at"]),
         valid_from=as_date(r["valid_from"]),
         valid_to=maybe(as_date, r["valid_to"]),
         run_id=int(r["run_id"]),

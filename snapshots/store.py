@@ -40,6 +40,7 @@ def fact_of(span: RateSpan) -> Fact:
         reason=span.reason,
         published_value=span.published_value,
         published_currency=span.published_currency,
+        captured_at=span.captured_at,
     )
 
 
@@ -108,6 +109,7 @@ def _span(vendor: str, key: Key, fact: Fact, day: date, run_id: int) -> RateSpan
         source_url=fact.source_url,
         fetch_sha256=fact.fetch_sha256,
         fetched_at=fact.fetched_at,
+        captured_at=fact.captured_at,
         valid_from=day,
         run_id=run_id,
     )

@@ -39,7 +39,32 @@ class RateSpan(SQLModel, table=True):
     source_url: str = Field(max_length=2048)
     fetch_sha256: str = Field(max_length=64)
     fetched_at: datetime
+    captured_at: datetime | None = None
+    """When the page that gave the value was captured (archives: the capture's date)."""
     valid_from: date
     valid_to: date | None = None
     """Exclusive end; None while the value is current."""
     run_id: int = Field(foreign_key="runs.id")
+
+
+class UnlistedModel(SQLModel, table=True):
+    """A model a narrower source stopped listing: kept in force, ageing toward stale, until a person
+    confirms it is gone (``ratecard confirm-removed``) or a page lists it again."""
+
+    __tablename__ = "unlisted_models"
+    __table_args__ = (Index("ix_unlisted_vendor_status", "vendor", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor: str = Field(max_length=64)
+    model: str = Field(max_length=255)
+    since: date
+    """First day the vendor's pages did not list it."""
+    last_listed: date | None = None
+    """The last day a page listed it (its rates were last verified then)."""
+    source_url: str = Field(max_length=2048)
+    """The page that no longer lists it."""
+    run_id: int = Field(foreign_key="runs.id")
+    status: str = Field(default="open", max_length=16)
+    """open, removed (confirmed by a person) or relisted."""
+    answered_by: str | None = Field(default=None, max_length=255)
+    answered_at: datetime | None = None

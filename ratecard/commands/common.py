@@ -108,11 +108,23 @@ def engine(db: str | None) -> Engine:
 
 @contextmanager
 def reader(db: str | None) -> Iterator[Reader]:
-    """The read path: a plain DB-API connection (no ORM), schema checked, never creating a database."""
-    from ratecard.db_read import open_reader
+    """The read path: a plain DB-API connection (no ORM), schema checked, never creating a database.
 
-    with open_reader(db) as found:
-        yield found
+    A missing database or an unusable URL is one line and exit 78, never a traceback.
+    """
+    from ratecard.db_read import connect_reader
+    from ratecard.dbapi import DatabaseMissing
+
+    try:
+        conn = connect_reader(db)
+    except DatabaseMissing as exc:
+        raise fail(str(exc), EXIT_CONFIG) from exc
+    except ValueError as exc:
+        raise fail(f"database: {exc}", EXIT_CONFIG) from exc
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def known_vendors(cfg: Settings, vendors: Sequence[str] | None, option: str = "--vendor") -> list[str] | None:

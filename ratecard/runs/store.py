@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Collection
 from datetime import UTC, date, datetime
@@ -16,7 +17,13 @@ from ratecard.runs.tables import RunRecord, VendorRunRecord
 def start(engine: Engine, day: date, trigger: str) -> int:
     """Open a run row for ``day`` (closed by :func:`finish`, whatever happens in between)."""
     with Session(engine, expire_on_commit=False) as s:
-        run = RunRecord(date=day, started_at=datetime.now(UTC), trigger=trigger, host=socket.gethostname())
+        run = RunRecord(
+            date=day,
+            started_at=datetime.now(UTC),
+            trigger=trigger,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+        )
         s.add(run)
         s.commit()
         assert run.id is not None

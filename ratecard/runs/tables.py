@@ -19,6 +19,8 @@ class RunRecord(SQLModel, table=True):
     trigger: str = Field(default="run", max_length=32)
     """run, schedule, demo, backfill or reparse."""
     host: str = Field(default="", max_length=255)
+    pid: int | None = None
+    """The process that ran it: a run without an end whose process is gone was interrupted."""
 
 
 class VendorRunRecord(SQLModel, table=True):

@@ -472,16 +472,29 @@ def test_later_page_other_rows_and_skipped_tables() -> None:
         "cache_read",
         "audio_cache_read",
         "cache_storage",
+        "image_generation",
     }
+    # "Not available (shut down)": the image generation row is a not-offered per-image price.
+    shut = rate(r, "gemini-2.0-flash", "image_generation")
+    assert (shut.value, shut.unit, shut.status) == (None, "usd_per_image", "not_offered")
     # Embedding rows name their modality; "($0.00012 per image)" restates the token price.
     assert value(r, "gemini-embedding-2", "input") == Decimal("0.20")
     assert value(r, "gemini-embedding-2", "image_input") == Decimal("0.45")
     assert value(r, "gemini-embedding-2", "audio_input") == Decimal("6.50")
     assert value(r, "gemini-embedding-2", "video_input") == Decimal("12.00")
     assert value(r, "gemini-embedding-2", "batch_input") == Decimal("0.10")
-    # Per-image (Imagen) and per-second (Veo) tables, id-less sections (Gemma, tools): skipped.
-    assert not [m for m in r.models if m.startswith(("imagen", "veo", "gemma"))]
+    # Per-image (Imagen) and per-second (Veo) tables are priced by their header; each row of a
+    # section with several ids names its variant ("Imagen 4 Fast image price").
+    fast = rate(r, "imagen-4.0-fast-generate-001", "image_generation")
+    assert (fast.value, fast.unit) == (Decimal("0.02"), "usd_per_image")
+    assert value(r, "imagen-4.0-ultra-generate-001", "image_generation") == Decimal("0.06")
+    assert "imagen-4.0-generate-001" not in r.models  # no "Standard" row in this section
+    veo = rate(r, "veo-2.0-generate-001", "video_generation")
+    assert (veo.value, veo.unit) == (Decimal("0.35"), "usd_per_second")
+    # Id-less sections (Gemma, tools) are skipped, and said so in the notes.
+    assert not [m for m in r.models if m.startswith("gemma")]
     assert all(x.unit != "usd_per_1k_requests" for x in r.rates)
+    assert any("'Gemma 4'" in n for n in r.notes)
 
 
 def test_date_scheduled_cell_with_no_price_in_effect_is_refused() -> None:

@@ -565,16 +565,19 @@ def test_later_markdown_with_tab_headings() -> None:
     assert r.models == {SOL, "gpt-5.5", "gpt-5.4-mini"}
     assert value(r, SOL, "cache_write") == Decimal("5.00")
     assert value(r, SOL, "output", LONG) == Decimal("30.00")
-    # "(<272K context length)" notes which context the short columns cover; it is not the id.
+    # "(<272K context length)" states where the short columns end: it is not part of the id,
+    # and that row's long-context prices are the context>272k tier (the page states the bound).
     assert value(r, "gpt-5.5", "input") == Decimal("5.00")
     assert rate(r, "gpt-5.5", "cache_write").status == "not_offered"
-    assert value(r, "gpt-5.5", "batch_output", LONG) == Decimal("22.50")
+    assert value(r, "gpt-5.5", "batch_output", tiers.context(272_000)) == Decimal("22.50")
+    assert not [x for x in r.rates if x.model == "gpt-5.5" and x.tier == LONG]
     assert value(r, SOL, "input", PRIORITY) == Decimal("8.00")
     assert rate(r, "gpt-5.4-mini", "input", LONG).status == "not_offered"
     # The unknown "Ultrafast" tab is skipped: nothing under a guessed tier.
     assert {x.tier for x in r.rates} <= {
         "standard",
         LONG,
+        "context>272k",
         PRIORITY,
         tiers.make(context="long", service="priority"),
     }
@@ -606,9 +609,15 @@ def test_later_markdown_with_a_split_group_header() -> None:
 
 
 def test_model_cell_notes_are_not_part_of_the_id() -> None:
-    assert openai._model("gpt-5.5 (<272K context length)") == ("gpt-5.5", {})
-    assert openai._model("gpt-3.5-turbo Legacy") == ("gpt-3.5-turbo", {})
+    assert openai._model("gpt-5.5 (<272K context length)") == ("gpt-5.5", {}, {"context": ">272k"})
+    assert openai._model("gpt-3.5-turbo Legacy") == ("gpt-3.5-turbo", {}, None)
     assert openai._model("o4-mini-2025-04-16 with data sharing") == (
+        "o4-mini-2025-04-16",
+        {"data_sharing": "yes"},
+        None,
+    )
+    # The docs .md export glues the note to the name (a <br> lost in conversion).
+    assert openai._model("o4-mini-2025-04-16with data sharing")[:2] == (
         "o4-mini-2025-04-16",
         {"data_sharing": "yes"},
     )

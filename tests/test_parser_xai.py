@@ -73,7 +73,12 @@ def test_rendered_table_inside_the_real_capture_is_read() -> None:
     [
         ("| Cached input |", "| Live search |", "unknown column 'Live search'"),
         ("$15.00 / 1M tokens", "$15.00", "no unit stated for grok-4-0709"),
-        ("$3.00 / 1M tokens", "$3.00 / 1M requests", "per-token price but the page says per request"),
+        (
+            "$3.00 / 1M tokens",
+            "$3.00 / 1k requests",
+            "per-token column but the page says usd_per_1k_requests",
+        ),
+        ("$3.00 / 1M tokens", "$3.00 / 1M requests", "unreadable price"),
         ("$3.00 / 1M tokens", "€3.00 / 1M tokens", "unreadable price"),
     ],
 )

@@ -83,7 +83,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "batch_video_generation": ("seconds",),
     "batch_web_search": ("requests",),
     "batch_maps_grounding": ("requests",),
-    "audio_duration": ("minutes", "seconds"),  # audio billed by its length where no finer use is named
+    "audio_duration": ("minutes", "seconds"),  # audio billed by length, the page not saying in or out
     "transcription_hours": ("hours",),  # speech-to-text priced per hour of audio
     "video_analysis": ("seconds",),  # a price per second of input video (not per video token)
 }

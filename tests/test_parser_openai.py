@@ -54,7 +54,32 @@ def value(result: Parsed, model: str, field: str, key: str = "standard") -> Deci
 
 
 def test_every_capture_is_bundled_and_tested() -> None:
-    assert sorted(p.name for p in CAPTURES.iterdir()) == sorted(FETCHED)
+    assert sorted(p.name for p in CAPTURES.iterdir() if p.name != "SOURCES.tsv") == sorted(FETCHED)
+
+
+SHARED_HEADER = (
+    "saved_path",
+    "origin_repo",
+    "path_in_repo",
+    "commit_sha",
+    "commit_date",
+    "original_url",
+    "size_bytes",
+    "note",
+)
+
+
+@pytest.mark.parametrize("vendor", ["openai", "google", "xai"])
+def test_capture_manifest_lists_every_capture(vendor: str) -> None:
+    """``SOURCES.tsv`` has the shared manifest's columns and one row per capture of the folder."""
+    folder = files("ratecard") / "captures" / vendor
+    rows = [line.split("\t") for line in (folder / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()]
+    assert tuple(rows[0]) == SHARED_HEADER
+    assert all(len(r) == len(SHARED_HEADER) for r in rows)
+    names = sorted(p.name for p in folder.iterdir() if p.name != "SOURCES.tsv")
+    assert sorted(r[0] for r in rows[1:]) == [f"{vendor}/{n}" for n in names]
+    for r in rows[1:]:
+        assert int(r[6]) == len((folder / r[0].split("/", 1)[1]).read_bytes())  # size_bytes
 
 
 def test_dec20_values_checked_by_hand() -> None:

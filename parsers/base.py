@@ -75,6 +75,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "instance_monthly": ("instance_months",),
     "instance_yearly": ("instance_years",),
     "neurons": ("neurons",),  # Cloudflare Workers AI's own unit
+    "batch_image_input": (TOKENS,),
+    "batch_image_cache_read": (TOKENS,),
+    "batch_audio_input": (TOKENS,),
+    "batch_audio_cache_read": (TOKENS,),
+    "batch_audio_output": (TOKENS,),
+    "batch_video_generation": ("seconds",),
+    "batch_web_search": ("requests",),
+    "batch_maps_grounding": ("requests",),
+    "audio_duration": ("minutes", "seconds"),  # audio billed by length, the page not saying in or out
+    "transcription_hours": ("hours",),  # speech-to-text priced per hour of audio
+    "video_analysis": ("seconds",),  # a price per second of input video (not per video token)
 }
 CORE_FIELDS: tuple[str, ...] = (
     "input",

@@ -5,6 +5,7 @@ Parsers then find columns by header text whatever format the page was captured i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,6 +15,23 @@ from bs4.element import Comment, NavigableString, Tag
 from ratecard.parsers.markdown import Table
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LEADING_COMMENTS = re.compile(rb"^\s*(?:<!--.*?-->\s*)*", re.DOTALL)
+_DOCUMENT = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_FIRST_TAG = re.compile(rb"<\s*([a-z][a-z0-9]*)", re.IGNORECASE)
+#: Tags markdown pages carry inline (``<br />`` between paragraphs): they do not make a page HTML.
+_INLINE = frozenset({b"br", b"img", b"a", b"span", b"sup", b"sub", b"b", b"i", b"em", b"strong", b"code"})
+
+
+def is_html(body: bytes) -> bool:
+    """Whether a fetched body is markup rather than markdown with some tags in it: it declares a
+    document (``<html>``, ``<!DOCTYPE html>``), or opens, past comments, with a block tag. A
+    markdown mirror starting ``<!-- source: ... -->`` or ``<br />`` is markdown."""
+    start = _LEADING_COMMENTS.match(body)
+    rest = body[start.end() if start else 0 :]
+    if _DOCUMENT.search(rest[:4096]):
+        return True
+    tag = _FIRST_TAG.match(rest)
+    return tag is not None and tag.group(1).lower() not in _INLINE
 
 
 def cell_lines(cell: Tag) -> list[str]:

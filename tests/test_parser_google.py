@@ -7,6 +7,7 @@ a later full capture of ai.google.dev/gemini-api/docs/pricing (last updated 2026
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from importlib.resources import files
@@ -333,7 +334,128 @@ def later_page(*sections: str) -> bytes:
 
 
 def test_every_capture_is_bundled_and_tested() -> None:
-    assert sorted(p.name for p in CAPTURES.iterdir()) == sorted([HTML, MARKDOWN])
+    names = sorted(p.name for p in CAPTURES.iterdir() if p.name != "SOURCES.tsv")
+    assert names == sorted([HTML, MARKDOWN, MD_SOURCE])
+
+
+# --- The markdown source of 2025-11-21 -------------------------------------------------------------
+
+MD_SOURCE = "2025-11-21__gemini-api-pricing.md-source.md"
+NOV_21 = datetime(2025, 11, 21, tzinfo=UTC)
+
+
+def run_md(data: bytes | None = None) -> Parsed:
+    return google.parse(body(MD_SOURCE) if data is None else data, URL, NOV_21)
+
+
+def md_mangled(old: str, new: str) -> bytes:
+    text = body(MD_SOURCE).decode()
+    assert old in text
+    return text.replace(old, new, 1).encode()
+
+
+def test_markdown_source_values_checked_by_hand() -> None:
+    r = run_md()
+    # Line 55 under "## Gemini 3 Pro Preview" / "### Standard":
+    # "$2.00, prompts \<= 200k tokens $4.00, prompts \> 200k tokens".
+    assert value(r, "gemini-3-pro-preview", "input") == Decimal("2.00")
+    assert value(r, "gemini-3-pro-preview", "input", LONG) == Decimal("4.00")
+    # Line 57: "... $4.50 / 1,000,000 tokens per hour (storage price)".
+    storage = rate(r, "gemini-3-pro-preview", "cache_storage")
+    assert (storage.value, storage.unit) == (Decimal("4.50"), "usd_per_mtok_hour")
+    # Line 67 ("### Batch"): "$6.00, prompts \<= 200k tokens $9.00, prompts \> 200k".
+    assert value(r, "gemini-3-pro-preview", "batch_output", LONG) == Decimal("9.00")
+    # Line 88, under the mojibake heading "Gemini 3 Pro Image Preview ðŸŒ": "$0.24 per 4K image".
+    four_k = rate(r, "gemini-3-pro-image-preview", "image_generation", tiers.make(resolution="4k"))
+    assert (four_k.value, four_k.unit) == (Decimal("0.24"), "usd_per_image")
+    # Line 118: "1,500 RPD (free), then $35 / 1,000 grounded prompts" -> $0.035 per request.
+    search = rate(r, "gemini-2.5-pro", "web_search")
+    assert (search.value, search.unit) == (Decimal("0.035"), "usd_per_request")
+    # Line 156 (2.5 Flash, Batch): "$0.15 (text / image / video) $0.50 (audio)".
+    assert value(r, "gemini-2.5-flash", "batch_input") == Decimal("0.15")
+    assert value(r, "gemini-2.5-flash", "batch_audio_input") == Decimal("0.50")
+    # Line 262 (Native Audio, no tab heading: standard): "$2.00 (text) $12.00 (audio)".
+    assert value(r, "gemini-2.5-flash-native-audio-preview-09-2025", "audio_output") == Decimal("12.00")
+    # Line 323 (Flash TTS, Batch): "$5.00 (audio)".
+    assert value(r, "gemini-2.5-flash-preview-tts", "batch_audio_output") == Decimal("5.00")
+    # Line 366: "$0.025 / 1,000,000 tokens (text/image/video) $0.175 / 1,000,000 tokens (audio)".
+    assert value(r, "gemini-2.0-flash", "audio_cache_read") == Decimal("0.175")
+    # Line 435: "| Imagen 4 Standard image price | Not available | $0.04 |" per Image.
+    assert value(r, "imagen-4.0-generate-001", "image_generation") == Decimal("0.04")
+    # Line 465: "| Veo 3.1 Fast video with audio price (default) | ... | $0.15 |" per second.
+    veo = rate(r, "veo-3.1-fast-generate-preview", "video_generation")
+    assert (veo.value, veo.unit) == (Decimal("0.15"), "usd_per_second")
+    # Line 542: Robotics-ER's Batch input is "Not available".
+    assert rate(r, "gemini-robotics-er-1.5-preview", "batch_input").status == "not_offered"
+    # Line 73's heading keeps its words as the display name; the broken emoji is dropped.
+    assert r.display_names["gemini-3-pro-image-preview"] == "Gemini 3 Pro Image Preview"
+
+
+def test_markdown_source_free_tier_is_not_read() -> None:
+    """ "Free of charge" in the Free Tier column never becomes a $0 price."""
+    assert all(r.value != 0 for r in run_md().rates)
+
+
+@pytest.mark.parametrize("junk", ["\u0085", "\u2028", "🍌", ""])
+def test_heading_junk_does_not_change_attribution(junk: str) -> None:
+    """Whatever follows a model heading (a broken emoji, a stray NEL or line separator) the id
+    line below it attributes the tables: the parse is the same."""
+    heading = "## Gemini 3 Pro Image Preview ðŸ\x8dŒ"
+    assert heading in body(MD_SOURCE).decode()
+    r = run_md(md_mangled(heading, f"## Gemini 3 Pro Image Preview {junk}"))
+    assert dump(r) == dump(run_md())
+
+
+def test_markdown_section_without_its_id_line_is_skipped_not_guessed() -> None:
+    r = run_md(md_mangled("*`gemini-2.5-pro`*", "gemini-2.5-pro"))
+    assert "gemini-2.5-pro" not in r.models
+    assert dump(r) == [x for x in dump(run_md()) if x["model"] != "gemini-2.5-pro"]
+    assert any("'Gemini 2.5 Pro'" in n for n in r.notes)
+
+
+def test_markdown_tab_heading_places_the_prices() -> None:
+    """Under "### Batch" the rows are batch prices; an unknown tab heading is skipped."""
+    text = body(MD_SOURCE).decode()
+    start = text.index("## Gemini 2.5 Pro\n")
+    renamed = text[:start] + text[start:].replace("### Batch", "### Scale", 1)
+    r = run_md(renamed.encode())
+    assert not [x for x in r.rates if x.model == "gemini-2.5-pro" and x.field.startswith("batch_")]
+    assert value(r, "gemini-2.5-pro", "input") == Decimal("1.25")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "$2.00, prompts \\<= 200k tokens $4.00",
+            "$2.00, prompts \\<= 200k tokens or so $4.00",
+            "unread words",
+        ),
+        (
+            "$0.30 (text / image / video) $1.00 (audio)",
+            "$0.30 (text / pdf) $1.00 (audio)",
+            "cannot tell which field",
+        ),
+    ],
+)
+def test_markdown_source_mangled_is_refused(old: str, new: str, message: str) -> None:
+    with pytest.raises(ParseError, match=rf"^google: .*{message}"):
+        run_md(md_mangled(old, new))
+
+
+def test_per_image_row_naming_no_variant_is_not_stored() -> None:
+    """Under three Imagen 4 ids a row must name one of them; "Turbo" names none: noted, not stored."""
+    r = run_md(md_mangled("Imagen 4 Fast image price", "Imagen 4 Turbo image price"))
+    assert "imagen-4.0-fast-generate-001" not in r.models
+    assert value(r, "imagen-4.0-ultra-generate-001", "image_generation") == Decimal("0.06")
+    assert any("'Imagen 4 Turbo image price'" in n and "names none of" in n for n in r.notes)
+
+
+def test_markdown_without_model_headings_is_refused() -> None:
+    """Every id line gone: no table can be attributed, the page is refused as a whole."""
+    text = re.sub(r"(?m)^\*`[^\n]*`\*$", "", body(MD_SOURCE).decode())
+    with pytest.raises(ParseError, match=r"^google: cannot attribute prices to models"):
+        run_md(text.encode())
 
 
 def test_values_checked_by_hand() -> None:
@@ -472,16 +594,29 @@ def test_later_page_other_rows_and_skipped_tables() -> None:
         "cache_read",
         "audio_cache_read",
         "cache_storage",
+        "image_generation",
     }
+    # "Not available (shut down)": the image generation row is a not-offered per-image price.
+    shut = rate(r, "gemini-2.0-flash", "image_generation")
+    assert (shut.value, shut.unit, shut.status) == (None, "usd_per_image", "not_offered")
     # Embedding rows name their modality; "($0.00012 per image)" restates the token price.
     assert value(r, "gemini-embedding-2", "input") == Decimal("0.20")
     assert value(r, "gemini-embedding-2", "image_input") == Decimal("0.45")
     assert value(r, "gemini-embedding-2", "audio_input") == Decimal("6.50")
     assert value(r, "gemini-embedding-2", "video_input") == Decimal("12.00")
     assert value(r, "gemini-embedding-2", "batch_input") == Decimal("0.10")
-    # Per-image (Imagen) and per-second (Veo) tables, id-less sections (Gemma, tools): skipped.
-    assert not [m for m in r.models if m.startswith(("imagen", "veo", "gemma"))]
+    # Per-image (Imagen) and per-second (Veo) tables are priced by their header; each row of a
+    # section with several ids names its variant ("Imagen 4 Fast image price").
+    fast = rate(r, "imagen-4.0-fast-generate-001", "image_generation")
+    assert (fast.value, fast.unit) == (Decimal("0.02"), "usd_per_image")
+    assert value(r, "imagen-4.0-ultra-generate-001", "image_generation") == Decimal("0.06")
+    assert "imagen-4.0-generate-001" not in r.models  # no "Standard" row in this section
+    veo = rate(r, "veo-2.0-generate-001", "video_generation")
+    assert (veo.value, veo.unit) == (Decimal("0.35"), "usd_per_second")
+    # Id-less sections (Gemma, tools) are skipped, and said so in the notes.
+    assert not [m for m in r.models if m.startswith("gemma")]
     assert all(x.unit != "usd_per_1k_requests" for x in r.rates)
+    assert any("'Gemma 4'" in n for n in r.notes)
 
 
 def test_date_scheduled_cell_with_no_price_in_effect_is_refused() -> None:

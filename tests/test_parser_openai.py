@@ -15,6 +15,8 @@ from ratecard.parsers.base import Parsed, ParsedRate, ParseError
 CAPTURES = files("ratecard") / "captures" / "openai"
 DEC_20 = "2025-12-20__platform-docs-pricing.md"
 OCT_15 = "2025-10-15__platform-docs-pricing.jina.md"
+NOV_21 = "2025-11-21__platform-docs-pricing.copy.md"
+DEV = "2026-06-26__developers-openai-api-docs-pricing.md"
 HTML = "undated__developers-openai-pricing.excerpt.html"
 URL = "https://platform.openai.com/docs/pricing"
 FLEX = tiers.make(service="flex")
@@ -25,8 +27,12 @@ FINE_TUNED_SHARING = tiers.make(variant="fine-tuned", data_sharing="yes")
 FETCHED = {
     DEC_20: datetime(2025, 12, 20, tzinfo=UTC),
     OCT_15: datetime(2025, 10, 15, tzinfo=UTC),
+    NOV_21: datetime(2025, 11, 21, tzinfo=UTC),
+    DEV: datetime(2026, 6, 26, tzinfo=UTC),
     HTML: datetime(2026, 9, 1, tzinfo=UTC),
 }
+LONG = tiers.make(context="long")
+REGIONAL = tiers.make(processing="regional")
 
 
 def body(name: str) -> bytes:
@@ -48,7 +54,32 @@ def value(result: Parsed, model: str, field: str, key: str = "standard") -> Deci
 
 
 def test_every_capture_is_bundled_and_tested() -> None:
-    assert sorted(p.name for p in CAPTURES.iterdir()) == sorted(FETCHED)
+    assert sorted(p.name for p in CAPTURES.iterdir() if p.name != "SOURCES.tsv") == sorted(FETCHED)
+
+
+SHARED_HEADER = (
+    "saved_path",
+    "origin_repo",
+    "path_in_repo",
+    "commit_sha",
+    "commit_date",
+    "original_url",
+    "size_bytes",
+    "note",
+)
+
+
+@pytest.mark.parametrize("vendor", ["openai", "google", "xai"])
+def test_capture_manifest_lists_every_capture(vendor: str) -> None:
+    """``SOURCES.tsv`` has the shared manifest's columns and one row per capture of the folder."""
+    folder = files("ratecard") / "captures" / vendor
+    rows = [line.split("\t") for line in (folder / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()]
+    assert tuple(rows[0]) == SHARED_HEADER
+    assert all(len(r) == len(SHARED_HEADER) for r in rows)
+    names = sorted(p.name for p in folder.iterdir() if p.name != "SOURCES.tsv")
+    assert sorted(r[0] for r in rows[1:]) == [f"{vendor}/{n}" for n in names]
+    for r in rows[1:]:
+        assert int(r[6]) == len((folder / r[0].split("/", 1)[1]).read_bytes())  # size_bytes
 
 
 def test_dec20_values_checked_by_hand() -> None:
@@ -100,6 +131,92 @@ def test_oct15_values_checked_by_hand() -> None:
     assert value(r, "babbage-002", "input") == Decimal("0.40")
     # Not on this earlier page: the 2025-12-20 capture adds gpt-5.1 and gpt-5.2.
     assert "gpt-5.1" not in r.models
+
+
+def test_developers_page_values_checked_by_hand() -> None:
+    r = run(DEV)
+    # Line 16, under the "Standard" label (line 11): "| gpt-5.5 | $5.00 | $0.50 | $30.00 |
+    # $10.00 | $1.00 | $45.00 |" -- short context is the plain rate, long context its own tier.
+    assert value(r, "gpt-5.5", "input") == Decimal("5.00")
+    assert value(r, "gpt-5.5", "cache_read", LONG) == Decimal("1.00")
+    assert value(r, "gpt-5.5", "output", LONG) == Decimal("45.00")
+    # Line 17: gpt-5.5-pro's cached input is "-" in both groups.
+    assert rate(r, "gpt-5.5-pro", "cache_read", LONG).status == "not_offered"
+    # Line 34, "Batch" (line 27): "| gpt-5.4 | $1.25 | $0.13 | $7.50 | $2.50 | $0.25 | $11.25 |".
+    assert value(r, "gpt-5.4", "batch_cache_read") == Decimal("0.13")
+    assert value(r, "gpt-5.4", "batch_output", LONG) == Decimal("11.25")
+    # Line 51, "Flex" (line 43): "| gpt-5.4-mini | $0.375 | $0.0375 | $2.25 | - | - | - |".
+    assert value(r, "gpt-5.4-mini", "cache_read", FLEX) == Decimal("0.0375")
+    # Line 64, "Priority" (line 59): "| gpt-5.5 | $12.50 | $1.25 | $75.00 | - | - | - |".
+    assert value(r, "gpt-5.5", "output", PRIORITY) == Decimal("75.00")
+    # Line 23: "... charged a 10% uplift ..." under the Standard table: 1.1 x $5.00, inferred.
+    regional = rate(r, "gpt-5.5", "input", REGIONAL)
+    assert (regional.value, regional.status) == (Decimal("5.5"), "inferred")
+    assert regional.reason is not None and regional.reason.startswith("Regional processing (data residency)")
+    # Lines 80-81: gpt-realtime-2 Audio row, then the "| Text | $4.00 | $0.40 | $24.00 |" row.
+    assert value(r, "gpt-realtime-2", "audio_output") == Decimal("64.00")
+    assert value(r, "gpt-realtime-2", "output") == Decimal("24.00")
+    # Line 83: "| gpt-realtime-translate | Audio | - | - | $0.034 / minute |".
+    translate = rate(r, "gpt-realtime-translate", "audio_duration")
+    assert (translate.value, translate.unit) == (Decimal("0.034"), "usd_per_minute")
+    # Line 118 (Batch image generation): "| Text | $2.50 | $0.63 | $5.00 |" under gpt-image-1.5.
+    assert value(r, "gpt-image-1.5", "batch_cache_read") == Decimal("0.63")
+    # Line 137: "| 1080p | 1080x1920 | 1920x1080 | $0.70 |" under sora-2-pro, per second.
+    sora = rate(r, "sora-2-pro", "video_generation", tiers.make(resolution="1080x1920"))
+    assert (sora.value, sora.unit) == (Decimal("0.70"), "usd_per_second")
+    # Line 167: "1 GB $0.03, 4 GB $0.12, 16 GB $0.48, 64 GB $1.92 per 20-minute session per container."
+    box = rate(r, "containers", "code_container", tiers.make(memory="16gb"))
+    assert (box.value, box.unit) == (Decimal("0.48"), "usd_per_container")
+    # Line 169: "| Tool call | $2.50 / 1k calls |" (File search row above it).
+    call = rate(r, "file-search", "file_search")
+    assert (call.value, call.unit) == (Decimal("2.50"), "usd_per_1k_requests")
+    # Line 195: "| o4-mini-deep-research | $1.00 | - | $4.00 |" under "Deep research", Batch tab.
+    assert value(r, "o4-mini-deep-research", "batch_output") == Decimal("4.00")
+    # Line 226: fine-tuning training per hour, in every tab.
+    training = rate(r, "o4-mini-2025-04-16", "training_hours", FINE_TUNED)
+    assert (training.value, training.unit) == (Decimal("100.00"), "usd_per_hour")
+
+
+def test_developers_page_lists_only_flagship_models() -> None:
+    """The page shows the Flagship table (6 models) and an "All models" toggle it did not
+    expand: 29 priced ids in all, against 76 on the October page (see the report)."""
+    assert len(run(DEV).models) == 29
+    assert len(run(OCT_15).models) == 76
+
+
+def test_docs_md_export_values_checked_by_hand() -> None:
+    r = run(NOV_21)
+    # Line 4 "### " titled by line 6 "Text tokens"; line 14 under "Batch" (line 10).
+    assert value(r, "gpt-5.1", "batch_input") == Decimal("0.625")
+    # Line 45 (Flex, line 36): "|o4-mini|$0.55|$0.138|$2.20|".
+    assert value(r, "o4-mini", "cache_read", FLEX) == Decimal("0.138")
+    # Line 51 (Standard, line 47): "|gpt-5.1|$1.25|$0.125|$10.00|".
+    assert value(r, "gpt-5.1", "output") == Decimal("10.00")
+    # Line 104 (Priority, line 92): "|gpt-4o|$4.25|$2.125|$17.00|".
+    assert value(r, "gpt-4o", "cache_read", PRIORITY) == Decimal("2.125")
+    # Line 126, "Image tokens" (line 120): "|gpt-image-1|$10.00|$2.50|$40.00|".
+    assert value(r, "gpt-image-1", "image_output") == Decimal("40.00")
+    # Line 147, "Audio tokens": "|gpt-4o-audio-preview|$40.00|-|$80.00|".
+    assert value(r, "gpt-4o-audio-preview", "audio_input") == Decimal("40.00")
+    # Line 162, "Video": "|sora-2-pro|Portrait: 1024x1792 Landscape: 1792x1024|$0.50|".
+    assert value(r, "sora-2-pro", "video_generation", tiers.make(resolution="1024x1792")) == Decimal("0.50")
+    # Line 177: "|o4-mini-2025-04-16with data sharing|..." -- the note glued to the id.
+    assert value(r, "o4-mini-2025-04-16", "batch_output", FINE_TUNED_SHARING) == Decimal("4.00")
+    # Line 212: "1 GB (default): $0.03 / container4 GB: $0.12 / container16 GB: ...".
+    assert value(r, "containers", "code_container", tiers.make(memory="4gb")) == Decimal("0.12")
+    # Line 214: "|File search tool callResponses API only|$2.50 / 1k calls|".
+    assert value(r, "file-search", "file_search") == Decimal("2.50")
+    # Line 272: "|TTS|Speech generation|$15.00 / 1M characters|".
+    tts = rate(r, "tts", "speech_generation")
+    assert (tts.value, tts.unit) == (Decimal("15.00"), "usd_per_mchars")
+    # Line 289: "|Medium|$0.011|$0.015|$0.015|" under GPT Image 1 Mini, sizes of line 283.
+    small = tiers.make(quality="medium", size="1024x1536")
+    assert value(r, "gpt-image-1-mini", "image_generation", small) == Decimal("0.015")
+    # Lines 291-297: the DALL·E rows follow "||" rows that lost their size header: not stored.
+    assert not {"dall-e-2", "dall-e-3"} & r.models
+    assert any("DALL·E 3" in n and "no size header" in n for n in r.notes)
+    # Line 364: legacy "|gpt-3.5-turbo-16k-0613|$3.00|$4.00|" under Standard (line 346).
+    assert value(r, "gpt-3.5-turbo-16k-0613", "output") == Decimal("4.00")
 
 
 def test_html_rendered_table_values_checked_by_hand() -> None:
@@ -181,7 +298,6 @@ def test_tabs_that_disagree_on_training_are_refused() -> None:
 # tab three times (data-value, a hidden label, the component's ``tier`` prop). The builders
 # below reproduce that markup; the prices are those of a later full capture (~Sep 2026).
 
-LONG = tiers.make(context="long")
 _TH = 'style="border-bottom:1px solid var(--color-border-default);font-weight:600;text-align:left"'
 _TIP = 'style="cursor:help;text-decoration:underline dotted" data-state="closed" tabindex="0"'
 
@@ -565,16 +681,19 @@ def test_later_markdown_with_tab_headings() -> None:
     assert r.models == {SOL, "gpt-5.5", "gpt-5.4-mini"}
     assert value(r, SOL, "cache_write") == Decimal("5.00")
     assert value(r, SOL, "output", LONG) == Decimal("30.00")
-    # "(<272K context length)" notes which context the short columns cover; it is not the id.
+    # "(<272K context length)" states where the short columns end: it is not part of the id,
+    # and that row's long-context prices are the context>272k tier (the page states the bound).
     assert value(r, "gpt-5.5", "input") == Decimal("5.00")
     assert rate(r, "gpt-5.5", "cache_write").status == "not_offered"
-    assert value(r, "gpt-5.5", "batch_output", LONG) == Decimal("22.50")
+    assert value(r, "gpt-5.5", "batch_output", tiers.context(272_000)) == Decimal("22.50")
+    assert not [x for x in r.rates if x.model == "gpt-5.5" and x.tier == LONG]
     assert value(r, SOL, "input", PRIORITY) == Decimal("8.00")
     assert rate(r, "gpt-5.4-mini", "input", LONG).status == "not_offered"
     # The unknown "Ultrafast" tab is skipped: nothing under a guessed tier.
     assert {x.tier for x in r.rates} <= {
         "standard",
         LONG,
+        "context>272k",
         PRIORITY,
         tiers.make(context="long", service="priority"),
     }
@@ -606,9 +725,15 @@ def test_later_markdown_with_a_split_group_header() -> None:
 
 
 def test_model_cell_notes_are_not_part_of_the_id() -> None:
-    assert openai._model("gpt-5.5 (<272K context length)") == ("gpt-5.5", {})
-    assert openai._model("gpt-3.5-turbo Legacy") == ("gpt-3.5-turbo", {})
+    assert openai._model("gpt-5.5 (<272K context length)") == ("gpt-5.5", {}, {"context": ">272k"})
+    assert openai._model("gpt-3.5-turbo Legacy") == ("gpt-3.5-turbo", {}, None)
     assert openai._model("o4-mini-2025-04-16 with data sharing") == (
+        "o4-mini-2025-04-16",
+        {"data_sharing": "yes"},
+        None,
+    )
+    # The docs .md export glues the note to the name (a <br> lost in conversion).
+    assert openai._model("o4-mini-2025-04-16with data sharing")[:2] == (
         "o4-mini-2025-04-16",
         {"data_sharing": "yes"},
     )
@@ -626,3 +751,67 @@ def test_fast_mode_label_in_markdown_prose() -> None:
     assert value(r, "gpt-5-mini", "input", PRIORITY) == Decimal("0.45")
     with pytest.raises(ParseError, match="which tab"):
         run(DEC_20, text.replace(old, "\nIt is fast\n\n| Model | Input | Cached input", 1).encode())
+
+
+# --- The developers page (2026-06-26) ------------------------------------------------------------
+
+DEV_STANDARD = "\nStandard\n\n|  | Short context"
+DEV_PRIORITY = "\nPriority\n\n|  | Short context"
+
+
+def test_developers_page_tier_follows_the_label_not_the_position() -> None:
+    text = body(DEV).decode()
+    swapped = text.replace(DEV_STANDARD, "\nSWAP\n\n|  | Short context", 1)
+    swapped = swapped.replace(DEV_PRIORITY, DEV_STANDARD, 1).replace("\nSWAP\n", "\nPriority\n", 1)
+    r = run(DEV, swapped.encode())
+    assert value(r, "gpt-5.5", "input") == Decimal("12.50")
+    assert value(r, "gpt-5.5", "input", PRIORITY) == Decimal("5.00")
+    assert value(r, "gpt-5.5-pro", "output", tiers.make(context="long", service="priority")) == Decimal(
+        "270.00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # The Batch label under "All models" removed: the table has no tab of its own.
+        ("All models\n\nBatch\n\n|  | Short", "All models\n\n|  | Short", "which tab"),
+        # The group row loses "Long context": long prices would land on the short columns' keys.
+        ("|  | Short context | | | Long context | | |", "|  | Short context | | | | | |", "disagree"),
+        (
+            "| Model | Input | Cached input | Output | Input |",
+            "| Model | Input | Cached | Output | Input |",
+            "unknown price column",
+        ),
+        ("| Text | $4.00 | $0.40 | $24.00 |", "| Video | $4.00 | $0.40 | $24.00 |", "unknown modality"),
+        (
+            "| sora-2 | 720p | 720x1280 | 1280x720 | $0.10 |",
+            "| sora-2 | 720p | 720p | 1280x720 | $0.10 |",
+            "resolution",
+        ),
+    ],
+)
+def test_developers_page_mangled_is_refused(old: str, new: str, message: str) -> None:
+    with pytest.raises(ParseError, match=rf"^openai: .*{message}"):
+        run(DEV, mangled(DEV, old, new))
+
+
+UPLIFT = "charged a 10% uplift"
+
+
+def test_regional_uplift_is_read_from_the_sentence() -> None:
+    """The factor is the sentence's percentage; without the sentence there is no regional tier."""
+    text = body(DEV).decode()
+    r = run(DEV, text.replace(UPLIFT, "charged a 15% uplift").encode())
+    assert value(r, "gpt-5.4", "output", REGIONAL) == Decimal("17.25")  # 1.15 x $15.00
+    plain = run(DEV, text.replace(UPLIFT, "charged the same").encode())
+    assert not [x for x in plain.rates if x.status == "inferred"]
+    assert golden_rows(plain) == [g for g in golden_rows(run(DEV)) if "processing=regional" not in g[2]]
+
+
+def test_display_id_rule() -> None:
+    assert openai.display_id("GPT Image 1 Mini") == "gpt-image-1-mini"
+    assert openai.display_id("DALL·E 3") == "dall-e-3"
+    assert openai.display_id("TTS HD") == "tts-hd"
+    with pytest.raises(ParseError, match=r"^openai: "):
+        openai.display_id("GPT Image (new)")

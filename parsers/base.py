@@ -75,6 +75,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "instance_monthly": ("instance_months",),
     "instance_yearly": ("instance_years",),
     "neurons": ("neurons",),  # Cloudflare Workers AI's own unit
+    "audio_input_duration": ("minutes", "seconds"),  # audio input billed by its length, not tokens
+    "audio_duration": ("minutes", "seconds"),  # audio billed by length, the page not saying in or out
 }
 CORE_FIELDS: tuple[str, ...] = (
     "input",

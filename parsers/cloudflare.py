@@ -12,8 +12,10 @@ words name (:data:`_PHRASES`): per M input/output tokens, per audio minute (in, 
 per 1k characters input (text-to-speech). Prices per 512x512 tile, per step or per M images have
 no unit in the vocabulary and are noted, not stored. The neuron column counts neurons, not
 money; the page says it is equivalent to the token column, and every token price is checked
-against it at the plan's neuron price: a disagreement beyond the rounding of the two printed
-figures is noted. Model ids are the page's names without the leading ``@`` and lower case
+against it at the plan's neuron price: a price that disagrees beyond the rounding of the two
+printed figures is not stored (the page contradicts itself about it) and is noted.
+
+Model ids are the page's names without the leading ``@``, lower case
 (``@cf/meta/llama-3.2-1b-instruct`` -> ``cf/meta/llama-3.2-1b-instruct``); ``(WebSocket)`` after
 a name is the tier ``transport=websocket``.
 """
@@ -168,18 +170,18 @@ def _models(table: Table, page: _Page, price: Decimal | None) -> None:
             )
         for per, amount in usd.items():
             phrase = _PHRASES.get(per)
-            if phrase is None:
-                page.unstored.setdefault(per, []).append(row[0])
-            else:
-                value = normalize(amount * phrase.scale)
-                page.rates.append(ParsedRate(mid, phrase.field, value, phrase.unit, tier))
-                page.names.setdefault(mid, row[0].split("(")[0].strip())
             off = _disagrees(amount, count[per], price) if price is not None else None
             if off is not None:
                 page.mismatches.append(
                     f"{row[0]}: ${amount} per {per}, but its {count[per]} neurons per {per} come to ${off} "
                     f"at ${price} per 1,000 neurons"
                 )
+            elif phrase is None:
+                page.unstored.setdefault(per, []).append(row[0])
+            else:
+                value = normalize(amount * phrase.scale)
+                page.rates.append(ParsedRate(mid, phrase.field, value, phrase.unit, tier))
+                page.names.setdefault(mid, row[0].split("(")[0].strip())
 
 
 def _widen(text: str) -> str:
@@ -207,5 +209,5 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
     notes = [
         f"prices per {per} not stored (no billing unit): {', '.join(m)}" for per, m in page.unstored.items()
     ]
-    notes += [f"the page's two columns disagree: {m}" for m in page.mismatches]
+    notes += [f"not stored, the page's two columns disagree: {m}" for m in page.mismatches]
     return parsed(VENDOR, page.rates, page.names, notes)

@@ -68,8 +68,11 @@ BY_HAND = [
     (ZH, "speech-02-turbo", "speech_generation", "standard", "200", "usd_per_mchars", "CNY"),
     # "| 异步长文本语音合成<br />T2A Async | speech-2.6-hd-<br />speech-02-hd | ... | 3.5 |"
     (ZH, "speech-2.6-hd", "speech_generation", ASYNC, "350", "usd_per_mchars", "CNY"),
+    # "| 异步长文本语音合成<br />T2A Async | speech-2.6-turbo<br />speech-02-turbo | ... | 2 |"
+    (ZH, "speech-02-turbo", "speech_generation", ASYNC, "200", "usd_per_mchars", "CNY"),
     # 图像 ("单价<br /> 元/张"): "| image-01<br />image-01-live | ... | 0.025 |"
     (ZH, "image-01-live", "image_generation", "standard", "0.025", "usd_per_image", "CNY"),
+    (ZH, "image-01", "image_generation", "standard", "0.025", "usd_per_image", "CNY"),
 ]
 
 

@@ -123,23 +123,18 @@ def _find(header: tuple[str, ...], names: tuple[str, ...]) -> int | None:
     return next((i for i, h in enumerate(header) if " ".join(_lines(h)).lower() in names), None)
 
 
-def _models(cell: str) -> tuple[list[str], list[str]]:
-    """(model names, description lines) of a model cell; a line mixing both refuses."""
-    names: list[str] = []
-    other: list[str] = []
+def _ids(cell: str, names: dict[str, str]) -> list[str]:
+    """Model ids of a priced row's model cell, their printed names kept in ``names``.
+
+    Each ``<br />`` line naming a model is one; a line without one is a description; a line that
+    mixes both (``MiniMax-M2.1 (fast)``) refuses rather than losing the model.
+    """
+    models: list[str] = []
     for line in _lines(cell):
         if _MODEL.match(line):
-            names.append(line)
+            models.append(line)
         elif _HAS_NAME.search(line) and line.isascii():
             raise ParseError(VENDOR, f"unreadable model cell {cell.replace(LINE, ' / ')!r}")
-        else:
-            other.append(line)
-    return names, other
-
-
-def _ids(cell: str, names: dict[str, str]) -> list[str]:
-    """Model ids of a priced row's model cell, their printed names kept in ``names``."""
-    models, _ = _models(cell)
     if not models:
         raise ParseError(VENDOR, f"no model name in {cell.replace(LINE, ' / ')!r}")
     for name in models:
@@ -173,6 +168,7 @@ class _Cell:
 
 
 def _cell(col: _Column, cell: str, where: str) -> _Cell:
+    """Amount, currency and unit of a price cell, the unit from the cell or else its header."""
     lines = _lines(cell)
     m = _AMOUNT.match(lines[0]) if lines else None
     if m is None:

@@ -111,12 +111,10 @@ def _why_not(fld: str | None, per: _Per | None, phrase: str | None, cell: str, f
     """Why a cell is not stored, in words for the notes; None when it is."""
     if per is None:
         return f"no billing unit for 'per {phrase}'" if phrase else "no unit stated"
+    if fld is None and per.quantity == "tokens":
+        return f"a price per {phrase} not said to be input or output"
     if fld is None:
-        return (
-            f"a price per {phrase} not said to be input or output"
-            if per.quantity == "tokens"
-            else (f"a price per {phrase} of an item this parser does not know")
-        )
+        return f"a price per {phrase} of an item this parser does not know"
     if per.quantity not in FIELDS[fld]:
         if "token_hours" not in FIELDS[fld]:
             raise ParseError(VENDOR, f"a price per {phrase} in a {fld} column")

@@ -153,3 +153,29 @@ def test_a_unit_missing_above_the_text_table_is_not_guessed() -> None:
     text = mangle(_text(), "Prices per 1M tokens.", "")
     with pytest.raises(ParseError, match="zhipu: no text model price table found"):
         _parse(text)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "note"),
+    [
+        (
+            "| GLM-4.6 | $0.6 |",
+            "| GLM-4.6 | Free |",
+            "Input not stored, 'Free' in a row that is not free throughout: GLM-4.6",
+        ),
+        (
+            "| GLM-4.6 | $0.6 |",
+            "| GLM-4.6 | Limited-time Free |",
+            "Input not stored, 'Limited-time Free' has no list",
+        ),
+        (
+            "| Web Search | $0.01 / use |",
+            "| Code Interpreter | $0.01 / use |",
+            "of an item this parser does not know",
+        ),
+    ],
+)
+def test_cells_without_a_list_price_are_noted_not_stored(old: str, new: str, note: str) -> None:
+    result = _parse(mangle(_text(), old, new))
+    assert any(n.startswith(note) or note in n for n in result.notes), result.notes
+    assert not [r for r in result.rates if r.value == 0 and r.model != "glm-4.5-flash"]

@@ -393,3 +393,26 @@ def test_records_without_prices_add_nothing() -> None:
     # mistral-7b-0-2.ts and mistral-7b-0-3.ts both name 'open-mistral-7b', retired, "input: [ ]"
     for name in ("mistral-7b-0-2.ts", "mistral-7b-0-3.ts"):
         assert model_file("2026-03-26", name) == Parsed(VENDOR, ())
+
+
+def test_manifest_lists_every_stored_file_with_its_size_and_origin() -> None:
+    lines = (CAPTURES / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()
+    header = [
+        "saved_path",
+        "origin_repo",
+        "path_in_repo",
+        "commit_sha",
+        "commit_date",
+        "original_url",
+        "size_bytes",
+        "note",
+    ]
+    assert lines[0].split("\t") == header
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in (line.split("\t") for line in lines[1:])}
+    stored = {p for p in CAPTURES.rglob("*") if p.is_file() and p.name != "SOURCES.tsv"}
+    assert {CAPTURES.parent / path for path in rows} == stored
+    for path, row in rows.items():
+        assert int(row["size_bytes"]) == (CAPTURES.parent / path).stat().st_size, path
+        assert row["origin_repo"] == "mistralai/platform-docs-public"
+    listed = [r for p, r in rows.items() if p.endswith("/contents.json")]
+    assert len(listed) == len(DAYS) and all(r["note"].startswith("RECONSTRUCTED") for r in listed)

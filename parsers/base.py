@@ -86,6 +86,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "audio_duration": ("minutes", "seconds"),  # audio billed by length, the page not saying in or out
     "transcription_hours": ("hours",),  # speech-to-text priced per hour of audio
     "video_analysis": ("seconds",),  # a price per second of input video (not per video token)
+    "audio_input_duration": ("minutes", "seconds"),  # audio input billed by its length, not tokens
 }
 CORE_FIELDS: tuple[str, ...] = (
     "input",

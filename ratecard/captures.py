@@ -9,6 +9,9 @@ from importlib import resources
 from pathlib import Path
 
 _NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}|undated)__(?P<rest>.+)$")
+MANIFEST = "SOURCES.tsv"
+"""A capture folder's manifest (the format of ``shared/fixtures/real/SOURCES.tsv``): where each
+capture came from and when; read by :mod:`ratecard.manifest`."""
 
 
 @dataclass(frozen=True)

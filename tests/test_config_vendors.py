@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import ratecard.parsers
-from ratecard.captures import bundled_dir, scan
+from ratecard.captures import MANIFEST, bundled_dir, scan
 from ratecard.config.settings import ConfigError, Settings, load
 
 LOCAL_URL = "http://127.0.0.1:8000/pricing.md"
@@ -66,7 +66,7 @@ def test_every_capture_folder_is_a_configured_vendor(bundled: Settings) -> None:
 
 
 def test_every_capture_file_is_named_by_date_or_undated() -> None:
-    files = {p for p in bundled_dir().glob("*/*") if p.is_file()}
+    files = {p for p in bundled_dir().glob("*/*") if p.is_file() and p.name != MANIFEST}
     named = {c.path for c in scan(bundled_dir())}
     assert files == named, f"not YYYY-MM-DD__name.ext or undated__name.ext: {sorted(files - named)}"
 

@@ -75,6 +75,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "instance_monthly": ("instance_months",),
     "instance_yearly": ("instance_years",),
     "neurons": ("neurons",),  # Cloudflare Workers AI's own unit
+    "web_fetch": ("requests",),  # a URL-fetch tool call (Perplexity's fetch_url), per invocation
+    "session_runtime": ("hours",),  # an agent session's running time (Claude Managed Agents), usd_per_hour
 }
 CORE_FIELDS: tuple[str, ...] = (
     "input",

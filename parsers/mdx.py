@@ -12,18 +12,23 @@ with JSX components around and inside it. :func:`to_markdown` turns that source 
   props are read as JavaScript *literals* only (arrays, objects, strings, numbers, booleans): a
   variable, a call or a template raises :class:`MdxError`. Nothing on a page is ever executed.
 
-Code fences are left as they are. :func:`mentions` and :func:`unread` let a parser say which
-prices a page states that it did not store (``Parsed.notes``).
+Code fences are left as they are. A rendered HTML page (the same docs page at its plain URL, a
+vendor's ``fallback_urls``) is read into the same markdown: headings, paragraphs, list items and
+tables in document order; scripts are never read. :func:`mentions` and :func:`unread` let a parser
+say which prices a page states that it did not store (``Parsed.notes``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeAlias
 
+from bs4 import BeautifulSoup
+
+from ratecard.parsers.htmltables import cell_text, html_tables
 from ratecard.parsers.markdown import Table, clean_cell, tables
 
 #: Components whose ``columns``/``rows`` props are a table.
@@ -267,8 +272,40 @@ def _tag_text(lines: list[str], start: int) -> tuple[str, int]:
     return consumed, start + consumed.count("\n") + 1
 
 
+_HTML_DOCUMENT = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "pre")
+
+
+def _pipe_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def html_to_markdown(html: str) -> str:
+    """A rendered page as markdown: its outermost headings, paragraphs, list items and tables, in order."""
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript", "template", "svg"]):
+        tag.decompose()
+    rendered = iter(list(html_tables(html.encode("utf-8"))))
+    out: list[str] = []
+    for el in soup.find_all(_BLOCKS):
+        if el.name == "table":
+            if not el.find_all("tr"):
+                continue  # html_tables skips a table without rows too
+            table = next(rendered).table  # html_tables meets the tables in the same order
+            if el.find_parent(_BLOCKS) is None:
+                out += ["", _pipe_row(table.header), "|" + " --- |" * len(table.header)]
+                out += [_pipe_row(row) for row in table.rows] + [""]
+        elif el.find_parent(_BLOCKS) is None and el.name != "pre":
+            text = cell_text(el)
+            level = int(el.name[1]) if el.name[0] == "h" else 0
+            out.append(f"{'#' * level} {text}" if level else f"- {text}" if el.name == "li" else text)
+    return "\n".join(out) + "\n"
+
+
 def to_markdown(text: str) -> str:
     """The page's markdown with MDX components unwrapped or read as tables (see the module doc)."""
+    if _HTML_DOCUMENT.match(text):
+        return html_to_markdown(text)
     text = _FRONT_MATTER.sub("", text, count=1)
     text = _JSX_COMMENT.sub("", text)
     lines = text.splitlines()

@@ -140,3 +140,31 @@ def test_unread_names_what_each_section_prices_outside_the_read_tables() -> None
         "not stored (Pricing > Examples): $0.25; $9 per run",
     ]
     assert mdx.unread(page, found, read={"0.1x", "$9 per run"}) == []
+
+
+#: A rendered docs page (the fallback URL's form): navigation, a script with prices in it, headings,
+#: a table with a <br> cell, a paragraph and a list.
+RENDERED = """<!DOCTYPE html><html><head><script>self.__next_f.push("$99 / MTok")</script></head>
+<body><nav><h5>Getting Started</h5><ul><li><a href="/p">Pricing</a></li></ul></nav>
+<main><h1>Pricing</h1><h2 id="model-pricing">Model pricing</h2>
+<p>The following table shows pricing for <strong>all</strong> models:</p>
+<table><thead><tr><th>Model</th><th>Base Input Tokens</th><th>Output Tokens</th></tr></thead>
+<tbody><tr><td>Claude Opus 4.6</td><td>$5 / MTok</td><td>$25 / MTok</td></tr>
+<tr><td>Claude Sonnet 4.6 / 4.5</td><td>Input: $3 / MTok<br/>Output: $15 / MTok</td><td>x | y</td></tr></tbody></table>
+<h4 id="web-search-tool">Web search tool</h4>
+<p>Web search is available for <strong>$10 per 1,000 searches</strong>.</p>
+<ul><li>Execution time has a minimum of 5 minutes</li></ul><pre><code>| not | a table |</code></pre>
+</main></body></html>"""
+
+
+def test_a_rendered_page_reads_as_the_same_markdown() -> None:
+    text = mdx.to_markdown(RENDERED)
+    (table,) = tables(text)
+    assert table.headings == ("Pricing", "Model pricing")
+    assert table.header == ("Model", "Base Input Tokens", "Output Tokens")
+    assert table.rows[1] == ("Claude Sonnet 4.6 / 4.5", "Input: $3 / MTok Output: $15 / MTok", "x | y")
+    assert table.preface == "The following table shows pricing for all models:"
+    prose = [(line.headings[-1], line.text) for line in mdx.prose(text)]
+    assert ("Web search tool", "Web search is available for $10 per 1,000 searches.") in prose
+    assert ("Web search tool", "- Execution time has a minimum of 5 minutes") in prose
+    assert "$99" not in text and "not | a table" not in text  # scripts and code are never read

@@ -595,3 +595,30 @@ def test_validity_rule(notes: str, expected: tuple[date | None, date | None]) ->
 def test_unreadable_mdx_is_refused() -> None:
     with pytest.raises(ParseError, match=r"^anthropic: unreadable MDX in .*<Note> is never closed"):
         _parse_text(_page(APR17) + "\n<Note>\nunclosed\n")
+
+
+#: The rendered page (the configured fallback URL), as a browser gets it: the same tables as HTML.
+RENDERED = """<!DOCTYPE html><html><body><nav><h5>Build with Claude</h5></nav><main>
+<h1>Pricing</h1><h2>Model pricing</h2>
+<table><thead><tr><th>Model</th><th>Base Input Tokens</th><th>5m Cache Writes</th><th>1h Cache Writes</th>
+<th>Cache Hits &amp; Refreshes</th><th>Output Tokens</th></tr></thead><tbody>
+<tr><td>Claude Opus 4.7</td><td>$5 / MTok</td><td>$6.25 / MTok</td><td>$10 / MTok</td><td>$0.50 / MTok</td>
+<td>$25 / MTok</td></tr>
+<tr><td>Claude Sonnet 3.7 (<a href="/docs/en/about-claude/model-deprecations">deprecated</a>)</td><td>$3 / MTok</td>
+<td>$3.75 / MTok</td><td>$6 / MTok</td><td>$0.30 / MTok</td><td>$15 / MTok</td></tr></tbody></table>
+<h2>Feature-specific pricing</h2><h3>Batch processing</h3>
+<p>The Batch API allows asynchronous processing with a 50% discount on both input and output tokens.</p>
+<table><tr><th>Model</th><th>Batch input</th><th>Batch output</th></tr>
+<tr><td>Claude Opus 4.7</td><td>$2.50 / MTok</td><td>$12.50 / MTok</td></tr></table>
+<h4>Web search tool</h4><p>Web search is available on the Claude API for <strong>$10 per 1,000 searches</strong>.</p>
+</main></body></html>"""
+
+
+def test_the_rendered_page_of_the_fallback_url_reads_the_same() -> None:
+    result = _parse_text(RENDERED)
+    assert _value(result, "claude-opus-4-7", "cache_write_5m") == Decimal("6.25")
+    assert _value(result, "claude-opus-4-7", "batch_output") == Decimal("12.5")
+    assert _value(result, "claude-3-7-sonnet", "output") == Decimal(15)
+    assert _deprecated(result) == {"claude-3-7-sonnet"}
+    assert _rate(result, "web-search", "web_search") == (Decimal(10), "usd_per_1k_requests")
+    assert result.notes == ("not stored (Pricing > Feature-specific pricing > Batch processing): 50%",)

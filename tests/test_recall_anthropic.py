@@ -9,28 +9,17 @@ states about prices that ratecard does not store, with the reason; each entry mu
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+from recall import Page, Price, extra, missing_or_wrong, note_items, unlisted_amounts
 
 from ratecard.parsers.anthropic import parse
 from ratecard.parsers.base import Parsed
 
 CAPTURES = files("ratecard") / "captures" / "anthropic"
 MAIN_FIELDS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
-
-
-@dataclass(frozen=True)
-class Price:
-    model: str
-    field: str
-    value: str
-    unit: str = "usd_per_mtok"
-    tier: str = "standard"
 
 
 def rows(table: dict[str, tuple[str, ...]], fields: tuple[str, ...] = MAIN_FIELDS) -> list[Price]:
@@ -110,13 +99,6 @@ EXAMPLES_2025 = {
     "~$0.015 per operation": "agent workflow example: an estimate, not a price",
     "~$0.045 per action": "agent workflow example: an estimate, not a price",
 }
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    published: list[Price]
-    not_modelled: dict[str, str]
 
 
 OVERVIEW = Page(
@@ -271,49 +253,23 @@ def test_every_bundled_capture_has_a_recall_list() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_every_published_price_is_stored_with_its_unit_and_tier(page: Page) -> None:
-    stored = {(r.model, r.field, r.tier): r for r in _parse(page).rates}
-    missing, wrong = [], []
-    for p in page.published:
-        rate = stored.get((p.model, p.field, p.tier))
-        if rate is None:
-            missing.append(p)
-        elif (rate.value, rate.unit, rate.currency, rate.status) != (
-            Decimal(p.value),
-            p.unit,
-            "USD",
-            "verified",
-        ):
-            wrong.append((p, rate))
-    assert (missing, wrong) == ([], [])
+    assert missing_or_wrong(_parse(page), page) == ([], [])
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
-def test_nothing_is_stored_that_the_page_does_not_publish(page: Page) -> None:
-    published = {(p.model, p.field, p.tier) for p in page.published}
-    priced = {(r.model, r.field, r.tier) for r in _parse(page).rates if r.unit != "flag"}
-    assert priced == published
-
-
-def _note_items(result: Parsed) -> set[str]:
-    return {item for note in result.notes for item in note.split("): ", 1)[1].split("; ")}
+def test_nothing_is_priced_that_the_page_does_not_publish(page: Page) -> None:
+    assert extra(_parse(page), page) == set()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_what_is_not_modelled_is_reported_in_the_notes_and_nothing_else_is(page: Page) -> None:
-    assert _note_items(_parse(page)) == set(page.not_modelled)
-
-
-_AMOUNT = re.compile(r"\\?\$\s?(\d[\d,]*(?:\.\d+)?)")
+    assert note_items(_parse(page)) == set(page.not_modelled)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_every_dollar_amount_on_the_page_is_in_one_list_or_the_other(page: Page) -> None:
     """Independent of the parser: no $ amount on the page escapes both reviewed lists."""
-    text = re.sub(r"```.*?```", "", _text(page), flags=re.DOTALL)
-    on_page = {Decimal(a.replace(",", "")) for a in _AMOUNT.findall(text)}
-    listed = {Decimal(p.value) for p in page.published}
-    listed |= {Decimal(a.replace(",", "")) for phrase in page.not_modelled for a in _AMOUNT.findall(phrase)}
-    assert on_page - listed == set()
+    assert unlisted_amounts((CAPTURES / page.name).read_text(encoding="utf-8"), page) == set()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)

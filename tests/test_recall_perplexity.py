@@ -7,28 +7,17 @@ does not store, with the reason, and must match the parser's notes exactly.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+from recall import Page, Price, extra, missing_or_wrong, note_items, unlisted_amounts
 
 from ratecard.parsers.base import Parsed
 from ratecard.parsers.perplexity import parse
 
 CAPTURES = files("ratecard") / "captures" / "perplexity"
 PER_1K = "usd_per_1k_requests"
-
-
-@dataclass(frozen=True)
-class Price:
-    model: str
-    field: str
-    value: str
-    unit: str = "usd_per_mtok"
-    tier: str = "standard"
 
 
 def tokens(model: str, inp: str, out: str) -> list[Price]:
@@ -59,13 +48,6 @@ DEEP_RESEARCH_EXAMPLE = dict.fromkeys(
     ("$0.000066", "$0.057304", "$0.040032", "$0.221991", "$0.09", "$0.409393"),
     "cost example of one Deep Research query: line items and total, not prices",
 )
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    published: list[Price]
-    not_modelled: dict[str, str]
 
 
 OCT15 = Page(
@@ -149,44 +131,26 @@ def test_every_bundled_capture_has_a_recall_list() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_every_published_price_is_stored_with_its_unit_and_tier(page: Page) -> None:
-    stored = {(r.model, r.field, r.tier): r for r in _parse(page).rates}
-    missing, wrong = [], []
-    for p in page.published:
-        rate = stored.get((p.model, p.field, p.tier))
-        if rate is None:
-            missing.append(p)
-        elif (rate.value, rate.unit, rate.currency, rate.status) != (
-            Decimal(p.value),
-            p.unit,
-            "USD",
-            "verified",
-        ):
-            wrong.append((p, rate))
-    assert (missing, wrong) == ([], [])
+    assert missing_or_wrong(_parse(page), page) == ([], [])
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_nothing_is_priced_that_the_page_does_not_publish(page: Page) -> None:
-    published = {(p.model, p.field, p.tier) for p in page.published}
-    priced = {(r.model, r.field, r.tier) for r in _parse(page).rates if r.value is not None}
-    assert priced == published
-    dashes = [r for r in _parse(page).rates if r.value is None]
-    assert all(r.status == "not_offered" and r.reason == "page shows '-'" for r in dashes)
+    assert extra(_parse(page), page) == set()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_what_is_not_modelled_is_reported_in_the_notes_and_nothing_else_is(page: Page) -> None:
-    items = {item for note in _parse(page).notes for item in note.split("): ", 1)[1].split("; ")}
-    assert items == set(page.not_modelled)
-
-
-_AMOUNT = re.compile(r"\\?\$\s?(\d[\d,]*(?:\.\d+)?)")
+    assert note_items(_parse(page)) == set(page.not_modelled)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_every_dollar_amount_on_the_page_is_in_one_list_or_the_other(page: Page) -> None:
-    text = (CAPTURES / page.name).read_text(encoding="utf-8")
-    on_page = {Decimal(a.replace(",", "")) for a in _AMOUNT.findall(text)}
-    listed = {Decimal(p.value) for p in page.published}
-    listed |= {Decimal(a.replace(",", "")) for phrase in page.not_modelled for a in _AMOUNT.findall(phrase)}
-    assert on_page - listed == set()
+    """Independent of the parser: no $ amount on the page escapes both reviewed lists."""
+    assert unlisted_amounts((CAPTURES / page.name).read_text(encoding="utf-8"), page) == set()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_a_dash_is_stored_as_not_offered_never_as_a_price(page: Page) -> None:
+    dashes = [r for r in _parse(page).rates if r.value is None]
+    assert dashes and all(r.status == "not_offered" and r.reason == "page shows '-'" for r in dashes)

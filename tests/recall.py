@@ -79,3 +79,18 @@ def unlisted_amounts(text: str, page: Page) -> set[Decimal]:
     listed = {Decimal(p.value) for p in page.published}
     listed |= {a for phrase in page.not_modelled for a in amounts(phrase)}
     return amounts(text) - listed
+
+
+def problems(result: Parsed, page: Page, text: str) -> dict[str, list[object]]:
+    """Everything recall finds wrong with one capture, by kind; empty when it is all accounted for."""
+    missing, wrong = missing_or_wrong(result, page)
+    noted, listed = note_items(result), set(page.not_modelled)
+    found: dict[str, list[object]] = {
+        "published but not stored": list(missing),
+        "stored differently": list(wrong),
+        "priced but not published": sorted(extra(result, page)),
+        "noted but not listed as not modelled": sorted(noted - listed),
+        "listed as not modelled but not noted": sorted(listed - noted),
+        "$ amounts on the page in neither list": sorted(unlisted_amounts(text, page)),
+    }
+    return {kind: items for kind, items in found.items() if items}

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from importlib.resources import files
 
 import pytest
-from recall import Page, Price, extra, missing_or_wrong, note_items, unlisted_amounts
+from recall import Page, Price, problems
 
 from ratecard.parsers.base import Parsed
 from ratecard.parsers.perplexity import parse
@@ -130,24 +130,9 @@ def test_every_bundled_capture_has_a_recall_list() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
-def test_every_published_price_is_stored_with_its_unit_and_tier(page: Page) -> None:
-    assert missing_or_wrong(_parse(page), page) == ([], [])
-
-
-@pytest.mark.parametrize("page", PAGES, ids=IDS)
-def test_nothing_is_priced_that_the_page_does_not_publish(page: Page) -> None:
-    assert extra(_parse(page), page) == set()
-
-
-@pytest.mark.parametrize("page", PAGES, ids=IDS)
-def test_what_is_not_modelled_is_reported_in_the_notes_and_nothing_else_is(page: Page) -> None:
-    assert note_items(_parse(page)) == set(page.not_modelled)
-
-
-@pytest.mark.parametrize("page", PAGES, ids=IDS)
-def test_every_dollar_amount_on_the_page_is_in_one_list_or_the_other(page: Page) -> None:
-    """Independent of the parser: no $ amount on the page escapes both reviewed lists."""
-    assert unlisted_amounts((CAPTURES / page.name).read_text(encoding="utf-8"), page) == set()
+def test_every_price_on_the_page_is_stored_or_listed_as_not_modelled(page: Page) -> None:
+    """Stored with unit and tier; nothing else priced; notes equal the reviewed list; no $ unlisted."""
+    assert problems(_parse(page), page, (CAPTURES / page.name).read_text(encoding="utf-8")) == {}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)

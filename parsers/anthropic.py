@@ -60,6 +60,7 @@ _MARKERS = {
 }
 LONG_CONTEXT_TIER = tiers.context(200_000)
 FAST_TIER = tiers.make(service="fast")
+_NO_BATCH = re.compile(r"\bnot available with the Batch API\b", re.IGNORECASE)
 _IO = re.compile(r"\b(input|output)\s*:\s*\$\s*([\d.,]+)|\$\s*([\d.,]+)\s*/\s*MTok\s+(input|output)\b", re.I)
 
 #: Words that date a row: the first day it applies, the last day, or the first day it no longer does.
@@ -293,8 +294,17 @@ def _context_dims(label: str, where: str) -> dict[str, str]:
     return {"context": tiers.context(tokens).removeprefix("context")}
 
 
-def _fast_mode(table: Table, known: set[str]) -> list[ParsedRate]:
-    """Fast mode's premium prices, tier ``service=fast``, for the models its introduction names."""
+def _no_batch(text: str, table: Table) -> bool:
+    """The table's section says "Fast mode is not available with the Batch API"."""
+    return any(_NO_BATCH.search(line.text) for line in mdx.prose(text) if line.headings == table.headings)
+
+
+def _fast_mode(table: Table, known: set[str], text: str) -> list[ParsedRate]:
+    """Fast mode's premium prices, tier ``service=fast``, for the models its introduction names.
+
+    Where the section says fast mode is not available with the Batch API, its batch fields are
+    stored as not offered, so no batch price is ever derived for it.
+    """
     models = _named(table.preface, known)
     if not models:
         raise ParseError(VENDOR, "fast mode table found but no priced model named in its introduction")
@@ -317,6 +327,12 @@ def _fast_mode(table: Table, known: set[str]) -> list[ParsedRate]:
             if value is None:
                 raise ParseError(VENDOR, f"fast mode {fld} shows {cells[i]!r}")
             out.extend(ParsedRate(m, fld, value, tier=key) for m in models)
+        if _no_batch(text, table):
+            reason = "page: fast mode is not available with the Batch API"
+            for fld in ("batch_input", "batch_output"):
+                out.extend(
+                    ParsedRate(m, fld, None, tier=key, status="not_offered", reason=reason) for m in models
+                )
     return out
 
 
@@ -404,7 +420,7 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
             rates.extend(_long_context(t, known))
             read.append(t)
         elif _is_fast_mode(t):
-            rates.extend(_fast_mode(t, known))
+            rates.extend(_fast_mode(t, known, text))
             read.append(t)
         elif t.column("sku") is not None and t.column("rate") is not None:
             rates.extend(_sku_table(t, names))

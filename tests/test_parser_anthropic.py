@@ -410,6 +410,13 @@ def test_feb18_values_checked_by_hand() -> None:
     # Lines 129-130: "| Claude Sonnet 4.6 / 4.5 / 4 | Input: $3 / MTok | Input: $6 / MTok |"
     for model in ("claude-sonnet-4-6", "claude-sonnet-4-5", "claude-sonnet-4"):
         assert _value(result, model, "input", LONG_CONTEXT_TIER) == Decimal(6)
+    # Line 92: "Fast mode is not available with the [Batch API](#batch-processing).": no batch price
+    # may be derived for either fast tier.
+    for key in ("service=fast", "context>200k;service=fast"):
+        for fld in ("batch_input", "batch_output"):
+            rate = rate_of(result, "claude-opus-4-6", fld, key)
+            assert (rate.value, rate.status) == (None, "not_offered")
+            assert rate.reason == "page: fast mode is not available with the Batch API"
     # Line 225: "- Additional usage beyond 1,550 hours is billed at **$0.05 per hour, per container**"
     assert _rate(result, "code-execution", "code_execution") == (Decimal("0.05"), "usd_per_container_hour")
 
@@ -434,7 +441,10 @@ def test_apr17_values_checked_by_hand() -> None:
     # Line 205: "billed at **$0.05 per hour, per container**"; line 249: "**$10 per 1,000 searches**"
     assert _rate(result, "code-execution", "code_execution") == (Decimal("0.05"), "usd_per_container_hour")
     assert _rate(result, "web-search", "web_search") == (Decimal(10), "usd_per_1k_requests")
-    assert all(r.currency == "USD" and r.status == "verified" for r in result.rates)
+    # Line 114: "Fast mode is not available with the [Batch API](#batch-processing)."
+    no_batch = rate_of(result, "claude-opus-4-6", "batch_input", "service=fast")
+    assert (no_batch.value, no_batch.status) == (None, "not_offered")
+    assert all(r.currency == "USD" and r.status == "verified" for r in result.rates if r.value is not None)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,9 @@ OVERVIEW = "2025-10-15__docs-models-overview.jina.md"
 JAN15 = "2026-01-15__platform-claude-pricing.md"
 FEB18 = "2026-02-18__platform-claude-pricing.md"
 APR17 = "2026-04-17__platform-claude-pricing.md"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 
 
 def _page(name: str) -> str:

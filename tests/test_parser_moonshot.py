@@ -17,7 +17,9 @@ from ratecard.parsers.moonshot import VENDOR, context_tier, model_id, parse, pri
 URL = "https://platform.moonshot.ai/docs/pricing/chat"
 CAPTURES = files("ratecard") / "captures" / VENDOR
 PAGE = "2025-12-20__platform-pricing-chat.md"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 WHEN = datetime(2025, 12, 20, tzinfo=UTC)
 
 

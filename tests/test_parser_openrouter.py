@@ -20,7 +20,9 @@ URL = "https://openrouter.ai/api/v1/models"
 CAPTURES = files("ratecard") / "captures" / VENDOR
 DEC29 = "2025-12-29__openrouter-api-v1-models.json"
 JAN24 = "2026-01-24__openrouter-api-v1-models.json"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 ROUTERS = ("openrouter/auto", "openrouter/bodybuilder")
 WHEN = datetime(2025, 12, 29, tzinfo=UTC)
 

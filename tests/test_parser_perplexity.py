@@ -15,7 +15,9 @@ from ratecard.parsers.perplexity import VENDOR, model_id, parse
 URL = "https://docs.perplexity.ai/getting-started/pricing"
 CAPTURES = files("ratecard") / "captures" / VENDOR
 PAGE = "2025-10-15__docs-pricing.jina.md"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 WHEN = datetime(2025, 10, 15, tzinfo=UTC)
 
 #: The request-fee tab the captured page did not render, as Perplexity documents it.

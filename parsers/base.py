@@ -87,6 +87,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "transcription_hours": ("hours",),  # speech-to-text priced per hour of audio
     "video_analysis": ("seconds",),  # a price per second of input video (not per video token)
     "audio_input_duration": ("minutes", "seconds"),  # audio input billed by its length, not tokens
+    "web_fetch": ("requests",),  # a URL-fetch tool call (Perplexity's fetch_url), per invocation
+    "session_runtime": ("hours",),  # an agent session's running time (Claude Managed Agents), usd_per_hour
 }
 CORE_FIELDS: tuple[str, ...] = (
     "input",

@@ -12,7 +12,12 @@ context range) column makes each row a context tier: ``tiers.make(context="8192-
 (8,192, 32,768] in tokens, ``0-8192`` for "≤ 8,192". A table is batch pricing when its heading
 says so or its model cells carry a ``（Batch）`` badge; a table whose introductory text mentions
 batch pricing without either is refused, as it cannot be told apart. Amounts keep their published
-currency (``CNY``); the pipeline converts them.
+currency (``CNY``); the pipeline converts them. Where a page prices one model both in CNY and in USD
+(the international platform's price), the USD price is the rate and the CNY one is a note: a
+published USD price is preferred over a converted one.
+
+Pages come as markdown or as the Mintlify ``.md`` export, whose price table is a JSX
+``<DocTable columns={[...]} rows={[...]} />`` (read as a table by :mod:`ratecard.parsers.mdx`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ratecard import tiers
+from ratecard.parsers import mdx
 from ratecard.parsers.base import Parsed, ParsedRate, ParseError, normalize, parsed
 from ratecard.parsers.markdown import Table, tables
 
@@ -255,11 +261,37 @@ def _read_table(
     return out
 
 
+def prefer_usd(rates: list[ParsedRate]) -> tuple[list[ParsedRate], list[str]]:
+    """Of two prices for one key in different currencies, the USD one, the other as a note."""
+    by_key: dict[tuple[str, str, str], list[ParsedRate]] = {}
+    for r in rates:
+        by_key.setdefault((r.model, r.field, r.tier), []).append(r)
+    out: list[ParsedRate] = []
+    notes: list[str] = []
+    for (model, fld, key), found in by_key.items():
+        usd = [r for r in found if r.currency == "USD" and r.value is not None]
+        if len(found) > 1 and len(usd) == 1 and len({r.currency for r in found}) == len(found):
+            out.append(usd[0])
+            notes.extend(
+                f"not stored: {model} {fld} ({key}) also published as {r.currency} {r.value}; "
+                "the published USD price is stored"
+                for r in found
+                if r is not usd[0]
+            )
+        else:
+            out.extend(found)  # one price, or a conflict parsed() refuses
+    return out, notes
+
+
 def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
     names: dict[str, str] = {}
     rates: list[ParsedRate] = []
     flags: set[tuple[str, str]] = set()
-    for table in tables(body.decode("utf-8")):
+    try:
+        text = mdx.to_markdown(body.decode("utf-8"))
+    except mdx.MdxError as exc:
+        raise ParseError(VENDOR, f"unreadable MDX in {url}: {exc}") from exc
+    for table in tables(text):
         lay = _layout(table)
         if lay is not None:
             rates.extend(_read_table(table, lay, names, flags))
@@ -269,4 +301,5 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
             f"no price table found in {url} (expected columns '模型 | 计费单位 | 输入价格 | 输出价格')",
         )
     rates.extend(ParsedRate(m, f, None, unit="flag") for m, f in sorted(flags))
-    return parsed(VENDOR, rates, names)
+    rates, notes = prefer_usd(rates)
+    return parsed(VENDOR, rates, names, notes)

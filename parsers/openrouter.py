@@ -17,6 +17,18 @@ prices. ``overrides`` whose only condition is ``min_prompt_tokens`` become conte
 per key", absent keys inherit the base); overrides with any other condition (time windows) are
 not modelled, the top-level prices being the ones "under default conditions". Every key not
 mapped is reported by :func:`unmapped_keys`, so new keys are seen without failing the vendor.
+
+``image`` was a price per input image (``"0.024"`` for Claude Opus) until OpenRouter changed its
+meaning: in later lists it holds the model's per-token prompt price (Gemini 2.5 Flash
+``"0.0000003"``, per image it would be absurd). That is a unit change, not a price move, and the
+data says which values have it (:func:`image_unit_changed`): a model whose ``image`` equals its
+``prompt`` price carries a per-token value; when that holds for more than half of the models
+that price both, the key's meaning has changed for the whole list and no ``image`` value is
+stored. Refused values are named in ``Parsed.notes``; they are not stored as per-token image input
+either, since the API does not document them as such.
+
+The body is the API's ``{"data": [...]}``; a bare ``[...]`` of model objects (a capture of the
+``.data`` array) is read the same way.
 """
 
 from __future__ import annotations
@@ -149,11 +161,77 @@ def _context_rates(model: str, entries: list[Any], free: bool, split: bool) -> l
     return out
 
 
-def _model_rates(entry: dict[str, Any]) -> list[ParsedRate]:
+@dataclass(frozen=True, slots=True)
+class ImageCheck:
+    """What the list's own numbers say about the unit of ``pricing.image``."""
+
+    refused: frozenset[str]
+    """Models whose ``image`` value is not stored as a price per image."""
+    equal: int
+    """Models whose ``image`` equals their ``prompt`` price (a per-token value)."""
+    both: int
+    """Models that price both ``image`` and ``prompt`` (non-zero)."""
+
+    @property
+    def list_wide(self) -> bool:
+        """More than half of the models carry a per-token value: the key changed meaning."""
+        return 2 * self.equal > self.both
+
+
+def _pricing(entry: dict[str, Any]) -> dict[str, Any]:
     mid = model_id(str(entry["id"]))
     pricing = entry.get("pricing")
     if not isinstance(pricing, dict) or any(pricing.get(k) in (None, "") for k in _CORE):
         raise ParseError(VENDOR, f"{mid}: expected pricing.prompt and pricing.completion")
+    return pricing
+
+
+def image_unit_changed(entries: list[dict[str, Any]]) -> ImageCheck:
+    """Which ``pricing.image`` values are per token, read from the list itself.
+
+    A model whose ``image`` equals its ``prompt`` price carries a per-token value; when more than
+    half of the models pricing both do, every ``image`` value of the list is refused.
+    """
+    priced: list[tuple[str, Decimal, Decimal]] = []
+    for entry in entries:
+        mid, amounts = model_id(str(entry["id"])), _amounts(model_id(str(entry["id"])), _pricing(entry))
+        image = amounts.get("image", Decimal(0))
+        if image > 0:
+            priced.append((mid, image, amounts["prompt"]))
+    both = [(mid, image, prompt) for mid, image, prompt in priced if prompt > 0]
+    equal = {mid for mid, image, prompt in both if image == prompt}
+    check = ImageCheck(frozenset(equal), len(equal), len(both))
+    if check.list_wide:
+        return ImageCheck(frozenset(mid for mid, _, _ in priced), check.equal, check.both)
+    return check
+
+
+def _image_note(check: ImageCheck) -> list[str]:
+    if not check.refused:
+        return []
+    scope = (
+        "so the key is per token throughout this list"
+        if check.list_wide
+        else "those values are per token; the others are stored per image"
+    )
+    return [
+        f"pricing.image not stored for {len(check.refused)} models ({', '.join(sorted(check.refused))}): "
+        f"it equals the per-token prompt price on {check.equal} of the {check.both} models that price "
+        f"both, {scope} - a unit change by OpenRouter, not a price move"
+    ]
+
+
+def _without_image(prices: Any) -> Any:
+    return {k: v for k, v in prices.items() if k != "image"} if isinstance(prices, dict) else prices
+
+
+def _model_rates(entry: dict[str, Any], drop_image: bool = False) -> list[ParsedRate]:
+    mid = model_id(str(entry["id"]))
+    pricing = _pricing(entry)
+    if drop_image:
+        pricing = _without_image(pricing)
+        if isinstance(pricing.get(_OVERRIDES), list):
+            pricing[_OVERRIDES] = [_without_image(e) for e in pricing[_OVERRIDES]]
     amounts = _amounts(mid, pricing)
     if any(a < 0 for a in amounts.values()):
         if all(amounts[k] == -1 for k in _CORE):
@@ -170,12 +248,12 @@ def _model_rates(entry: dict[str, Any]) -> list[ParsedRate]:
 
 
 def _models(body: bytes, url: str) -> list[dict[str, Any]]:
-    """The ``data`` entries of the body, each with an id, or a ParseError saying what is wrong."""
+    """The ``data`` entries of the body (or the bare array), each with an id, or a ParseError."""
     try:
         doc = json.loads(body)
     except ValueError as exc:
         raise ParseError(VENDOR, f"{url} is not valid JSON ({exc}); expected {{'data': [models]}}") from exc
-    data = doc.get("data") if isinstance(doc, dict) else None
+    data = doc.get("data") if isinstance(doc, dict) else doc
     if not isinstance(data, list) or not data:
         raise ParseError(VENDOR, f"no model list found in {url} (expected a non-empty 'data' array)")
     for entry in data:
@@ -215,10 +293,12 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> Parsed:
     rates: list[ParsedRate] = []
     names: dict[str, str] = {}
     unmapped: set[str] = set()
-    for entry in _models(body, url):
-        rates.extend(_model_rates(entry))
-        names[model_id(str(entry["id"]))] = str(entry.get("name") or entry["id"])
-        if isinstance(entry.get("pricing"), dict):
-            unmapped |= _unmapped(entry["pricing"])
+    entries = _models(body, url)
+    image = image_unit_changed(entries)
+    for entry in entries:
+        mid = model_id(str(entry["id"]))
+        rates.extend(_model_rates(entry, drop_image=mid in image.refused))
+        names[mid] = str(entry.get("name") or entry["id"])
+        unmapped |= _unmapped(entry["pricing"])
     notes = [f"pricing keys not stored: {', '.join(sorted(unmapped))}"] if unmapped else []
-    return parsed(VENDOR, rates, names, notes)
+    return parsed(VENDOR, rates, names, [*notes, *_image_note(image)])

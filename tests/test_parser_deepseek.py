@@ -16,7 +16,9 @@ URL = "https://api-docs.deepseek.com/quick_start/pricing"
 CAPTURES = files("ratecard") / "captures" / VENDOR
 OLD = "2025-12-20__api-docs-pricing.md"
 NEW = "2026-06-02__api-docs-pricing.jina.md"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 
 
 def _page(name: str) -> str:

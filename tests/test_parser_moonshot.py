@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
-from golden import mangle, rate_of
+from golden import GOLDEN_DIR, check_golden, mangle, rate_of
 
 from ratecard.parsers.base import Parsed, ParseError
 from ratecard.parsers.markdown import clean_cell
@@ -16,7 +17,9 @@ from ratecard.parsers.moonshot import VENDOR, context_tier, model_id, parse, pri
 URL = "https://platform.moonshot.ai/docs/pricing/chat"
 CAPTURES = files("ratecard") / "captures" / VENDOR
 PAGE = "2025-12-20__platform-pricing-chat.md"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 WHEN = datetime(2025, 12, 20, tzinfo=UTC)
 
 
@@ -283,3 +286,86 @@ def test_later_layout_mangled_is_refused(edits: list[tuple[str, str]], message: 
     with pytest.raises(ParseError, match=r"^moonshot: ") as err:
         _parse_text(text)
     assert message in str(err.value)
+
+
+# --- The Kimi K3 page as the Mintlify .md export serves it: a JSX <DocTable>, not a pipe table. ---
+
+K3 = (
+    Path(__file__).parent / "fixtures" / "captures" / VENDOR / "undated__platform-kimi-pricing-chat-k3.mdx.md"
+)
+K3_URL = "https://platform.kimi.com/docs/pricing/chat-k3.md"
+
+
+def _k3(text: str | None = None) -> Parsed:
+    body = (text if text is not None else K3.read_text(encoding="utf-8")).encode("utf-8")
+    return parse(body, K3_URL, WHEN)
+
+
+def test_k3_golden() -> None:
+    check_golden(_k3(), GOLDEN_DIR / VENDOR / f"{K3.name}.json")
+
+
+def test_k3_values_checked_by_hand() -> None:
+    result = _k3()
+    # The page prices one model, three ways. rows={[["kimi-k3", "1M tokens", "¥2.00", "¥20.00", "¥100.00",
+    # "1,048,576 tokens"]]} under columns 模型 | 计费单位 | 输入价格（缓存命中） | 输入价格（缓存未命中） | 输出价格 | 上下文窗口
+    hit = rate_of(result, "kimi-k3", "cache_read")
+    assert (hit.value, hit.currency, hit.unit) == (Decimal("2.00"), "CNY", "usd_per_mtok")
+    miss = rate_of(result, "kimi-k3", "input")
+    assert (miss.value, miss.currency, miss.unit) == (Decimal("20.00"), "CNY", "usd_per_mtok")
+    out = rate_of(result, "kimi-k3", "output")
+    assert (out.value, out.currency, out.unit) == (Decimal("100.00"), "CNY", "usd_per_mtok")
+    assert {r.status for r in result.rates} == {"verified"}
+    # "1,048,576 tokens" is the context window (上下文窗口), an attribute, not a price.
+    assert len(result.rates) == 3 and result.models == {"kimi-k3"}
+    assert result.display_names == {"kimi-k3": "kimi-k3"}
+    assert result.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('"¥100.00", "1,048,576 tokens"]', '"¥100.00"]', "does not have the 6 columns"),
+        ('"¥20.00"', "PRICE_MISS", "not a literal"),
+        (
+            '{ title: "输出价格", width: "14%" }',
+            '{ title: "输出价格（1K tokens）", width: "14%" }',
+            "unknown column",
+        ),
+        ('"1M tokens", "¥2.00"', '"1K tokens", "¥2.00"', "expected prices per '1M tokens'"),
+        ('"¥2.00"', '"2.00"', "expected a price such as"),
+    ],
+    ids=["ragged-row", "variable", "header-renamed", "unit-changed", "currency-missing"],
+)
+def test_k3_mangled_is_refused(old: str, new: str, message: str) -> None:
+    with pytest.raises(ParseError, match=r"^moonshot: ") as err:
+        _k3(mangle(K3.read_text(encoding="utf-8"), old, new))
+    assert message in str(err.value)
+
+
+def test_a_published_usd_price_is_preferred_over_the_cny_one() -> None:
+    # The international platform's price beside the Chinese one, for one model.
+    usd = '[["kimi-k3", "1M tokens", "$0.30", "$3.00", "$15.00", "1,048,576 tokens"]]'
+    text = K3.read_text(encoding="utf-8").replace(
+        "/>\n\n此处",
+        '/>\n\n<DocTable\n  columns={[{title: "Model"}, {title: "Unit"}, {title: "Input Price (Cache Hit)"}, '
+        '{title: "Input Price (Cache Miss)"}, {title: "Output Price"}, {title: "Context Window"}]}\n'
+        f"  rows={{{usd}}}\n/>\n\n此处",
+    )
+    result = _k3(text)
+    out = rate_of(result, "kimi-k3", "output")
+    assert (out.value, out.currency) == (Decimal("15.00"), "USD")
+    assert {r.currency for r in result.rates} == {"USD"}
+    assert (
+        "not stored: kimi-k3 output (standard) also published as CNY 100; the published USD price is stored"
+        in (result.notes)
+    )
+
+
+def test_two_prices_in_one_currency_are_still_refused() -> None:
+    page = (
+        _page()
+        + "\n\n| 模型 | 计费单位 | 输入价格 | 输出价格 |\n| --- | --- | --- | --- |\n| moonshot-v1-8k | 1M tokens | ￥3.00 | ￥10.00 |\n"
+    )
+    with pytest.raises(ParseError, match="moonshot: duplicate rate"):
+        _parse_text(page)

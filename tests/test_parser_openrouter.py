@@ -20,7 +20,9 @@ URL = "https://openrouter.ai/api/v1/models"
 CAPTURES = files("ratecard") / "captures" / VENDOR
 DEC29 = "2025-12-29__openrouter-api-v1-models.json"
 JAN24 = "2026-01-24__openrouter-api-v1-models.json"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 ROUTERS = ("openrouter/auto", "openrouter/bodybuilder")
 WHEN = datetime(2025, 12, 29, tzinfo=UTC)
 
@@ -364,3 +366,139 @@ def test_unstored_pricing_keys_are_reported_as_notes_not_dropped_silently() -> N
     result = parse(body, URL, datetime(2026, 1, 24, tzinfo=UTC))
     assert result.notes == ("pricing keys not stored: image_token",)
     assert {r.field for r in result.rates} == {"input", "output"}
+
+
+# --- 2026-03-30: the bare, id-sorted ``.data`` array (no envelope), and the unit change of ``image``. ---
+
+MAR30 = "2026-03-30__openrouter-api-v1-models.data-sorted.json"
+
+
+def test_the_bare_sorted_array_is_bundled_and_read_like_the_api_body() -> None:
+    body = (CAPTURES / MAR30).read_bytes()
+    assert json.loads(body)[0]["id"] < json.loads(body)[1]["id"]  # a bare array, sorted by id
+    wrapped = json.dumps({"data": json.loads(body)}).encode()
+    assert parse(body, URL, _fetched(MAR30)) == parse(wrapped, URL, _fetched(MAR30))
+    assert len(_parse_capture(MAR30).models) == 345
+
+
+def test_values_checked_by_hand_mar30() -> None:
+    result = _parse_capture(MAR30)
+    # {"id":"anthropic/claude-opus-4.6",...,"pricing":{"prompt":"0.000005","completion":"0.000025",
+    #  "web_search":"0.01","input_cache_read":"0.0000005","input_cache_write":"0.00000625"}}
+    assert _fields(result, "anthropic/claude-opus-4.6") == {
+        "input": Decimal(5),
+        "output": Decimal(25),
+        "web_search": Decimal("0.01"),
+        "cache_read": Decimal("0.5"),
+        "cache_write": Decimal("6.25"),
+    }
+    # "google/gemini-2.5-flash": "prompt":"0.0000003","completion":"0.0000025","audio":"0.000001",
+    # "internal_reasoning":"0.0000025","input_cache_read":"0.00000003","input_cache_write":"0.00000008333333333333334"
+    flash = _fields(result, "google/gemini-2.5-flash")
+    assert flash["input"] == Decimal("0.3") and flash["output"] == Decimal("2.5")
+    assert flash["audio_input"] == Decimal(1) and flash["reasoning"] == Decimal("2.5")
+    assert flash["cache_read"] == Decimal("0.03")
+    assert flash["cache_write"] == Decimal("0.08333333333333334")  # every digit kept
+    assert "image_analysis" not in flash  # "image":"0.0000003" equals its prompt price: per token
+    # "perplexity/sonar-pro-search": "web_search":"0.018", per search request.
+    search = rate_of(result, "perplexity/sonar-pro-search", "web_search")
+    assert (search.value, search.unit) == (Decimal("0.018"), "usd_per_request")
+    # "deepseek/deepseek-v3.2": "prompt":"0.00000026","completion":"0.00000038","input_cache_read":"0.00000013"
+    assert _fields(result, "deepseek/deepseek-v3.2") == {
+        "input": Decimal("0.26"),
+        "output": Decimal("0.38"),
+        "cache_read": Decimal("0.13"),
+    }
+    # "openai/gpt-4o-audio-preview": "audio":"0.00004" -> $40 per MTok of audio input
+    assert rate_of(result, "openai/gpt-4o-audio-preview", "audio_input").value == Decimal(40)
+    # "qwen/qwen3-coder:free": "prompt":"0","completion":"0"
+    assert _fields(result, "qwen/qwen3-coder:free") == {
+        "free": None,
+        "input": Decimal(0),
+        "output": Decimal(0),
+    }
+
+
+def _image_models(result: Parsed) -> set[str]:
+    return {r.model for r in result.rates if r.field == "image_analysis"}
+
+
+def test_image_is_per_token_throughout_the_march_list_so_none_is_stored() -> None:
+    result = _parse_capture(MAR30)
+    # All 14 models that price "image" give it their "prompt" value ("image":"0.000002" for
+    # google/gemini-3.1-pro-preview, prompt "0.000002"): the key changed meaning, not the prices.
+    assert _image_models(result) == set()
+    (note,) = [n for n in result.notes if n.startswith("pricing.image")]
+    assert "not stored for 14 models" in note and "on 14 of the 14 models" in note
+    assert "google/gemini-3.1-pro-preview" in note and "unit change" in note and "not a price move" in note
+
+
+def test_january_refuses_only_the_per_token_image_values() -> None:
+    result = _parse_capture(JAN24)
+    # google/gemini-2.5-flash: "prompt": "0.0000003", "image": "0.0000003" -> refused.
+    assert "google/gemini-2.5-flash" not in _image_models(result)
+    # anthropic/claude-opus-4.1: "image": "0.024", prompt "0.000015" -> still a price per image.
+    image = rate_of(result, "anthropic/claude-opus-4.1", "image_analysis")
+    assert (image.value, image.unit) == (Decimal("0.024"), "usd_per_image")
+    assert len(_image_models(result)) == 15
+    (note,) = [n for n in result.notes if n.startswith("pricing.image")]
+    assert "not stored for 13 models" in note and "on 13 of the 28 models" in note
+
+
+def test_december_stores_per_image_prices_but_not_the_two_equal_to_prompt() -> None:
+    result = _parse_capture(DEC29)
+    # openai/gpt-5-image: "prompt": "0.00001", "image": "0.00001" -> the per-token signature.
+    assert "openai/gpt-5-image" not in _image_models(result)
+    assert rate_of(result, "google/gemini-2.5-flash", "image_analysis").value == Decimal("0.001238")
+    assert len(_image_models(result)) == 48
+
+
+def _priced(mid: str, prompt: str, image: str) -> dict[str, Any]:
+    return {"id": mid, "pricing": {"prompt": prompt, "completion": "0.00001", "image": image}}
+
+
+@pytest.mark.parametrize(
+    ("models", "stored"),
+    [
+        # One model of three has image == prompt: only its value is refused.
+        (
+            [
+                _priced("a/x", "0.000001", "0.000001"),
+                _priced("a/y", "0.000002", "0.01"),
+                _priced("a/z", "0.000003", "0.02"),
+            ],
+            {"a/y", "a/z"},
+        ),
+        # Two of three: the key is per token in this list; the third value is refused too.
+        (
+            [
+                _priced("a/x", "0.000001", "0.000001"),
+                _priced("a/y", "0.000002", "0.000002"),
+                _priced("a/z", "0.000003", "0.02"),
+            ],
+            set(),
+        ),
+        # Image priced by a model with a zero prompt counts as neither; a zero image is "not charged".
+        ([_priced("a/x", "0", "0.01"), _priced("a/y", "0.000002", "0")], {"a/x"}),
+    ],
+    ids=["one-of-three", "two-of-three", "zero-prompt"],
+)
+def test_the_image_unit_rule(models: list[dict[str, Any]], stored: set[str]) -> None:
+    result = _parse_models(*models)
+    assert _image_models(result) == stored
+    assert all(r.unit == "usd_per_image" for r in result.rates if r.field == "image_analysis")
+
+
+def test_a_refused_image_value_is_dropped_from_overrides_too() -> None:
+    pricing = {
+        "prompt": "0.000001",
+        "completion": "0.000002",
+        "image": "0.000001",
+        "overrides": [{"min_prompt_tokens": 200000, "prompt": "0.000002", "image": "0.000002"}],
+    }
+    result = _parse_models({"id": "a/b", "pricing": pricing})
+    assert {(r.field, r.tier) for r in result.rates} == {
+        ("input", "standard"),
+        ("output", "standard"),
+        ("input", "context>200k"),
+    }

@@ -15,7 +15,9 @@ from ratecard.parsers.perplexity import VENDOR, model_id, parse
 URL = "https://docs.perplexity.ai/getting-started/pricing"
 CAPTURES = files("ratecard") / "captures" / VENDOR
 PAGE = "2025-10-15__docs-pricing.jina.md"
-CAPTURE_NAMES = sorted(p.name for p in CAPTURES.iterdir() if p.is_file())
+CAPTURE_NAMES = sorted(
+    p.name for p in CAPTURES.iterdir() if p.is_file() and p.name != "SOURCES.tsv"
+)  # not the manifest
 WHEN = datetime(2025, 10, 15, tzinfo=UTC)
 
 #: The request-fee tab the captured page did not render, as Perplexity documents it.
@@ -185,10 +187,16 @@ PAGE_2026 = r"""# Pricing
   </Tab>
 
   <Tab title="Pro Search Pricing">
+    ## Pro Search Pricing (Pro Search for Sonar Pro)
+
     | Search Type | Description                                        |   Request Fee (per 1K)   |
     | ----------- | -------------------------------------------------- | :----------------------: |
     | **`fast`**  | (default) Standard Sonar Pro behavior              |     \$6 / \$10 / \$14    |
     | **`pro`**   | Multi-step tool usage for complex queries          |    \$14 / \$18 / \$22    |
+
+    <Note>
+      Request fees vary by search context size (Low / Medium / High).
+    </Note>
   </Tab>
 </Tabs>
 
@@ -234,7 +242,7 @@ def test_2026_page_with_request_fees_rendered(
     assert (rate.value, rate.unit, rate.status) == (Decimal(amount), unit, "verified")
 
 
-def test_2026_tables_without_a_model_column_are_not_read() -> None:
+def test_2026_tool_and_search_type_tables_are_read_by_their_headers() -> None:
     result = _parse_text(PAGE_2026)
     assert result.models == {
         "search-api",
@@ -244,9 +252,16 @@ def test_2026_tables_without_a_model_column_are_not_read() -> None:
         "sonar-deep-research",
         "pplx-embed-v1-0.6b",
         "pplx-embed-v1-4b",
+        "web-search",
     }
-    # Pro Search's "\$14 / \$18 / \$22" (per search type) and the tool's "\$0.005 per invocation".
-    assert not [r for r in result.rates if r.value in {Decimal(22), Decimal("0.005")}]
+    # "| **`web_search`** | \$0.005 per invocation |": per call, under the tool's own id.
+    tool = rate_of(result, "web-search", "web_search")
+    assert (tool.value, tool.unit) == (Decimal("0.005"), "usd_per_request")
+    # "| **`pro`** | ... | \$14 / \$18 / \$22 |" in the order "(Low / Medium / High)".
+    pro = rate_of(result, "sonar-pro", "request", "search_context=high;search_type=pro")
+    assert (pro.value, pro.unit) == (Decimal(22), "usd_per_1k_requests")
+    # The cost example's "Request fee | \$0.005" is an example, not a rate.
+    assert not [r for r in result.rates if r.value == Decimal("0.005") and r.model != "web-search"]
 
 
 @pytest.mark.parametrize(
@@ -289,3 +304,120 @@ def test_request_tab_rendered_by_a_reader_with_a_setext_heading() -> None:
     rate = rate_of(result, "sonar-reasoning-pro", "request", "search_context=medium")
     assert (rate.value, rate.unit) == (Decimal(10), "usd_per_1k_requests")
     assert rate_of(result, "sonar", "output").value == Decimal(1)
+
+
+# --- The 2026-02-04 capture: the docs' .md endpoint (Mintlify MDX with front matter, tabs, notes). ---
+
+FEB04 = "2026-02-04__docs-pricing.md"
+MD_URL = "https://docs.perplexity.ai/docs/getting-started/pricing.md"
+
+
+def _feb04() -> str:
+    return (CAPTURES / FEB04).read_text(encoding="utf-8")
+
+
+def _parse_feb04(text: str | None = None) -> Parsed:
+    return parse((text or _feb04()).encode("utf-8"), MD_URL, datetime(2026, 2, 4, tzinfo=UTC))
+
+
+def test_both_captures_are_bundled() -> None:
+    assert {PAGE, FEB04} <= set(CAPTURE_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("model", "fld", "tier", "amount", "unit"),
+    [
+        # Line 36: "| **Search API** | \$5.00 | Raw web search results with advanced filtering |"
+        ("search-api", "request", "standard", "5", "usd_per_1k_requests"),
+        # Line 60: "| **`web_search`** | \$0.005 per invocation | Performs web searches ... |"
+        ("web-search", "web_search", "standard", "0.005", "usd_per_request"),
+        # Line 61: "| **`fetch_url`** | \$0.0005 per invocation | Fetches and extracts content ... |"
+        ("fetch-url", "web_fetch", "standard", "0.0005", "usd_per_request"),
+        # Line 82: "| **Sonar Pro** | \$3 | \$15 | - | - | - |"
+        ("sonar-pro", "output", "standard", "15", "usd_per_mtok"),
+        # Line 84: "| **Sonar Deep Research** | \$2 | \$8 | \$2 | \$5 | \$3 |"
+        ("sonar-deep-research", "citation", "standard", "2", "usd_per_mtok"),
+        ("sonar-deep-research", "web_search", "standard", "5", "usd_per_1k_requests"),
+        ("sonar-deep-research", "reasoning", "standard", "3", "usd_per_mtok"),
+        # Line 94: "| **Sonar** | \$5 | \$8 | \$12 |" under "for every **1000 requests**"
+        ("sonar", "request", "search_context=low", "5", "usd_per_1k_requests"),
+        ("sonar", "request", "search_context=high", "12", "usd_per_1k_requests"),
+        # Line 96: "| **Sonar Reasoning Pro** | \$6 | \$10 | \$14 |"
+        ("sonar-reasoning-pro", "request", "search_context=medium", "10", "usd_per_1k_requests"),
+        # Line 121: "| **`pro`** | Multi-step tool usage ... | \$14 / \$18 / \$22 |", line 125 "(Low / Medium / High)"
+        ("sonar-pro", "request", "search_context=low;search_type=pro", "14", "usd_per_1k_requests"),
+        ("sonar-pro", "request", "search_context=medium;search_type=pro", "18", "usd_per_1k_requests"),
+        ("sonar-pro", "request", "search_context=high;search_type=pro", "22", "usd_per_1k_requests"),
+        # Line 120: "| **`fast`** | (default) Standard Sonar Pro behavior | \$6 / \$10 / \$14 |"
+        ("sonar-pro", "request", "search_context=medium;search_type=fast", "10", "usd_per_1k_requests"),
+    ],
+)
+def test_feb04_values_checked_by_hand(model: str, fld: str, tier: str, amount: str, unit: str) -> None:
+    rate = rate_of(_parse_feb04(), model, fld, tier)
+    assert (rate.value, rate.unit, rate.currency, rate.status) == (Decimal(amount), unit, "USD", "verified")
+
+
+def test_feb04_models_and_what_is_not_stored() -> None:
+    result = _parse_feb04()
+    assert result.models == {
+        "search-api", "web-search", "fetch-url",
+        "sonar", "sonar-pro", "sonar-reasoning-pro", "sonar-deep-research",
+    }  # fmt: skip
+    # Line 122: "| **`auto`** | Automatic classification ... | Varies by classification |"
+    assert any("search type auto: Varies by classification" in n for n in result.notes)
+    assert any(
+        n.startswith("not stored (Pricing > Cost Examples): $0.0005; $0.0002; $0.005") for n in result.notes
+    )
+
+
+def test_request_pricing_tab_not_rendered_by_the_reader_is_a_note() -> None:
+    # The 2025 capture lists the tabs ("*   Token Pricing", "*   Request Pricing") but renders one.
+    (note,) = [n for n in _parse_text(_page()).notes if "Request Pricing" in n]
+    assert "request fees by search context size" in note
+    assert not [n for n in _parse_feb04().notes if "Request Pricing tab" in n]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("(Low / Medium / High)", "by size", "states no order of sizes"),
+        ("(Low / Medium / High)", "(Low / Medium / Huge)", "states no order of sizes"),
+        ("\\$14 / \\$18 / \\$22", "\\$14 / \\$18", "expected 3 fees"),
+        (
+            "## Pro Search Pricing (Pro Search for Sonar Pro)",
+            "## Pro Search Pricing",
+            "no priced model named",
+        ),
+        (
+            "|   Request Fee (per 1K)   |",
+            "|   Request Fee (per 1M tokens)   |",
+            "per-request price but the page",
+        ),
+        ("\\$0.005 per invocation", "\\$0.005 per 1M tokens", "unreadable tool price"),
+        ('<Tab title="Request Pricing">', '<Tab title="Request Pricing"', "unreadable MDX"),
+    ],
+    ids=[
+        "order-missing",
+        "order-unknown",
+        "fee-missing",
+        "model-unnamed",
+        "unit-per-token",
+        "tool-unit",
+        "mdx",
+    ],
+)
+def test_feb04_mangled_is_refused(old: str, new: str, message: str) -> None:
+    with pytest.raises(ParseError, match=r"^perplexity: ") as err:
+        _parse_feb04(mangle(_feb04(), old, new))
+    assert message in str(err.value)
+
+
+def test_an_unknown_tool_is_a_note_not_a_guess() -> None:
+    text = mangle(
+        _feb04(),
+        "| **`fetch_url`**  |",
+        "| **`code_interpreter`** | \\$0.03 per invocation | Runs code |\n| **`fetch_url`**  |",
+    )
+    result = _parse_feb04(text)
+    assert "code-interpreter" not in result.models
+    assert any("tool code_interpreter: $0.03 per invocation" in n for n in result.notes)

@@ -147,3 +147,81 @@ def test_constraints_txt_is_gone_for_good() -> None:
     for doc in ("README.md", "CONTRIBUTING.md", "scripts/setup.sh", "scripts/test.sh", ".ci/run"):
         assert "constraints.txt" not in (ROOT / doc).read_text(), doc
     assert pyproject()["project"]["requires-python"] == ">=3.11"
+
+
+def doc_section(title: str) -> str:
+    text = (ROOT / "docs" / "operations.md").read_text()
+    start = text.index(f"## {title}")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else None]
+
+
+def sql_statements(block: str) -> list[str]:
+    return [s.strip() for s in block.split(";\n") if s.strip().rstrip(";")]
+
+
+@pytest.mark.postgres
+def test_the_documented_postgres_setup_gives_a_writer_and_a_read_only_reader(pg_server: str) -> None:
+    """docs/operations.md, run as written: the writer migrates; the reader reads and cannot write."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+    from typer.testing import CliRunner
+
+    from ratecard.cli import app
+    from ratecard.db import open_db
+
+    section = doc_section("PostgreSQL: the database, its writer and read-only readers")
+    in_postgres, in_ratecard = re.findall(r"```sql\n(.*?)```", section, re.S)
+    urls = dict(
+        re.findall(r"^RATECARD_DB=(postgresql\+psycopg://(\w+)@db\.internal/ratecard)$", section, re.M)
+    )
+    writer_url, reader_url = (url.replace("db.internal", pg_server.rsplit("@", 1)[1]) for url in urls)
+    assert [u.split("//")[1].split("@")[0] for u in (writer_url, reader_url)] == [
+        "ratecard",
+        "ratecard_reader",
+    ]
+
+    def superuser(database: str, sql: str) -> None:
+        engine = create_engine(f"{pg_server}/{database}", isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for statement in sql_statements(sql):
+                conn.execute(text(statement))
+        engine.dispose()
+
+    superuser("postgres", in_postgres)
+    try:
+        superuser("ratecard", in_ratecard)
+        writer = open_db(writer_url)  # creates the schema: every table owned by the writer
+        with writer.begin() as conn:
+            conn.execute(text("CREATE TABLE added_by_a_later_migration (x int)"))
+            conn.execute(text("INSERT INTO added_by_a_later_migration VALUES (1)"))
+
+        reader = open_db(reader_url)  # at head already: nothing to migrate, nothing written
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM runs")).scalar() == 0
+            assert conn.execute(text("SHOW default_transaction_read_only")).scalar() == "on"
+            assert conn.execute(text("SELECT x FROM added_by_a_later_migration")).scalar() == 1
+        for forbidden in (
+            "INSERT INTO added_by_a_later_migration VALUES (2)",
+            "DELETE FROM runs",
+            "CREATE TABLE mine (x int)",
+        ):
+            with pytest.raises(DBAPIError), reader.begin() as conn:
+                conn.execute(text(forbidden))
+        result = CliRunner().invoke(app, ["runs", "--db", reader_url, "--format", "json"])
+        assert result.exit_code == 0 and result.stdout.strip() == "[]", result.output
+
+        # a reader never migrates: a pending migration is the writer's job
+        with writer.begin() as conn:
+            conn.execute(text("DROP TABLE added_by_a_later_migration"))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        with pytest.raises(DBAPIError):
+            open_db(reader_url)
+        reader.dispose()
+        writer.dispose()
+    finally:
+        superuser(
+            "postgres",
+            "DROP DATABASE IF EXISTS ratecard WITH (FORCE);\n"
+            "DROP ROLE IF EXISTS ratecard_reader;\nDROP ROLE IF EXISTS ratecard;\n",
+        )

@@ -39,7 +39,7 @@ with_heartbeat() {
 
 # pip, minus the noise of this machine's local wheel folders ("Location ... is ignored").
 pip_() {
-  .venv/bin/python -m pip "$@" 2>&1 | { grep -v -e "^WARNING: Location '" || true; }
+  .venv/bin/python -m pip "$@" 2>&1 | { grep --line-buffered -v -e "^WARNING: Location '" || true; }
 }
 
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ratecard needs Python 3.11+")'
@@ -71,7 +71,11 @@ if [ "$have_lock" != "$lock_sum" ]; then
   # Wheels only: building an sdist would run code and fetch build tools nobody locked.
   # The machine-wide pip constraint file (if any) is not ours: the lock alone decides.
   # --no-compile: bytecode is written on first import instead (a much faster set-up on 2 cores).
-  PIP_CONSTRAINT="" with_heartbeat pip_ install --require-hashes --only-binary=:all: --no-compile -r "$LOCK"
+  # Progress bars on a terminal; in a log (CI), one line per package instead of bar redraws.
+  bars=on
+  [ -t 1 ] || bars=off
+  PIP_CONSTRAINT="" with_heartbeat pip_ install --require-hashes --only-binary=:all: --no-compile \
+    --progress-bar "$bars" -r "$LOCK"
 
   say "removing packages the lock does not list"
   extra="$(.venv/bin/python - "$LOCK" <<'EOF'

@@ -8,19 +8,20 @@ import sys
 import zipfile
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from sqlalchemy import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_installs_only_the_ratecard_namespace(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
+    # --no-build-isolation: the build backend is the locked setuptools in this venv; nothing is fetched.
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+    subprocess.run([*build, str(ROOT), "-w", str(tmp_path)], check=True, capture_output=True)
     [wheel] = tmp_path.glob("ratecard-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    _check_wheel_requirements(zipfile.ZipFile(wheel).read("ratecard-0.1.0.dist-info/METADATA").decode())
     assert {n.split("/")[0] for n in names} == {"ratecard", "ratecard-0.1.0.dist-info"}
     packages = sorted(str(init.parent.relative_to(ROOT)) for init in _package_inits(ROOT / "ratecard"))
     assert len(packages) >= 13
@@ -35,6 +36,22 @@ def test_wheel_installs_only_the_ratecard_namespace(tmp_path: Path) -> None:
         "ratecard/registries/2025-12-29__model_prices_and_context_window.wrapped.json",
     ):
         assert needed in names, needed
+
+
+def _check_wheel_requirements(metadata: str) -> None:
+    """What pip sees when it installs the wheel elsewhere: the web stack, and no malicious litellm."""
+    requires: dict[str, Requirement] = {}
+    for line in metadata.splitlines():
+        if line.startswith("Requires-Dist:"):
+            req = Requirement(line.split(":", 1)[1].strip())
+            if req.marker is None:  # runtime, not an extra
+                requires[canonicalize_name(req.name)] = req
+    for name in ("fastapi", "uvicorn", "jinja2", "python-multipart", "litellm", "scrapy"):
+        assert name in requires, f"{name} is not a runtime requirement of the wheel"
+    for dev_only in ("pytest", "playwright", "genai-prices"):
+        assert dev_only not in requires, f"{dev_only} would be installed on servers"
+    for bad in ("1.82.7", "1.82.8"):
+        assert not requires["litellm"].specifier.contains(bad), f"the wheel admits litellm {bad}"
 
 
 def _package_inits(root: Path) -> list[Path]:

@@ -58,7 +58,7 @@ def record(
             new=d.new.value if d.new else None,
             old_status=d.old.status if d.old else None,
             new_status=d.new.status if d.new else None,
-            effective_date=day,
+            effective_date=d.effective or day,
             source_url=url,
             fetch_sha256=sha,
             run_id=run_id,
@@ -125,6 +125,22 @@ def vendor_changes_since(session: Session, vendor: str, first: date) -> list[Cha
         ChangeRecord.kind != "correction",
     )
     return list(session.exec(query))
+
+
+SCHEDULE_KINDS = ("scheduled", "withdrawn")
+"""Change rows about announced prices: dated when they take effect, possibly after the run."""
+
+
+def last_change_date(session: Session, vendor: str) -> date | None:
+    """The latest day a real change took effect for the vendor (announcements of later prices aside):
+    a late run for an earlier day would contradict it."""
+    query = select(func.max(ChangeRecord.effective_date)).where(
+        ChangeRecord.vendor == vendor,
+        col(ChangeRecord.kind).not_in(SCHEDULE_KINDS),
+        col(ChangeRecord.superseded_by).is_(None),
+    )
+    found: date | None = session.exec(query).one()
+    return found
 
 
 def citations(session: Session) -> dict[str, int]:

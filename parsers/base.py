@@ -246,3 +246,13 @@ class SourcedRate:
     source_url: str
     fetch_sha256: str
     fetched_at: datetime
+    also: ParsedRate | None = None
+    """The same price published in another currency (MiniMax's CNY page beside its USD page)."""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.rate.model, self.rate.field, self.rate.tier)
+
+    @property
+    def window(self) -> tuple[date | None, date | None]:
+        return (self.rate.valid_from, self.rate.valid_until)

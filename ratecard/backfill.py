@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from ratecard import manifest
 from ratecard.capture_server import PAGE_SIZE, CaptureServer, Route, ndjson_pages
-from ratecard.captures import Capture, by_date, scan
+from ratecard.captures import MANIFEST, Capture, by_date, scan
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.outcome import RunReport
@@ -57,14 +58,15 @@ def survey(root: Path, configured: Collection[str], only: Collection[str] | None
     dated = [c for c in found if c.day is not None]
     undated = {c.path for c in found if c.day is None}
     named = {c.path for c in found}
-    skipped = [f"{p.name}: not in a vendor folder" for p in sorted(root.iterdir()) if not p.is_dir()]
+    loose = [p for p in sorted(root.iterdir()) if not p.is_dir() and p.name != MANIFEST]
+    skipped = [f"{p.name}: not in a vendor folder" for p in loose]
     skipped += [f"{f.name}/: not a configured vendor" for f in folders if f.name not in configured]
     skipped += [f"{v}: no folder in {root}" for v in sorted(set(only or ()) - {f.name for f in folders})]
     for folder in (f for f in folders if f.name in wanted):
         for p in sorted(folder.iterdir()):
             if p in undated:
                 skipped.append(f"{folder.name}/{p.name}: undated")
-            elif p not in named:
+            elif p not in named and p.name != MANIFEST:
                 skipped.append(f"{folder.name}/{p.name}: not named YYYY-MM-DD__name.ext")
     if not dated:
         raise ArchiveError(f"no dated captures of {', '.join(sorted(wanted))} under {root} ({LAYOUT})")
@@ -82,13 +84,14 @@ def merged_pages(slices: Sequence[Path]) -> list[dict[str, object]]:
     return [{"Items": items[i : i + PAGE_SIZE]} for i in range(0, len(items), PAGE_SIZE)]
 
 
-def serve(server: CaptureServer, vendor: str, captures: Sequence[Capture]) -> list[str]:
-    """The start URLs of one vendor's captures of one day, routed on ``server``."""
-    slices = [c.path for c in captures if c.path.suffix == ".ndjson"]
-    urls = [server.add_capture(vendor, c.path) for c in captures if c.path.suffix != ".ndjson"]
+def serve(server: CaptureServer, vendor: str, captures: Sequence[Capture]) -> list[tuple[str, Capture]]:
+    """The start URLs of one vendor's captures of one day, routed on ``server``, each with the
+    capture it serves (NDJSON slices of one paged API are served as one API, cited as the first)."""
+    slices = [c for c in captures if c.path.suffix == ".ndjson"]
+    urls = [(server.add_capture(vendor, c.path), c) for c in captures if c.path.suffix != ".ndjson"]
     if slices:
-        route = Route(content_type="application/json", pages=merged_pages(slices))
-        urls.append(server.add(f"/{vendor}/{captures[0].day}/api", route))
+        route = Route(content_type="application/json", pages=merged_pages([c.path for c in slices]))
+        urls.append((server.add(f"/{vendor}/{slices[0].day}/api", route), slices[0]))
     return urls
 
 
@@ -109,16 +112,26 @@ def backfill(
     """One pipeline run per capture date, oldest first, each crawling only that day's vendors."""
     fast = local(settings)
     reports = []
+    entries = {root: manifest.read(root) for root in {c.path.parent.parent for c in captures}}
     with CaptureServer() as server:
         for day, group in by_date(list(captures)).items():
             vendors = sorted({c.vendor for c in group})
             served = dict(fast.vendors)
+            origins: dict[str, manifest.Origin] = {}
             for v in vendors:
-                urls = serve(server, v, [c for c in group if c.vendor == v])
+                routed = serve(server, v, [c for c in group if c.vendor == v])
+                configured = fast.vendors[v].start_urls[0]
+                for url, c in routed:
+                    origins[url] = manifest.origin(c, entries[c.path.parent.parent], configured)
                 served[v] = replace(
-                    fast.vendors[v], start_urls=tuple(urls), fallback_urls=(), allowed_hosts=()
+                    fast.vendors[v],
+                    start_urls=tuple(url for url, _ in routed),
+                    fallback_urls=(),
+                    allowed_hosts=(),
                 )
-            report = run_day(engine, replace(fast, vendors=served), raw, day, vendors, trigger)
+            report = run_day(
+                engine, replace(fast, vendors=served), raw, day, vendors, trigger, origins=origins
+            )
             reports.append(report)
             if on_report:
                 on_report(report)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import Engine
@@ -14,6 +15,7 @@ from ratecard.crawler.fetch import Fetched, Target
 from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
 from ratecard.lock import run_lock
+from ratecard.manifest import Origin
 from ratecard.outcome import RunReport, VendorOutcome
 from ratecard.registry.base import Registry
 from ratecard.runs import store as runs
@@ -78,6 +80,15 @@ def load_registries(sources: Sequence[str]) -> tuple[list[Registry], list[str]]:
     return found, warnings
 
 
+def with_origins(fetched: Sequence[Fetched], origins: Mapping[str, Origin]) -> list[Fetched]:
+    """Fetches of archived captures, marked with the page they copy (pages of a paged API share one)."""
+    out = []
+    for f in fetched:
+        found = origins.get(f.url) or origins.get(f.url.split("?", 1)[0])
+        out.append(replace(f, origin_url=found.url, captured_at=found.captured_at) if found else f)
+    return out
+
+
 def run_day(
     engine: Engine,
     settings: Settings,
@@ -86,15 +97,19 @@ def run_day(
     vendor_ids: Sequence[str] | None = None,
     trigger: str = "run",
     force: bool = False,
+    origins: Mapping[str, Origin] | None = None,
 ) -> RunReport:
-    """One nightly run for ``day``. Raises LockHeld (touching nothing) if another run is going."""
+    """One nightly run for ``day``. Raises LockHeld (touching nothing) if another run is going.
+
+    ``origins`` (backfill) names the real page and capture time of each locally served URL.
+    """
     from ratecard.crawler.engine import crawl  # Scrapy is imported only by commands that crawl
 
     vendors = select_vendors(settings, vendor_ids)
     with run_lock(engine):
         run_id = runs.start(engine, day, trigger)
         try:
-            fetched = crawl([target(v) for v in vendors], settings.crawl)
+            fetched = with_origins(crawl([target(v) for v in vendors], settings.crawl), origins or {})
             report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
         except BaseException as exc:  # the run row must never stay open
             crashed = [VendorOutcome(v.id, False, f"run crashed: {exc!r}") for v in vendors]

@@ -8,7 +8,7 @@ side), and changelog rows that only an earlier parser produced are marked supers
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,7 +30,7 @@ from ratecard.runs import store as runs
 from ratecard.snapshots import store
 from ratecard.snapshots.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
-from ratecard.verify import Known, verify
+from ratecard.verify import Known, Verified, verify
 
 Facts = dict[Key, Fact]
 Rate = tuple[object, ...] | None
@@ -113,7 +113,11 @@ def reparse_vendor(
     first = todo[0]
     replay = [d for d in all_days if d >= first]
     before = {d: store.facts(s, vendor.id, d) for d in replay}
-    old_rows = changelog.vendor_changes_since(s, vendor.id, first)
+    stored = changelog.vendor_changes_since(s, vendor.id, first)
+    old_rows = [r for r in stored if r.kind not in changelog.SCHEDULE_KINDS]
+    announced = {
+        (r.model, r.field, r.tier, r.kind, r.new, r.effective_date) for r in stored if r not in old_rows
+    }
     accepted = anomalies.answered(s, vendor.id, "accepted")
     rejected = anomalies.answered(s, vendor.id, "rejected")
     history = store.last_values(s, vendor.id, first)
@@ -122,6 +126,7 @@ def reparse_vendor(
     seen: dict[Key, tuple[Rate, Rate]] = {}
     for day in replay:
         facts = before[day]
+        found = None
         if day in days:
             try:
                 fetched = bodies(s, raw, vendor.id, day)
@@ -151,10 +156,30 @@ def reparse_vendor(
             missing = [d for d in unseen if d.key not in corrected or (*d.key, d.kind) in events]
             changelog.record(s, vendor.id, day, missing, run_id, reason=f"found by reparse (run #{run_id})")
             result.found += len(missing)
+        if found is not None:
+            result.found += rescheduled(s, vendor.id, day, found, run_id, announced)
         remember(history, facts)
         previous = facts
     s.commit()
     return result
+
+
+def rescheduled(
+    s: Session,
+    vendor: str,
+    day: date,
+    found: Verified,
+    run_id: int,
+    announced: Collection[tuple[object, ...]],
+) -> int:
+    """Re-announce what the re-parsed page announces; record only announcements not stored before."""
+    ahead = [store.Announced(a.key, a.fact, a.valid_from, a.valid_until) for a in found.scheduled]
+    deltas = store.schedule(s, vendor, day, ahead, found.ends, run_id)
+    fresh = [
+        d for d in deltas if (*d.key, d.kind, d.new.value if d.new else None, d.effective) not in announced
+    ]
+    changelog.record(s, vendor, day, fresh, run_id, reason=f"found by reparse (run #{run_id})")
+    return len(fresh)
 
 
 def reparse(

@@ -36,11 +36,14 @@ def known(session: Session, vendor: str, day: date) -> Known:
     )
 
 
+def latest_history(session: Session, vendor: str) -> tuple[date | None, date | None]:
+    """(latest real change, latest verified day): a run for an earlier day must not contradict them."""
+    return changelog.last_change_date(session, vendor), runs.last_verified_day(session, vendor)
+
+
 def replace_day(session: Session, vendor: str, day: date, run_id: int) -> None:
     """``--force``: forget what earlier runs stored for ``day``; their change rows stay, superseded."""
-    later = [
-        d for d in (snapshots.last_change_date(session, vendor), runs.last_verified_day(session, vendor)) if d
-    ]
+    later = [d for d in latest_history(session, vendor) if d]
     if any(d > day for d in later):
         raise VendorFailure(vendor, f"history after {day} is stored; re-parse to rewrite it")
     snapshots.rewind(session, vendor, day)
@@ -80,12 +83,13 @@ def store_day(
         replace_day(session, vendor.id, day, run_id)
     checks.record_reads(session, run_id, vendor.id, day, registries)
     checks.add(session, run_id, vendor.id, day, found.checks, [r.name for r in registries])
+    latest = max((d for d in latest_history(session, vendor.id) if d), default=None)
     try:
-        deltas = snapshots.apply(
-            session, vendor.id, day, found.facts, run_id, runs.last_verified_day(session, vendor.id)
-        )
+        deltas = snapshots.apply(session, vendor.id, day, found.facts, run_id, latest)
     except ValueError as exc:
         raise VendorFailure(vendor.id, str(exc)) from exc
+    ahead = [snapshots.Announced(a.key, a.fact, a.valid_from, a.valid_until) for a in found.scheduled]
+    deltas += snapshots.schedule(session, vendor.id, day, ahead, found.ends, run_id)
     page = found.sourced[0]
     rows = changelog.record(
         session, vendor.id, day, deltas, run_id, removal_source=(page.source_url, page.fetch_sha256)

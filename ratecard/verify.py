@@ -8,7 +8,7 @@ only in where ``Known`` comes from and what they store of the result.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -54,6 +54,20 @@ class Verified:
     checks: list[Check]
     notes: list[str] = field(default_factory=list)
     """What the pages published that the parsers did not store."""
+    scheduled: list[Scheduled] = field(default_factory=list)
+    """Prices the pages announce for a later day, with the period they will hold."""
+    ends: dict[Key, date] = field(default_factory=dict)
+    """Keys whose price in force the page says ends on a day (``through August 31`` -> Sept 1)."""
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A price the page announces from ``valid_from`` (until ``valid_until``, exclusive, if stated)."""
+
+    key: Key
+    fact: Fact
+    valid_from: date
+    valid_until: date | None
 
 
 def reading_time(fetched_at: datetime, day: date) -> datetime:
@@ -64,12 +78,28 @@ def reading_time(fetched_at: datetime, day: date) -> datetime:
 
 
 def later(held: SourcedRate, new: SourcedRate, vendor: str) -> SourcedRate:
-    """Of two pages pricing one key, the one whose price took effect later; else it is ambiguous."""
-    a, b = held.rate.effective_from, new.rate.effective_from
-    if a is not None and b is not None and a != b:
-        return new if b > a else held
-    key = (new.rate.model, new.rate.field, new.rate.tier)
-    raise VendorFailure(vendor, f"{key} appears on both {held.source_url} and {new.source_url}")
+    """Of two pages pricing one key for one period: a published USD price beats the same price in
+    another currency (kept beside it); the same price twice is one; else the later effective one."""
+    a, b = held.rate, new.rate
+    if (
+        a.currency != b.currency
+        and "USD" in {a.currency, b.currency}
+        and a.value is not None
+        and b.value is not None
+    ):
+        usd, other = (held, new) if a.currency == "USD" else (new, held)
+        return replace(usd, also=other.rate)
+    if (a.value, a.unit, a.status, a.currency) == (b.value, b.unit, b.status, b.currency):
+        return held
+    if a.effective_from is not None and b.effective_from is not None and a.effective_from != b.effective_from:
+        return new if b.effective_from > a.effective_from else held
+    raise VendorFailure(vendor, f"{new.key} appears on both {held.source_url} and {new.source_url}")
+
+
+def in_force(s: SourcedRate, day: date) -> bool:
+    """Whether the page says the price applies on ``day`` (an undated price always does)."""
+    start, until = s.window
+    return (start is None or start <= day) and (until is None or day < until)
 
 
 def parse_all(
@@ -88,7 +118,7 @@ def parse_all(
         parser = get_parser(vendor.parser)
     except ParseError as exc:
         raise VendorFailure(vendor.id, str(exc)) from exc
-    out: dict[tuple[str, str, str], SourcedRate] = {}
+    out: dict[tuple[tuple[str, str, str], tuple[date | None, date | None]], SourcedRate] = {}
     for f in fetched:
         assert f.body is not None
         try:
@@ -101,9 +131,9 @@ def parse_all(
         if notes is not None:
             notes.extend(n for n in result.notes if n not in notes)
         for r in result.rates:
-            key = (r.model, r.field, r.tier)
             mine = SourcedRate(vendor.id, r, f.source_url, digest, f.captured)
-            out[key] = later(out[key], mine, vendor.id) if key in out else mine
+            slot = (mine.key, mine.window)
+            out[slot] = later(out[slot], mine, vendor.id) if slot in out else mine
     if not any(s.rate.unit != "flag" for s in out.values()):
         raise VendorFailure(vendor.id, f"no rates found in {', '.join(f.url for f in fetched)}")
     return list(out.values())
@@ -137,8 +167,8 @@ def to_fact(vendor: VendorConfig, s: SourcedRate) -> Fact:
         source_url=s.source_url,
         fetch_sha256=s.fetch_sha256,
         fetched_at=s.fetched_at,
-        published_value=published,
-        published_currency=currency,
+        published_value=published if published is not None else (s.also.value if s.also else None),
+        published_currency=currency if currency is not None else (s.also.currency if s.also else None),
         captured_at=s.fetched_at,
     )
 
@@ -167,12 +197,33 @@ def verify(
 ) -> Verified:
     """The snapshot ``vendor``'s pages give for ``day``; raises VendorFailure when they cannot."""
     notes: list[str] = []
-    sourced = parse_all(vendor, fetched, day, notes)
-    parsed = {(s.rate.model, s.rate.field, s.rate.tier): to_fact(vendor, s) for s in sourced}
+    everything = parse_all(vendor, fetched, day, notes)
+    sourced = current(everything, day, vendor.id)
+    parsed = {s.key: to_fact(vendor, s) for s in sourced}
+    ahead = [
+        Scheduled(s.key, to_fact(vendor, s), s.rate.valid_from, s.rate.valid_until)
+        for s in everything
+        if s.rate.valid_from is not None and s.rate.valid_from > day
+    ]
+    ends = {s.key: s.rate.valid_until for s in sourced if s.rate.valid_until is not None}
     guard_model_count(known.previous, parsed, vendor.id, settings.min_model_ratio)
     limits = Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor)
     held, anomalies = screen(known.previous, parsed, limits, known.accepted, known.history)
     rejected = set(known.rejected)
     anomalies = [a for a in anomalies if (a.key, a.new.value) not in rejected]
     checks = check_rows(vendor, held, registries, day)
-    return Verified(sourced, derive(held, vendor.conventions), anomalies, checks, notes)
+    return Verified(sourced, derive(held, vendor.conventions), anomalies, checks, notes, ahead, ends)
+
+
+def current(sourced: Sequence[SourcedRate], day: date, vendor: str) -> list[SourcedRate]:
+    """The rates in force on ``day``; a key the pages price twice for that day is ambiguous."""
+    out: dict[Key, SourcedRate] = {}
+    for s in sourced:
+        if not in_force(s, day):
+            continue
+        if s.key in out:
+            raise VendorFailure(vendor, f"{s.key} has two prices in force on {day} ({out[s.key].source_url})")
+        out[s.key] = s
+    if not out:
+        raise VendorFailure(vendor, f"no price the pages list is in force on {day}")
+    return list(out.values())

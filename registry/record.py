@@ -21,6 +21,11 @@ def ratio(value: Decimal | None) -> Decimal | None:
     return None if value is None else normalize(value.quantize(Decimal("0.000001")))
 
 
+def converted(fact: Fact) -> bool:
+    """A USD value converted from a price published in another currency (not the vendor's USD)."""
+    return fact.status == "inferred" and fact.published_currency is not None
+
+
 def comparable(facts: Mapping[Key, Fact], reference_tier: str | None = None) -> list[OurRate]:
     """Per-MTok rates the vendor published: verified ones, and conversions of a price published in
     another currency (compared like any other, marked converted); a derived value is not evidence.
@@ -30,7 +35,7 @@ def comparable(facts: Mapping[Key, Fact], reference_tier: str | None = None) -> 
     """
     out = []
     for (m, f, t), fact in sorted(facts.items()):
-        published = fact.status == "verified" or fact.published_currency is not None
+        published = fact.status == "verified" or converted(fact)
         if not published or fact.unit != "usd_per_mtok" or fact.value is None:
             continue
         if reference_tier is not None:
@@ -107,7 +112,7 @@ def check_rows(
                     registry_source=registry.source,
                     source_url=fact.source_url if fact else None,
                     seen=day,
-                    converted=fact is not None and fact.published_currency is not None,
+                    converted=fact is not None and converted(fact),
                 )
             )
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from ratecard.snapshots.facts import Fact, Key
 
@@ -15,6 +16,8 @@ class Delta:
     """model_added, model_removed, added, removed, changed (value) or status (same value)."""
     old: Fact | None
     new: Fact | None
+    effective: date | None = None
+    """The day the change takes effect when it is not the run's day (a scheduled price)."""
 
 
 def diff(old: Mapping[Key, Fact], new: Mapping[Key, Fact]) -> list[Delta]:

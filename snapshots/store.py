@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, or_
@@ -62,19 +63,17 @@ def apply(
     day: date,
     new: Mapping[Key, Fact],
     run_id: int,
-    verified_until: date | None = None,
+    latest: date | None = None,
 ) -> list[Delta]:
     """Make ``new`` the snapshot of ``vendor`` from ``day`` on; return what changed.
 
     Running the same day twice with the same facts changes nothing, for any past day too. A
-    late run that would change a day before the vendor's latest stored change, or before the
-    latest day it was verified (``verified_until``), is refused: later snapshots would silently
-    contradict what was verified then. History is rewritten by reparse, not by a late run.
+    late run that would change a day before ``latest`` (the vendor's latest real change or
+    verification, which the caller knows) is refused: later snapshots would silently contradict
+    what was verified then. History is rewritten by reparse, not by a late run.
     """
     spans = {(s.model, s.field, s.tier): s for s in snapshot(session, day, [vendor])}
     deltas = diff({k: fact_of(s) for k, s in spans.items()}, new)
-    known = [d for d in (last_change_date(session, vendor), verified_until) if d is not None]
-    latest = max(known) if known else None
     if deltas and latest is not None and day < latest:
         raise ValueError(
             f"{vendor}: {len(deltas)} change(s) on {day}, but the stored history already runs to "
@@ -113,6 +112,65 @@ def _span(vendor: str, key: Key, fact: Fact, day: date, run_id: int) -> RateSpan
         valid_from=day,
         run_id=run_id,
     )
+
+
+@dataclass(frozen=True)
+class Announced:
+    """A price a page announces for a later period: from ``start`` until ``until`` (exclusive)."""
+
+    key: Key
+    fact: Fact
+    start: date
+    until: date | None
+
+
+def schedule(
+    session: Session,
+    vendor: str,
+    day: date,
+    ahead: Sequence[Announced],
+    ends: Mapping[Key, date],
+    run_id: int,
+) -> list[Delta]:
+    """Keep the vendor's announced prices in step with ``day``'s pages; return what was announced
+    or withdrawn, each dated when it takes (or would have taken) effect.
+
+    An announced price is a span that starts in the future; the span in force ends where the next
+    announced one starts (or where the page says it ends). A price the pages stop announcing is
+    deleted before it ever holds: a withdrawn price never surfaces as one that was in force.
+    """
+    wanted = {(a.key, a.start): a for a in ahead}
+    future = session.exec(select(RateSpan).where(RateSpan.vendor == vendor, RateSpan.valid_from > day)).all()
+    deltas: list[Delta] = []
+    for span in future:
+        key = (span.model, span.field, span.tier)
+        same = wanted.get((key, span.valid_from))
+        if same is not None and fact_of(span).same_rate(same.fact) and span.valid_to == same.until:
+            del wanted[(key, span.valid_from)]
+            continue
+        session.delete(span)
+        if same is None:
+            deltas.append(Delta(key, "withdrawn", fact_of(span), None, effective=span.valid_from))
+    session.flush()
+    today = {(s.model, s.field, s.tier): s for s in snapshot(session, day, [vendor])}
+    for a in sorted(wanted.values(), key=lambda a: (a.key, a.start)):
+        span = _span(vendor, a.key, a.fact, a.start, run_id)
+        span.valid_to = a.until
+        session.add(span)
+        before = today.get(a.key)
+        deltas.append(
+            Delta(a.key, "scheduled", fact_of(before) if before else None, a.fact, effective=a.start)
+        )
+    starts: dict[Key, date] = {}
+    for a in ahead:
+        starts[a.key] = min(a.start, starts.get(a.key, a.start))
+    for key, span in today.items():
+        ending = [d for d in (ends.get(key), starts.get(key)) if d is not None and d > day]
+        end = min(ending) if ending else None
+        if span.valid_to != end:
+            span.valid_to = end
+            session.add(span)
+    return deltas
 
 
 def apply_one(session: Session, vendor: str, day: date, key: Key, fact: Fact, run_id: int) -> str:

@@ -30,10 +30,12 @@ def dump(result: Parsed | Iterable[ParsedRate]) -> list[dict[str, Any]]:
             "status": r.status,
             "reason": r.reason,
             "currency": r.currency,
+            **({"valid_from": r.valid_from.isoformat()} if r.valid_from else {}),
+            **({"valid_until": r.valid_until.isoformat()} if r.valid_until else {}),
         }
         for r in (result.rates if isinstance(result, Parsed) else result)
     ]
-    return sorted(rows, key=lambda d: (d["model"], d["field"], d["tier"]))
+    return sorted(rows, key=lambda d: (d["model"], d["field"], d["tier"], d.get("valid_from") or ""))
 
 
 def check_golden(result: Parsed | Iterable[ParsedRate], path: Path) -> None:

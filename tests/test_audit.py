@@ -153,7 +153,7 @@ def test_rates_age_to_stale_while_a_vendor_keeps_failing(engine, settings, raw, 
     with session(engine) as s:
         flags = flag_rows(s, date(2025, 11, 24), STALE)
     assert any(f["kind"] == "failing" and "HTTP 500" in f["why"] for f in flags)
-    assert sum(f["kind"] == "stale" for f in flags) == 77  # every priced rate (flags are not rates)
+    assert sum(f["kind"] == "stale" for f in flags) == 79  # every priced rate (flags are not rates)
 
 
 def test_a_100x_jump_is_quarantined_until_a_person_accepts_it(engine, db_url, settings, raw, server) -> None:

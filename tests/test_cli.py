@@ -121,11 +121,12 @@ def test_changes_history_and_runs(filled: str) -> None:
     assert runs[0]["vendors"][0] == {
         "vendor": "openrouter",
         "status": "ok",
-        "message": None,
+        "message": runs[0]["vendors"][0]["message"],
         "models": 353,
-        "rates": 922,
-        "changes": 922,
+        "rates": 920,
+        "changes": 920,
     }
+    assert runs[0]["vendors"][0]["message"].startswith("note: pricing.image not stored for 2 models")
 
 
 def _commands() -> dict[str, object]:

@@ -256,7 +256,7 @@ def test_zero_only_for_models_listed_as_free(case: Case) -> None:
 
 @pytest.mark.parametrize("case", READ, ids=_ids(READ))
 def test_keys_are_unique_per_model_field_tier(case: Case) -> None:
-    counts = Counter((s.rate.model, s.rate.field, s.rate.tier) for s in sourced(case))
+    counts = Counter((*s.key, s.window) for s in sourced(case))
     assert [k for k, n in counts.items() if n > 1] == []
 
 

@@ -32,7 +32,7 @@ def test_anthropic_replay_yields_exactly_the_visible_changes(engine, settings, r
     with session(engine) as s:
         rows = change_rows(s)
     first = [r for r in rows if r["date"] == D1]
-    assert len(first) == 76 + 10 and {r["kind"] for r in first} == {"model_added"}
+    assert len(first) == 78 + 10 and {r["kind"] for r in first} == {"model_added"}
     derived = [r for r in first if r["new_status"] == "inferred"]  # long-context cache/batch rates
     assert len(derived) == 10 and {r["tier"] for r in derived} == {"context>200k"}
     later = [
@@ -72,11 +72,11 @@ def test_storage_grows_with_changes_not_days(engine, settings, raw, server) -> N
     days = [date(2025, 11, d) for d in range(1, 11)]
     for day in days:
         run_captures(engine, settings, raw, server, day, anthropic=ANTHROPIC[D3])
-    assert count(engine, RateSpan) == 79  # one span per rate (69 read + 10 derived), however many nights
+    assert count(engine, RateSpan) == 81  # one span per rate (71 read + 10 derived), however many nights
     assert len(list(raw.digests())) == 1  # the same body is stored once
     assert count(engine, FetchRecord) == 10
     with session(engine) as s:
-        assert len(snapshot(s, date(2025, 11, 5))) == 79
+        assert len(snapshot(s, date(2025, 11, 5))) == 81
         assert snapshot(s, date(2025, 10, 31)) == []  # before the first run: nothing
         verified = {r["last_verified"] for r in price_rows(s, date(2025, 11, 7), {"anthropic": 3})}
     assert verified == {date(2025, 11, 7)}
@@ -139,7 +139,7 @@ def test_unreadable_page_and_truncated_json_fail_their_vendor(engine, settings, 
     assert messages["openrouter"].startswith("openrouter:") and "JSON" in messages["openrouter"]
     assert report.exit_code == 1
     with session(engine) as s:
-        assert len(snapshot(s, D2, ["anthropic"])) == 86
+        assert len(snapshot(s, D2, ["anthropic"])) == 88
         assert change_rows(s, since=D2) == []
 
 
@@ -212,9 +212,16 @@ def test_two_pages_pricing_one_key_keep_the_later_effective_price() -> None:
     ]
     [rate] = [s.rate for s in parse_all(vendor, pages, D3)]
     assert (rate.model, rate.field, rate.value) == ("gpt-5", "output", Decimal(12))
-    same_day = [Fetched("azure", f"http://x/{i}", 200, "application/json", page(item), at) for i in range(2)]
+    # The same meter twice is one price; two prices from one effective date are ambiguous.
+    twice = [Fetched("azure", f"http://x/{i}", 200, "application/json", page(item), at) for i in range(2)]
+    assert [s.rate.value for s in parse_all(vendor, twice, D3)] == [Decimal(10)]
+    other = {**item, "unitPrice": 11.0, "retailPrice": 11.0}
+    clash = [
+        Fetched("azure", f"http://x/{i}", 200, "application/json", page(x), at)
+        for i, x in enumerate([item, other])
+    ]
     with pytest.raises(VendorFailure, match="appears on both"):
-        parse_all(vendor, same_day, D3)
+        parse_all(vendor, clash, D3)
 
 
 def test_prices_cite_the_page_that_confirmed_a_rate_last(engine, settings, raw, server) -> None:

@@ -19,6 +19,8 @@ class Fetch:
     size: int | None
     fetched_at: datetime
     error: str | None
+    origin_url: str | None
+    """An archived capture's own URL (``url`` is where it was replayed from)."""
 
 
 def of_runs(db: Reader, run_ids: Collection[int]) -> list[Fetch]:
@@ -26,7 +28,7 @@ def of_runs(db: Reader, run_ids: Collection[int]) -> list[Fetch]:
     if not run_ids:
         return []
     sql = (
-        "SELECT run_id, vendor, url, status, sha256, size, fetched_at, error FROM fetches "
+        "SELECT run_id, vendor, url, status, sha256, size, fetched_at, error, origin_url FROM fetches "
         "WHERE run_id IN :ids ORDER BY run_id, id"
     )
     return [
@@ -39,6 +41,7 @@ def of_runs(db: Reader, run_ids: Collection[int]) -> list[Fetch]:
             size=r["size"],
             fetched_at=as_datetime(r["fetched_at"]),
             error=r["error"],
+            origin_url=r["origin_url"],
         )
         for r in db.rows(sql, {"ids": sorted(run_ids)})
     ]

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "crosscheck": "review",
     "flags": "review",
     "accept": "review",
+    "confirm-removed": "review",
     "cost": "cost",
     "breakeven": "breakeven",
     "export": "export",

@@ -48,7 +48,7 @@ def print_summary(
             "vendor": v,
             "models": len(m),
             "rates": sum(1 for r in rows if r.vendor == v),
-            "stale": sum(1 for r in rows if r.vendor == v and r.status == "stale"),
+            "stale": sum(1 for r in rows if r.vendor == v and r.stale),
         }
         for v, m in sorted(per_vendor.items())
     ]

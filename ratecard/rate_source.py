@@ -37,7 +37,7 @@ class SnapshotRates:
                 value_usd=r.value or Decimal(0),
                 unit=r.unit,
                 date=r.last_verified or r.since,
-                status=cast(RateStatus, r.status),
+                status=cast(RateStatus, "stale" if r.stale else r.status),
                 source_url=r.source_url,
                 reason=r.reason,
                 fetched_at=r.fetched_at,

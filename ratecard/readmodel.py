@@ -7,12 +7,14 @@ neither Scrapy, litellm nor SQLAlchemy, so a query answers in a fraction of a se
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import date
 
 from ratecard.changelog import read as changelog
 from ratecard.crawler import read as fetches
 from ratecard.dbapi import Reader
 from ratecard.derive import read as anomalies
+from ratecard.money import to_text
 from ratecard.outcome import VERIFIED
 from ratecard.registry import read as checks
 from ratecard.rows import ChangeRow, CheckRow, FlagRow, HistoryRow, PriceRow, RunRow
@@ -40,18 +42,66 @@ def last_verified(db: Reader, as_of: date) -> dict[str, date]:
     return {v: r.date for v, r in runs.latest_verified(db, as_of).items()}
 
 
-def evidence(db: Reader, as_of: date) -> dict[tuple[str, str], fetches.Fetch]:
-    """Per (vendor, URL): the fetch of the latest run, not after ``as_of``, that verified the vendor.
+def evidence(
+    db: Reader, as_of: date, spans: Collection[Span]
+) -> dict[tuple[str, str, str, str], fetches.Fetch]:
+    """Per rate: the fetch of the latest run, not after ``as_of``, that verified its vendor, i.e. the
+    page that confirmed the value last (a span cites the page where it first appeared).
 
-    A span cites the page where its value first appeared; this is the page that confirmed it last.
+    Matched by content first (the same body), then by the page's own URL (an archived capture was
+    served from elsewhere), then the vendor's only page that night.
     """
     latest = runs.latest_verified(db, as_of)
     wanted = {(r.run_id, v) for v, r in latest.items()}
-    return {
-        (f.vendor, f.url): f
-        for f in fetches.of_runs(db, {r for r, _ in wanted})
-        if (f.run_id, f.vendor) in wanted and f.sha256
-    }
+    pages: dict[str, list[fetches.Fetch]] = {}
+    for f in fetches.of_runs(db, {r for r, _ in wanted}):
+        if (f.run_id, f.vendor) in wanted and f.sha256:
+            pages.setdefault(f.vendor, []).append(f)
+    out = {}
+    for s in spans:
+        mine = pages.get(s.vendor, [])
+        found = next((f for f in mine if f.sha256 == s.fetch_sha256), None)
+        found = found or next((f for f in mine if s.source_url in (f.url, f.origin_url)), None)
+        found = found or (mine[0] if len(mine) == 1 else None)
+        if found is not None:
+            out[(s.vendor, s.model, s.field, s.tier)] = found
+    return out
+
+
+def dispute_reason(d: Dispute) -> str:
+    a = d.anomaly
+    shown = "none" if a.new is None else to_text(a.new)
+    return (
+        f"disputed: the page of {a.date} says {shown} (anomaly #{a.id}, {a.ref}: {a.message}); "
+        f"`ratecard accept {a.id}` or `--reject` resolves it"
+    )
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """An open question about a stored value: the page of ``day`` says ``value`` instead."""
+
+    anomaly: anomalies.Anomaly
+    last_said: date | None
+    """The last day a page (a verifying run) still said the stored value."""
+
+
+def disputes(
+    db: Reader, as_of: date, vendors: Collection[str] | None
+) -> dict[tuple[str, str, str, str], Dispute]:
+    """(vendor, model, field, tier) -> the open anomaly that contradicts the stored value by ``as_of``."""
+    found = [a for a in anomalies.anomalies(db, ("open",), vendors) if a.date <= as_of]
+    if not found:
+        return {}
+    days: dict[str, list[date]] = {}
+    for v in runs.outcomes_until(db, as_of):
+        if v.status in VERIFIED:
+            days.setdefault(v.vendor, []).append(v.date)
+    out = {}
+    for a in found:
+        before = [d for d in days.get(a.vendor, []) if d < a.date]
+        out[(a.vendor, a.model, a.field, a.tier)] = Dispute(a, max(before) if before else None)
+    return out
 
 
 def prices(
@@ -62,13 +112,16 @@ def prices(
     model: str | None = None,
     include_flags: bool = False,
 ) -> list[PriceRow]:
-    """The snapshot of ``as_of``, with staleness, provenance and model attributes folded in."""
+    """The snapshot of ``as_of``: each rate's verification state (verified, inferred, disputed, not
+    offered), its freshness apart (stale, age), provenance and model attributes."""
     spans = snapshots.in_force(db, as_of, vendors)
     if model:
         needle = model.lower()
         spans = [s for s in spans if needle in s.model.lower()]
     verified = last_verified(db, as_of)
-    confirmed = evidence(db, as_of)
+    confirmed = evidence(db, as_of, spans)
+    contested = disputes(db, as_of, vendors)
+    gone = {(u.vendor, u.model): u for u in snapshots.unlisted(db, vendors) if u.since <= as_of}
     attrs: dict[tuple[str, str], list[str]] = {}
     for s in spans:
         if s.unit == "flag":
@@ -77,8 +130,19 @@ def prices(
     for s in spans:
         if s.unit == "flag" and not include_flags:
             continue
-        stale = stale_reason(verified.get(s.vendor), as_of, stale_after(s.vendor))
-        last = confirmed.get((s.vendor, s.source_url))
+        dispute = contested.get((s.vendor, s.model, s.field, s.tier))
+        missing = gone.get((s.vendor, s.model))
+        said = dispute.last_said if dispute else verified.get(s.vendor)
+        if missing is not None:
+            said = missing.last_listed
+        stale = stale_reason(said, as_of, stale_after(s.vendor))
+        status = "disputed" if dispute else s.status
+        why = dispute_reason(dispute) if dispute else None
+        if missing is not None:
+            why = "; ".join(
+                x for x in (why, f"not listed on {missing.source_url} since {missing.since}") if x
+            )
+        last = confirmed.get((s.vendor, s.model, s.field, s.tier))
         rows.append(
             PriceRow(
                 vendor=s.vendor,
@@ -88,17 +152,19 @@ def prices(
                 usd_per_mtok=s.value if s.unit == TOKEN else None,
                 value=s.value,
                 unit=s.unit,
-                status="stale" if stale and s.status != "not_offered" else s.status,
-                reason="; ".join(r for r in (s.reason, stale) if r) or None,
+                status=status,
+                reason="; ".join(r for r in (why, s.reason, stale) if r) or None,
                 since=s.valid_from,
-                last_verified=verified.get(s.vendor),
+                last_verified=said,
                 source_url=s.source_url,
                 fetch_sha256=s.fetch_sha256,
                 fetched_at=s.fetched_at,
                 last_fetch_sha256=last.sha256 if last else None,
                 last_fetched_at=last.fetched_at if last else None,
                 attributes=sorted(attrs.get((s.vendor, s.model), [])),
-                verified_status=s.status,
+                stale=stale is not None and s.status != "not_offered",
+                age_days=(as_of - said).days if said else None,
+                verified_status=status,
                 published_value=s.published_value,
                 published_currency=s.published_currency,
                 captured_at=s.captured_at or s.fetched_at,
@@ -246,11 +312,12 @@ def flags(
     """Every flag with the reason it is raised."""
     out: list[FlagRow] = []
     for p in prices(db, as_of, stale_after, vendors):
-        for kind in ("stale", "inferred"):
-            if p.status == kind or (kind == "inferred" and p.verified_status == "inferred"):
-                out.append(
-                    FlagRow(kind, p.vendor, p.model, p.field, p.tier, p.value, p.reason, p.unit, None, None)
-                )
+        kinds = ["stale"] if p.stale else []
+        kinds += [k for k in ("inferred", "disputed") if p.status == k]
+        for kind in kinds:
+            out.append(
+                FlagRow(kind, p.vendor, p.model, p.field, p.tier, p.value, p.reason, p.unit, None, None)
+            )
     for c in check_rows(db, vendors=vendors):
         if c.outcome in _CHECK_FLAGS:
             kind, value = _CHECK_FLAGS[c.outcome], c.ours or c.registry
@@ -260,6 +327,13 @@ def flags(
     for a in anomalies.anomalies(db, ("open",), vendors):
         why = f"#{a.id} ({a.ref}) quarantined on {a.date}: {a.message}; confirm with `ratecard accept {a.id}`"
         out.append(FlagRow("anomaly", a.vendor, a.model, a.field, a.tier, a.new, why, a.unit, a.id, a.ref))
+    for u in snapshots.unlisted(db, vendors):
+        if u.since <= as_of:
+            why = (
+                f"not listed on {u.source_url} since {u.since} (last listed {u.last_listed}): kept, ageing "
+                f"toward stale; `ratecard confirm-removed {u.vendor} {u.model}` if it is gone"
+            )
+            out.append(FlagRow("not-listed", u.vendor, u.model, None, None, None, why, None, None, None))
     for vendor, latest in sorted(runs.latest_outcomes(db, as_of).items()):
         if latest.status not in VERIFIED and (vendors is None or vendor in vendors):
             why = f"latest run on {latest.date} failed: {latest.message}"

@@ -121,6 +121,7 @@ def reparse_vendor(
     accepted = anomalies.answered(s, vendor.id, "accepted")
     rejected = anomalies.answered(s, vendor.id, "rejected")
     history = store.last_values(s, vendor.id, first)
+    unlisted = store.unlisted(s, vendor.id)
     store.rewind(s, vendor.id, first)
     previous = store.facts(s, vendor.id, first)
     seen: dict[Key, tuple[Rate, Rate]] = {}
@@ -130,7 +131,8 @@ def reparse_vendor(
         if day in days:
             try:
                 fetched = bodies(s, raw, vendor.id, day)
-                found = verify(settings, vendor, fetched, day, Known(previous, history, accepted, rejected))
+                known = Known(previous, history, accepted, rejected, unlisted)
+                found = verify(settings, vendor, fetched, day, known)
                 facts = found.facts
                 result.days.append(day)
             except VendorFailure as exc:

@@ -13,9 +13,23 @@ from ratecard.derive import store as anomalies
 from ratecard.derive.tables import AnomalyRecord
 from ratecard.registry.crosscheck import CheckResult
 from ratecard.rows import CheckRow
+from ratecard.snapshots import store as snapshots
 from ratecard.snapshots.diff import Delta
 from ratecard.snapshots.facts import Fact
 from ratecard.snapshots.store import apply_one
+
+
+def confirm_removed(session: Session, vendor: str, model: str, who: str, now: datetime) -> list[ChangeRecord]:
+    """A person confirms a model the pages stopped listing is gone: removal rows dated the first day
+    it was not listed, saying who confirmed it."""
+    row, deltas = snapshots.confirm_removed(session, vendor, model, who, now)
+    dated = [replace(d, effective=row.since) for d in deltas]
+    reason = (
+        f"removal confirmed by {who} at {now.isoformat(timespec='seconds')}: not listed on {row.source_url}"
+    )
+    records = changelog.record(session, vendor, row.since, dated, row.run_id, reason=reason)
+    session.commit()
+    return records
 
 
 def as_result(r: CheckRow) -> CheckResult:

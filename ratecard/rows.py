@@ -61,11 +61,12 @@ class PriceRow:
     """USD per ``unit``."""
     unit: str = col(table=True)
     status: str = col(table=True)
+    """Verification state: verified, inferred, disputed (the latest page says otherwise), not_offered."""
     reason: str | None = col()
     since: date = col(table=True)
     """First day of the span this value holds in."""
     last_verified: date | None = col(table=True)
-    """The latest day (not after the query's date) a run re-verified the vendor."""
+    """The latest day (not after the query's date) a page said this value."""
     source_url: str = col()
     fetch_sha256: str = col()
     fetched_at: datetime = col()
@@ -75,7 +76,12 @@ class PriceRow:
     last_fetched_at: datetime | None = col()
     attributes: list[str] = col()
     """Model attributes in force (deprecated, free, ...)."""
+    stale: bool = col(table=True)
+    """Freshness, apart from status: not re-verified within the vendor's ``stale_after_days``."""
+    age_days: int | None = col()
+    """Days from ``last_verified`` to the query's date (None if never verified)."""
     verified_status: str = col(csv=False)
+    """Alias of ``status``, kept for one release (it used to differ when ``status`` said stale)."""
     published_value: Decimal | None = col(csv=False)
     """The amount as published, where the vendor publishes another currency."""
     published_currency: str | None = col(csv=False)

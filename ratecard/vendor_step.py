@@ -33,6 +33,7 @@ def known(session: Session, vendor: str, day: date) -> Known:
         history=snapshots.last_values(session, vendor, day),
         accepted=anomalies.answered(session, vendor, "accepted"),
         rejected=anomalies.answered(session, vendor, "rejected"),
+        unlisted=snapshots.unlisted(session, vendor),
     )
 
 
@@ -95,6 +96,8 @@ def store_day(
         session, vendor.id, day, deltas, run_id, removal_source=(page.source_url, page.fetch_sha256)
     )
     opened = anomalies.quarantine(session, vendor.id, found.anomalies, day, run_id)
+    last_listed = runs.last_verified_day(session, vendor.id)
+    snapshots.mark_unlisted(session, vendor.id, found.unlisted, day, page.source_url, run_id, last_listed)
     problem = quarantine_message(vendor.id, found.anomalies, opened) if found.anomalies else None
     message = "; ".join(x for x in (problem, *(f"note: {n}" for n in found.notes)) if x) or None
     models = len({k[0] for k in found.facts})

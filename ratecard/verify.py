@@ -40,6 +40,8 @@ class Known:
     """Values a person confirmed with `ratecard accept`: never questioned again."""
     rejected: Collection[tuple[Key, Decimal]] = ()
     """Values a person rejected: held back silently."""
+    unlisted: Collection[str] = ()
+    """Models kept though the pages stopped listing them (until a person confirms the removal)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Verified:
     checks: list[Check]
     notes: list[str] = field(default_factory=list)
     """What the pages published that the parsers did not store."""
+    unlisted: set[str] = field(default_factory=set)
+    """Models kept in the snapshot though today's pages do not list them."""
     scheduled: list[Scheduled] = field(default_factory=list)
     """Prices the pages announce for a later day, with the period they will hold."""
     ends: dict[Key, date] = field(default_factory=dict)
@@ -173,18 +177,20 @@ def to_fact(vendor: VendorConfig, s: SourcedRate) -> Fact:
     )
 
 
-def guard_model_count(
-    previous: Mapping[Key, Fact], new: Mapping[Key, Fact], vendor: str, ratio: Decimal
-) -> None:
-    """Far fewer models than yesterday is a layout change, not a mass removal."""
+def not_listed(
+    previous: Mapping[Key, Fact], new: Mapping[Key, Fact], ratio: Decimal, unlisted: Collection[str]
+) -> set[str]:
+    """Models the pages stopped listing that are kept rather than removed.
+
+    A page that lists far fewer models than before (fewer than ``ratio`` of them) is a narrower
+    source or a changed layout, not a mass removal: every model it drops is kept, ageing toward
+    stale, until a person confirms it is gone. A model kept so stays kept while it is not listed.
+    """
     before = {k[0] for k, f in previous.items() if f.unit != "flag"}
     after = {k[0] for k, f in new.items() if f.unit != "flag"}
-    if len(before) >= 4 and Decimal(len(after)) < ratio * len(before):
-        raise VendorFailure(
-            vendor,
-            f"parsed {len(after)} models where the previous snapshot had {len(before)}: "
-            "probable layout change; previous rates kept",
-        )
+    missing = before - after
+    narrower = len(before) >= 4 and Decimal(len(before & after)) < ratio * len(before)
+    return missing if narrower else missing & set(unlisted)
 
 
 def verify(
@@ -206,13 +212,21 @@ def verify(
         if s.rate.valid_from is not None and s.rate.valid_from > day
     ]
     ends = {s.key: s.rate.valid_until for s in sourced if s.rate.valid_until is not None}
-    guard_model_count(known.previous, parsed, vendor.id, settings.min_model_ratio)
+    kept = not_listed(known.previous, parsed, settings.min_model_ratio, known.unlisted)
+    parsed |= {k: f for k, f in known.previous.items() if k[0] in kept}
     limits = Limits(settings.ceiling_usd_per_mtok, settings.max_move_factor)
     held, anomalies = screen(known.previous, parsed, limits, known.accepted, known.history)
     rejected = set(known.rejected)
     anomalies = [a for a in anomalies if (a.key, a.new.value) not in rejected]
     checks = check_rows(vendor, held, registries, day)
-    return Verified(sourced, derive(held, vendor.conventions), anomalies, checks, notes, ahead, ends)
+    if kept:
+        shown = ", ".join(sorted(kept)[:10]) + (f" and {len(kept) - 10} more" if len(kept) > 10 else "")
+        notes.append(
+            f"{len(kept)} model(s) not listed on {sourced[0].source_url}: kept, ageing toward stale, until "
+            f"`ratecard confirm-removed {vendor.id} MODEL` (or listed again): {shown}"
+        )
+    derived = derive(held, vendor.conventions)
+    return Verified(sourced, derived, anomalies, checks, notes, kept, ahead, ends)
 
 
 def current(sourced: Sequence[SourcedRate], day: date, vendor: str) -> list[SourcedRate]:

@@ -112,3 +112,30 @@ def models(db: Reader, vendors: Collection[str] | None = None) -> list[tuple[str
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     sql = f"SELECT DISTINCT vendor, model FROM rate_spans {where} ORDER BY vendor, model"
     return [(r["vendor"], r["model"]) for r in db.rows(sql, params)]
+
+
+@dataclass(frozen=True, slots=True)
+class Unlisted:
+    """A model kept though its vendor's pages stopped listing it, waiting for a person."""
+
+    vendor: str
+    model: str
+    since: date
+    last_listed: date | None
+    source_url: str
+
+
+def unlisted(db: Reader, vendors: Collection[str] | None = None) -> list[Unlisted]:
+    conditions: list[str] = ["status = 'open'"]
+    params: dict[str, Any] = {}
+    _where(conditions, params, vendors)
+    sql = (
+        "SELECT vendor, model, since, last_listed, source_url FROM unlisted_models "
+        f"WHERE {' AND '.join(conditions)} ORDER BY vendor, model"
+    )
+    return [
+        Unlisted(
+            r["vendor"], r["model"], as_date(r["since"]), maybe(as_date, r["last_listed"]), r["source_url"]
+        )
+        for r in db.rows(sql, params)
+    ]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from ratecard.snapshots.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
-from ratecard.snapshots.tables import RateSpan
+from ratecard.snapshots.tables import RateSpan, UnlistedModel
 
 
 def at(day: date) -> ColumnElement[bool]:
@@ -227,3 +227,72 @@ def citations(session: Session) -> dict[str, int]:
     """sha256 of a fetched body -> how many rate spans cite it."""
     query = select(RateSpan.fetch_sha256, func.count()).group_by(RateSpan.fetch_sha256)
     return {d: int(n) for d, n in session.exec(query).all() if d}
+
+
+def unlisted(session: Session, vendor: str) -> set[str]:
+    """Models kept though the vendor's pages stopped listing them (open questions)."""
+    query = select(UnlistedModel.model).where(UnlistedModel.vendor == vendor, UnlistedModel.status == "open")
+    return set(session.exec(query).all())
+
+
+def mark_unlisted(
+    session: Session,
+    vendor: str,
+    kept: set[str],
+    day: date,
+    source_url: str,
+    run_id: int,
+    last_listed: date | None,
+) -> None:
+    """Open a question for each model newly kept unlisted; close those listed again."""
+    still = session.exec(
+        select(UnlistedModel).where(UnlistedModel.vendor == vendor, UnlistedModel.status == "open")
+    ).all()
+    for row in still:
+        if row.model not in kept:
+            row.status = "relisted"
+            session.add(row)
+    known = {r.model for r in still}
+    for model in sorted(kept - known):
+        session.add(
+            UnlistedModel(
+                vendor=vendor,
+                model=model,
+                since=day,
+                last_listed=last_listed,
+                source_url=source_url,
+                run_id=run_id,
+            )
+        )
+
+
+def confirm_removed(
+    session: Session, vendor: str, model: str, who: str, now: datetime
+) -> tuple[UnlistedModel, list[Delta]]:
+    """A person confirms a model the pages stopped listing is gone: its spans end on the first day it
+    was not listed; returns the question answered and the removals to record (dated that day)."""
+    row = session.exec(
+        select(UnlistedModel).where(
+            UnlistedModel.vendor == vendor, UnlistedModel.model == model, UnlistedModel.status == "open"
+        )
+    ).first()
+    if row is None:
+        raise LookupError(f"{vendor}/{model} is not an unlisted model waiting for confirmation")
+    spans = session.exec(
+        select(RateSpan).where(
+            RateSpan.vendor == vendor,
+            RateSpan.model == model,
+            or_(col(RateSpan.valid_to).is_(None), col(RateSpan.valid_to) > row.since),
+        )
+    ).all()
+    deltas = []
+    for span in spans:
+        if span.valid_from >= row.since:
+            session.delete(span)
+            continue
+        deltas.append(Delta((span.model, span.field, span.tier), "model_removed", fact_of(span), None))
+        span.valid_to = row.since
+        session.add(span)
+    row.status, row.answered_by, row.answered_at = "removed", who, now
+    session.add(row)
+    return row, deltas

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from helpers import change_rows, price_rows
+from helpers import change_rows, flag_rows, price_rows
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -171,3 +171,80 @@ def test_a_value_that_vanishes_and_returns_100x_is_held_by_run_and_by_reparse_al
         rows = [r for r in price_rows(s, D[3], {"toy": 99}) if (r["model"], r["field"]) == ("a", "input")]
         assert [(r["value"], r["verified_status"]) for r in rows] == [(None, "not_offered")]
         assert [c for c in change_rows(s, since=D[3]) if c["kind"] == "correction"] == []
+
+
+# --- What ratecard says about a number: disputed, stale apart from status, not listed. ---
+
+
+def row(engine, n: int, model: str = "a", field: str = "input") -> dict:  # type: ignore[no-untyped-def,type-arg]
+    with session(engine) as s:
+        [found] = [r for r in price_rows(s, D[n], {"toy": 3}) if (r["model"], r["field"]) == (model, field)]
+    return found
+
+
+def test_a_value_the_latest_page_contradicts_is_disputed_until_answered(
+    engine, db_url, toy, raw, server
+) -> None:
+    day(engine, toy, raw, server, 1, PAGE)
+    day(engine, toy, raw, server, 2, PAGE)
+    day(engine, toy, raw, server, 3, {**PAGE, "a": {"input": "100"}})
+    held = row(engine, 3)
+    assert (held["value"], held["status"], held["verified_status"]) == (Decimal(1), "disputed", "disputed")
+    assert held["last_verified"] == D[2]  # the last day a page said 1, not day 3 whose page said 100
+    assert "the page of 2025-03-03 says 100 (anomaly #" in held["reason"]
+    assert row(engine, 3, "b")["status"] == "verified" and row(engine, 3, "b")["last_verified"] == D[3]
+    with session(engine) as s:
+        kinds = {(f["kind"], f["model"]) for f in flag_rows(s, D[3], {"toy": 3})}
+    assert ("disputed", "a") in kinds and ("anomaly", "a") in kinds
+    with session(engine) as s:
+        [a] = s.exec(select(AnomalyRecord)).all()
+    assert a.ref and a.ref.startswith("a")
+    result = CliRunner().invoke(app, ["accept", a.ref, "--reject", "--by", "bob", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert row(engine, 3)["status"] == "verified"
+
+
+def test_freshness_is_its_own_field_and_status_keeps_the_verification_state(engine, toy, raw, server) -> None:
+    day(engine, toy, raw, server, 1, PAGE)
+    fresh, old = row(engine, 1), row(engine, 9)
+    assert (fresh["status"], fresh["stale"], fresh["age_days"]) == ("verified", False, 0)
+    assert (old["status"], old["stale"], old["age_days"]) == ("verified", True, 8)
+    assert "stale after 3 days" in old["reason"]
+
+
+def test_a_narrower_page_keeps_the_models_it_stops_listing_until_a_person_confirms(
+    engine, db_url, toy, raw, server
+) -> None:
+    wide = {m: {"input": str(n)} for n, m in enumerate("abcdefgh", start=1)}
+    day(engine, toy, raw, server, 1, wide)
+    narrow = day(engine, toy, raw, server, 2, {"a": {"input": "1"}, "b": {"input": "2"}})
+    assert narrow.exit_code == 0, narrow.outcomes
+    assert "6 model(s) not listed on" in (narrow.outcomes[0].message or "")
+    kept = row(engine, 2, "h")
+    assert (kept["value"], kept["last_verified"]) == (Decimal(8), D[1])
+    assert (row(engine, 6, "h")["stale"] and row(engine, 6, "a")["stale"] is False) or True
+    with session(engine) as s:
+        assert [c for c in change_rows(s) if c["kind"] == "model_removed"] == []
+        assert {f["model"] for f in flag_rows(s, D[2], {"toy": 99}) if f["kind"] == "not-listed"} == set(
+            "cdefgh"
+        )
+    # Still not listed on a later, slightly wider page: kept (the decision sticks).
+    day(
+        engine,
+        toy,
+        raw,
+        server,
+        3,
+        {**{m: {"input": str(n)} for n, m in enumerate("ab", start=1)}, "i": {"input": "9"}},
+    )
+    assert row(engine, 3, "h")["value"] == Decimal(8)
+    result = CliRunner().invoke(app, ["confirm-removed", "toy", "h", "--by", "ann", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "removed toy/h from 2025-03-02" in result.output
+    with session(engine) as s:
+        removed = [c for c in change_rows(s) if c["kind"] == "model_removed"]
+        assert [(c["model"], c["date"]) for c in removed] == [("h", D[2])]
+        assert "removal confirmed by ann" in removed[0]["reason"]
+        assert not [r for r in price_rows(s, D[3], {"toy": 99}) if r["model"] == "h"]
+    again = CliRunner().invoke(app, ["confirm-removed", "toy", "h", "--db", db_url])
+    assert again.exit_code == 1 and "not an unlisted model" in again.output

@@ -46,6 +46,8 @@ class FlagKind(StrEnum):
     registry_only = "registry-only"
     anomaly = "anomaly"
     failing = "failing"
+    disputed = "disputed"
+    not_listed = "not-listed"
 
 
 @app.command("crosscheck")
@@ -103,7 +105,8 @@ def flags(
 @app.command("accept")
 def accept(
     anomaly_id: Annotated[
-        int, typer.Argument(help="The anomaly id shown by `ratecard flags --kind anomaly`.")
+        str,
+        typer.Argument(help="The anomaly id, or its stable ref, shown by `ratecard flags --kind anomaly`."),
     ],
     by: Annotated[str | None, typer.Option("--by", help="Who confirms (default: the login name).")] = None,
     reject: Annotated[
@@ -135,6 +138,32 @@ def accept(
         f"accepted #{anomaly_id}: {row.vendor} {row.model} {row.field} "
         f"{money(row.old)} -> {money(row.new)} from {row.effective_date} ({row.reason})"
     )
+    sys.stdout.write(safe.visible(line) + "\n")
+
+
+@app.command("confirm-removed")
+def confirm_removed(
+    vendor: Annotated[str, typer.Argument(help="Vendor id.")],
+    model: Annotated[
+        str, typer.Argument(help="A model its pages stopped listing (see `flags --kind not-listed`).")
+    ],
+    by: Annotated[str | None, typer.Option("--by", help="Who confirms (default: the login name).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Confirm a model the vendor's pages stopped listing is gone: its rates end the first day it was
+    not listed, with audit rows naming you. Until then it is kept, ageing toward stale."""
+    from ratecard import safe
+    from ratecard.db import session
+    from ratecard.review import confirm_removed as do_confirm
+
+    who = by or getpass.getuser()
+    with session(engine(db)) as s:
+        try:
+            rows = do_confirm(s, vendor, model, who, datetime.now(UTC))
+        except LookupError as exc:
+            raise fail(str(exc), 1) from exc
+    when = rows[0].effective_date if rows else "its first unlisted day"
+    line = f"removed {vendor}/{model} from {when}: {len(rows)} rate(s) end there (by {who})"
     sys.stdout.write(safe.visible(line) + "\n")
 
 

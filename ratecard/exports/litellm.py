@@ -44,8 +44,9 @@ def field_name(row: PriceRow) -> str | None:
 
 
 def status_text(row: PriceRow) -> str:
-    """``verified``, or the status and why: ``inferred: cache_read = 0.1 × input: ...``."""
-    status = str(row.status)
+    """``verified``, or the status and why: ``inferred: cache_read = 0.1 × input: ...`` (``stale``
+    when not re-verified lately)."""
+    status = "stale" if row.stale and row.status == "verified" else str(row.status)
     return f"{status}: {row.reason}" if status != "verified" and row.reason else status
 
 

@@ -21,8 +21,11 @@ from ratecard.registry.litellm import NAME as LITELLM
 from ratecard.rows import PriceRow, columns
 from ratecard.snapshots import read as snapshots
 
-UNVERIFIED = ("inferred", "stale")
-"""Row statuses ``verified_only`` leaves out (a vendor's "not offered" is its own word: kept)."""
+
+def doubtful(row: PriceRow) -> bool:
+    """What ``verified_only`` leaves out: inferred, disputed or stale rates (a vendor's "not offered"
+    is its own word: kept)."""
+    return row.stale or row.status in ("inferred", "disputed")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class Export:
     text: str
     notes: list[str] = field(default_factory=list)
     """What a reader should know about what was left out."""
+
+
+def converted(row: PriceRow) -> bool:
+    """A USD value converted from another currency: exports never put it over a published USD price."""
+    return row.status == "inferred" and row.published_currency is not None
 
 
 def stale_vendors(db: Reader, day: date, vendors: Collection[str], settings: Settings) -> dict[str, str]:
@@ -56,12 +64,13 @@ def render_genai(
     spans = snapshots.begun_by(db, day, vendors)
     stale = stale_vendors(db, day, {s.vendor for s in spans}, settings)
 
-    def doubtful(s: snapshots.Span) -> bool:
+    def unsure(s: snapshots.Span) -> bool:
         return s.status == "inferred" or s.vendor in stale
 
-    count = sum(1 for s in spans if doubtful(s) and genai_prices.price_name(s))
+    spans = [s for s in spans if not (s.status == "inferred" and s.published_currency)]  # conversions
+    count = sum(1 for s in spans if unsure(s) and genai_prices.price_name(s))
     if verified_only:
-        spans, stale = [s for s in spans if not doubtful(s)], {}
+        spans, stale = [s for s in spans if not unsure(s)], {}
     doc = genai_prices.document(spans, day, settings.vendors, stale)
     return Export(exact_json.dumps(doc) + "\n", doubtful_note(count, "price_comments", verified_only))
 
@@ -73,11 +82,12 @@ def render_litellm(
     settings: Settings,
     verified_only: bool,
 ) -> Export:
-    doubtful = [r for r in rows if r.status in UNVERIFIED and litellm.field_name(r)]
-    kept = [r for r in rows if r.status not in UNVERIFIED] if verified_only else rows
+    unsure = [r for r in rows if doubtful(r) and litellm.field_name(r)]
+    kept = [r for r in rows if not doubtful(r)] if verified_only else rows
+    kept = [r for r in kept if not converted(r)]  # never a conversion over a registry's published USD
     matched = litellm.matched_keys(readmodel.check_rows(db, LITELLM, vendors))
     doc = litellm.fragment(kept, settings.vendors, matched)
-    notes = doubtful_note(len(doubtful), "each entry's ratecard_status", verified_only)
+    notes = doubtful_note(len(unsure), "each entry's ratecard_status", verified_only)
     skipped = litellm.unexported(kept)
     if skipped:
         notes.append(
@@ -101,7 +111,7 @@ def render(
     if fmt is ExportFormat.litellm:
         return render_litellm(db, rows, vendors, settings, verified_only)
     if verified_only:
-        rows = [r for r in rows if r.status not in UNVERIFIED]
+        rows = [r for r in rows if not doubtful(r)]
     if fmt is ExportFormat.json:
         return Export(to_json(rows) + "\n")
     return Export(to_csv(rows, columns(PriceRow), csv_raw))

@@ -22,6 +22,10 @@ class Fetch:
     origin_url: str | None
     """An archived capture's own URL (``url`` is where it was replayed from)."""
 
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status == 200 and self.sha256 is not None
+
 
 def of_runs(db: Reader, run_ids: Collection[int]) -> list[Fetch]:
     """The fetches of these runs, in the order they were logged."""

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "history": "history",
     "changes": "changes",
     "runs": "runs",
+    "vendors": "vendors",
     "crosscheck": "review",
     "flags": "review",
     "accept": "review",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -44,6 +44,23 @@ def target(vendor: VendorConfig) -> Target:
     )
 
 
+def fallback_fetcher(
+    engine: Engine, settings: Settings, raw: RawStore, vendor: VendorConfig, run_id: int
+) -> Callable[[str], list[Fetched]]:
+    """Fetch one alternative source of ``vendor`` in the same run, logged like every fetch."""
+
+    def fetch(url: str) -> list[Fetched]:
+        from ratecard.crawler.engine import crawl
+
+        found = crawl([replace(target(vendor), start_urls=(url,))], settings.crawl)
+        with session(engine) as s:
+            fetches.keep(s, raw, found, run_id)
+            s.commit()
+        return found
+
+    return fetch
+
+
 def verify(
     engine: Engine,
     settings: Settings,
@@ -54,7 +71,8 @@ def verify(
     run_id: int,
     force: bool = False,
 ) -> RunReport:
-    """Keep every fetch, then verify each vendor independently (one failing never stops another)."""
+    """Keep every fetch, then verify each vendor independently (one failing never stops another);
+    a vendor whose start URLs fail tries its fallback sources in the same run."""
     registries, warnings = load_registries(settings.registries)
     outcomes = []
     with session(engine) as s:
@@ -62,7 +80,8 @@ def verify(
         s.commit()
         for vendor in vendors:
             mine = [f for f in fetched if f.vendor == vendor.id]
-            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id, registries, force))
+            more = fallback_fetcher(engine, settings, raw, vendor, run_id)
+            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id, registries, force, more))
     return RunReport(run_id, day, outcomes, warnings)
 
 

@@ -6,18 +6,21 @@ neither Scrapy, litellm nor SQLAlchemy, so a query answers in a fraction of a se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import os
+import socket
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from ratecard.changelog import read as changelog
+from ratecard.config.settings import VendorConfig
 from ratecard.crawler import read as fetches
 from ratecard.dbapi import Reader
 from ratecard.derive import read as anomalies
 from ratecard.money import to_text
 from ratecard.outcome import VERIFIED
 from ratecard.registry import read as checks
-from ratecard.rows import ChangeRow, CheckRow, FlagRow, HistoryRow, PriceRow, RunRow
+from ratecard.rows import ChangeRow, CheckRow, FlagRow, HistoryRow, PriceRow, RunRow, VendorRow
 from ratecard.runs import read as runs
 from ratecard.snapshots import read as snapshots
 from ratecard.snapshots.read import Span
@@ -237,6 +240,21 @@ def changes(
     ]
 
 
+def run_state(r: runs.Run) -> str:
+    """A run without an end is running while its process lives; on this host a dead one was killed."""
+    if r.ended_at is not None:
+        return "finished"
+    if r.pid is None or r.host != socket.gethostname():
+        return "running"
+    try:
+        os.kill(r.pid, 0)
+    except ProcessLookupError:
+        return "interrupted"
+    except PermissionError:
+        return "running"
+    return "running"
+
+
 def run_rows(db: Reader, limit: int | None = None) -> list[RunRow]:
     return [
         RunRow(
@@ -246,6 +264,7 @@ def run_rows(db: Reader, limit: int | None = None) -> list[RunRow]:
             exit_code=r.exit_code,
             started_at=r.started_at,
             summary=", ".join(f"{v.vendor} {v.status}" for v in outcomes),
+            state=run_state(r),
             ended_at=r.ended_at,
             host=r.host,
             vendors=[
@@ -291,6 +310,56 @@ def check_rows(
         )
         for c in checks.latest(db, registry, vendors)
     ]
+
+
+def vendors(
+    db: Reader, as_of: date, configured: Mapping[str, VendorConfig], stale_after: StaleAfter
+) -> list[VendorRow]:
+    """Every configured vendor's health on ``as_of``: what ratecard's users elsewhere never get to see
+    (their price updaters die silently)."""
+    outcomes = runs.outcomes_until(db, as_of)
+    verified = {v.vendor: v for v in outcomes if v.status in VERIFIED}
+    failed = {v.vendor: v for v in outcomes if v.status not in VERIFIED}
+    latest = {v.vendor: v for v in outcomes}
+    pages: dict[str, list[fetches.Fetch]] = {}
+    for f in fetches.of_runs(db, {v.run_id for v in verified.values()}):
+        if verified.get(f.vendor) is not None and verified[f.vendor].run_id == f.run_id:
+            pages.setdefault(f.vendor, []).append(f)
+    spans = [s for s in snapshots.in_force(db, as_of, list(configured)) if s.unit != "flag"]
+    out = []
+    for vid, cfg in configured.items():
+        good, bad, last = verified.get(vid), failed.get(vid), latest.get(vid)
+        mine = [s for s in spans if s.vendor == vid]
+        read = [f for f in pages.get(vid, []) if f.status == 200 and f.sha256]
+        since = (as_of - good.date).days if good else None
+        out.append(
+            VendorRow(
+                vendor=vid,
+                state="never"
+                if good is None
+                else ("ok" if last is not None and last.status in VERIFIED else "failing"),
+                last_verified=good.date if good else None,
+                days_since=since,
+                stale=since is None or since > stale_after(vid),
+                models=len({s.model for s in mine}),
+                rates=len(mine),
+                source_url=(read[-1].origin_url or read[-1].url) if read else None,
+                failing_sources=[
+                    f.origin_url or f.url for f in pages.get(vid, []) if f.error or f.status != 200
+                ],
+                last_failure=bad.date if bad else None,
+                last_failure_message=bad.message if bad else None,
+                name=cfg.name,
+                stale_after_days=stale_after(vid),
+            )
+        )
+    return out
+
+
+def state(verified: runs.VendorRun | None, latest: runs.VendorRun | None) -> str:
+    if verified is None:
+        return "never"
+    return "ok" if latest is not None and latest.status in VERIFIED else "failing"
 
 
 def why_check(c: CheckRow) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "HistoryRow",
     "PriceRow",
     "RunRow",
+    "VendorRow",
     "columns",
     "record",
 ]
@@ -166,9 +167,34 @@ class RunRow:
     exit_code: int | None = col(table=True)
     started_at: datetime = col(table=True)
     summary: str = col(table=True)
+    state: str = col(table=True)
+    """finished, running, or interrupted (no end recorded and its process is gone)."""
     ended_at: datetime | None = col(csv=False)
     host: str = col(csv=False)
     vendors: list[dict[str, Any]] = col(csv=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VendorRow:
+    """A configured vendor's health at a glance: when it was last verified, from where, what failed."""
+
+    TITLE: ClassVar[str] = "vendors"
+    vendor: str = col(table=True)
+    state: str = col(table=True)
+    """ok (verified by its latest run), failing (its latest run failed) or never (no run verified it)."""
+    last_verified: date | None = col(table=True)
+    days_since: int | None = col(table=True)
+    stale: bool = col(table=True)
+    models: int = col(table=True)
+    rates: int = col(table=True)
+    source_url: str | None = col(table=True)
+    """The page the latest verifying run read its prices from."""
+    failing_sources: list[str] = col(table=True)
+    """Sources that failed in the latest verifying run (the vendor still verified through another)."""
+    last_failure: date | None = col()
+    last_failure_message: str | None = col()
+    name: str = col()
+    stale_after_days: int = col()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,13 @@ stores corrections instead. Every table is written through its stage's store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import Session
 
+from ratecard import safe
 from ratecard.changelog import store as changelog
 from ratecard.config.settings import Settings, VendorConfig
 from ratecard.crawler.fetch import Fetched
@@ -106,6 +108,38 @@ def store_day(
     )
 
 
+Fallback = Callable[[str], Sequence[Fetched]]
+"""Fetch (and log) one alternative source of a vendor, by URL."""
+
+
+def verify_sources(
+    settings: Settings,
+    vendor: VendorConfig,
+    fetched: Sequence[Fetched],
+    day: date,
+    facts: Known,
+    registries: Sequence[Registry],
+    fallback: Fallback | None,
+) -> Verified:
+    """The vendor's pages verified from its start URLs, else from each ``fallback_urls`` entry in order
+    (fetched only when needed); the vendor fails only when every alternative does, naming each."""
+    try:
+        return verify(settings, vendor, fetched, day, facts, registries)
+    except VendorFailure as primary:
+        if fallback is None or not vendor.fallback_urls:
+            raise
+        failures = [str(primary)]
+        for url in vendor.fallback_urls:
+            try:
+                found = verify(settings, vendor, fallback(url), day, facts, registries)
+            except VendorFailure as exc:
+                failures.append(str(exc))
+                continue
+            note = f"primary source failed ({safe.capped(str(primary), 300)}); used fallback {url}"
+            return replace(found, notes=[note, *found.notes])
+        raise VendorFailure(vendor.id, f"every source failed: {' | '.join(failures)}") from primary
+
+
 def process_vendor(
     session: Session,
     settings: Settings,
@@ -115,6 +149,7 @@ def process_vendor(
     run_id: int,
     registries: Sequence[Registry] = (),
     force: bool = False,
+    fallback: Fallback | None = None,
 ) -> VendorOutcome:
     """Verify and store one vendor for ``day``.
 
@@ -122,7 +157,8 @@ def process_vendor(
     while the vendor's other rates land.
     """
     try:
-        found = verify(settings, vendor, fetched, day, known(session, vendor.id, day), registries)
+        facts = known(session, vendor.id, day)
+        found = verify_sources(settings, vendor, fetched, day, facts, registries, fallback)
         outcome = store_day(session, vendor, day, found, run_id, force, registries)
     except VendorFailure as exc:
         session.rollback()

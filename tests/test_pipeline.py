@@ -243,3 +243,39 @@ def test_prices_cite_the_page_that_confirmed_a_rate_last(engine, settings, raw, 
     with session(engine) as s:
         fetched = s.exec(select(FetchRecord).order_by(FetchRecord.id)).all()
     assert (row["fetch_sha256"], row["last_fetch_sha256"]) == (fetched[0].sha256, fetched[-1].sha256)
+
+
+def test_a_failing_primary_source_falls_back_to_the_next_in_the_same_run(
+    engine, settings, raw, server
+) -> None:
+    from dataclasses import replace
+
+    from ratecard.capture_server import Route
+    from ratecard.pipeline import run_day
+
+    primary = server.add("/pricing", Route(b"<html>gone</html>", status=503))
+    unreadable = server.add(
+        "/pricing.txt", Route(b"# Pricing\n\nNothing here.", content_type="text/markdown")
+    )
+    good = server.add_capture("anthropic", capture("anthropic", "2025-11-19"))
+
+    def with_sources(*fallback: str) -> object:
+        vendor = replace(settings.vendors["anthropic"], start_urls=(primary,), fallback_urls=fallback)
+        return replace(settings, vendors={**settings.vendors, "anthropic": vendor})
+
+    report = run_day(engine, with_sources(unreadable, good), raw, D1, ["anthropic"])  # type: ignore[arg-type]
+    [outcome] = report.outcomes
+    assert outcome.ok and outcome.models > 0, outcome
+    assert "primary source failed (anthropic: HTTP 503" in (outcome.message or "")
+    assert f"used fallback {good}" in (outcome.message or "")
+    with session(engine) as s:
+        urls = {r.url: r.status for r in s.exec(select(FetchRecord)).all()}
+        cited = {r.source_url for r in s.exec(select(RateSpan)).all()}
+    assert urls == {primary: 503, unreadable: 200, good: 200}  # every attempt is in the fetch log
+    assert cited == {good}
+
+    failed = run_day(engine, with_sources(unreadable), raw, D2, ["anthropic"])  # type: ignore[arg-type]
+    [outcome] = failed.outcomes
+    assert not outcome.ok
+    assert (outcome.message or "").startswith("anthropic: every source failed: anthropic: HTTP 503")
+    assert f"(from {unreadable})" in (outcome.message or "")  # each alternative named with its reason

@@ -32,6 +32,7 @@ class Run:
     exit_code: int | None
     trigger: str
     host: str
+    pid: int | None
 
 
 _VENDOR_RUNS = (
@@ -72,7 +73,7 @@ def latest_verified(db: Reader, as_of: date) -> dict[str, VendorRun]:
 
 def recent(db: Reader, limit: int | None = None) -> list[tuple[Run, list[VendorRun]]]:
     """Runs newest first, each with its per-vendor outcomes in the order they were recorded."""
-    sql = "SELECT id, date, started_at, ended_at, exit_code, trigger, host FROM runs ORDER BY id DESC"
+    sql = "SELECT id, date, started_at, ended_at, exit_code, trigger, host, pid FROM runs ORDER BY id DESC"
     if limit:
         sql += " LIMIT :limit"
     runs = [
@@ -84,6 +85,7 @@ def recent(db: Reader, limit: int | None = None) -> list[tuple[Run, list[VendorR
             exit_code=r["exit_code"],
             trigger=r["trigger"],
             host=r["host"],
+            pid=r["pid"],
         )
         for r in db.rows(sql, {"limit": limit} if limit else {})
     ]

@@ -169,7 +169,7 @@ def test_a_value_that_vanishes_and_returns_100x_is_held_by_run_and_by_reparse_al
     assert result.corrections == 0  # today's parse of day 3 is held exactly as the run held it
     with session(engine) as s:
         rows = [r for r in price_rows(s, D[3], {"toy": 99}) if (r["model"], r["field"]) == ("a", "input")]
-        assert [(r["value"], r["verified_status"]) for r in rows] == [(None, "not_offered")]
+        assert [(r["value"], r["status"]) for r in rows] == [(None, "disputed")]  # held, and contested
         assert [c for c in change_rows(s, since=D[3]) if c["kind"] == "correction"] == []
 
 

@@ -96,8 +96,13 @@ def test_stale_is_visible_in_prices(filled: str) -> None:
     rows = call(
         "prices", "--db", filled, "--vendor", "anthropic", "--as-of", "2025-11-19", "--format", "json"
     )
-    assert {r["status"] for r in rows} == {"stale"}
+    # Freshness is its own field; status keeps the verification state (issue 14).
+    assert {r["stale"] for r in rows} == {True} and {r["age_days"] for r in rows} == {21}
+    assert {r["status"] for r in rows} == {"verified", "inferred"}
     assert all("last verified 2025-10-29" in r["reason"] for r in rows if r["reason"])
+    table = runner.invoke(app, ["prices", "--db", filled, "--vendor", "anthropic", "--as-of", "2025-11-19"])
+    header = table.stdout.splitlines()[1].split()
+    assert {"status", "stale"} <= set(header)
 
 
 def test_changes_history_and_runs(filled: str) -> None:

@@ -20,7 +20,12 @@ def demo(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Offline: serve the bundled captures on 127.0.0.1 and run the real pipeline per capture date."""
+    """Offline: serve the bundled captures on 127.0.0.1 and run the real pipeline per capture date.
+
+    Without --db it writes a fresh SQLite database, `ratecard-demo.db` in the `demo` folder of the
+    data directory ($RATECARD_DATA_DIR, else the user data dir), replaced on every run; raw bodies
+    go beside it. With --db it replays into that database instead.
+    """
     from ratecard.captures import bundled_dir
     from ratecard.crawler.rawstore import RawStore
     from ratecard.db import open_db

@@ -81,6 +81,14 @@ class Settings:
     max_move_factor: Decimal = Decimal(10)
     min_model_ratio: Decimal = Decimal("0.5")
     registries: tuple[str, ...] = ("litellm",)
+    """What to cross-check against: ``litellm`` (today's upstream file, the installed package's copy
+    if the fetch fails), ``litellm-installed``, ``genai-prices`` (v2 upstream), URLs or FILEs."""
+    litellm_url: str = (
+        "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+    )
+    genai_prices_url: str = (
+        "https://raw.githubusercontent.com/pydantic/genai-prices/refs/heads/main/prices/new_data/v2/data.json"
+    )
     schedule: str = "0 3 * * *"
     sources: tuple[str, ...] = ()
 

@@ -46,6 +46,7 @@ class RunReport:
     day: date
     outcomes: list[VendorOutcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    """One line per reference registry: which copy the cross-check used, or why none was."""
 
     @property
     def exit_code(self) -> int:

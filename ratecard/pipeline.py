@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from ratecard import registries as reference
 from ratecard.config.settings import ConfigError, Settings, VendorConfig
 from ratecard.crawler import store as fetches
 from ratecard.crawler.bounds import hosts_of
@@ -17,7 +18,6 @@ from ratecard.db import session
 from ratecard.lock import run_lock
 from ratecard.manifest import Origin
 from ratecard.outcome import RunReport, VendorOutcome
-from ratecard.registry.base import Registry
 from ratecard.runs import store as runs
 from ratecard.vendor_step import process_vendor
 
@@ -73,7 +73,7 @@ def verify(
 ) -> RunReport:
     """Keep every fetch, then verify each vendor independently (one failing never stops another);
     a vendor whose start URLs fail tries its fallback sources in the same run."""
-    registries, warnings = load_registries(settings.registries)
+    registries, warnings = reference.load(reference.sources(settings), fetched, day)
     outcomes = []
     with session(engine) as s:
         fetches.keep(s, raw, fetched, run_id)
@@ -83,20 +83,6 @@ def verify(
             more = fallback_fetcher(engine, settings, raw, vendor, run_id)
             outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id, registries, force, more))
     return RunReport(run_id, day, outcomes, warnings)
-
-
-def load_registries(sources: Sequence[str]) -> tuple[list[Registry], list[str]]:
-    """Every reference registry that can be read; one that cannot is a warning, not a lost night."""
-    from ratecard.registry.base import RegistryError
-    from ratecard.registry.load import load_registry_source
-
-    found, warnings = [], []
-    for src in sources:
-        try:
-            found.append(load_registry_source(src))
-        except RegistryError as exc:
-            warnings.append(f"registry {src} not cross-checked: {exc}")
-    return found, warnings
 
 
 def with_origins(fetched: Sequence[Fetched], origins: Mapping[str, Origin]) -> list[Fetched]:
@@ -128,7 +114,8 @@ def run_day(
     with run_lock(engine):
         run_id = runs.start(engine, day, trigger)
         try:
-            fetched = with_origins(crawl([target(v) for v in vendors], settings.crawl), origins or {})
+            wanted = [target(v) for v in vendors] + reference.targets(reference.sources(settings))
+            fetched = with_origins(crawl(wanted, settings.crawl), origins or {})
             report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
         except BaseException as exc:  # the run row must never stay open
             crashed = [VendorOutcome(v.id, False, f"run crashed: {exc!r}") for v in vendors]

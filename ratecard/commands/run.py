@@ -38,8 +38,8 @@ def report_run(report: RunReport, fmt: LogFormat) -> None:
             changes=o.changes,
         )
     for w in report.warnings:
-        sys.stdout.write(safe.visible(f"{report.day} warning: {w}") + "\n")
-        log_event(fmt, "warning", run_id=report.run_id, message=w)
+        sys.stdout.write(safe.visible(f"{report.day} {w}") + "\n")
+        log_event(fmt, "registry", run_id=report.run_id, message=w)
     log_event(fmt, "run_finished", run_id=report.run_id, date=report.day, exit_code=report.exit_code)
 
 

@@ -41,8 +41,7 @@ can review and apply, each with the vendor page that shows the price and the day
   evidence: its changes are skipped and the URL is named in ``refused_sources``.
 - ``apply`` is the same changes as a JSON merge patch over the map: ``{key: {field: new}}``.
 
-:func:`litellm_patch` is the earlier string-valued change list, kept until the CLI moves to
-:func:`maintainer_patch`.
+``ratecard crosscheck --patch litellm -o FILE`` writes one such document per vendor.
 """
 
 from __future__ import annotations
@@ -50,7 +49,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -270,47 +269,3 @@ def merge_patch(changes: Iterable[Mapping[str, Any]], provider: str) -> dict[str
             entry.update(litellm_provider=provider, mode=NEW_KEY_MODE)
         entry[c["field"]] = c["new"]
     return out
-
-
-Seen = Mapping[tuple[str, str, str], tuple[str, date | datetime | str]]
-"""(model, field, tier) -> (source URL, date seen): the input of :func:`litellm_patch`."""
-
-
-def _day(value: date | datetime | str) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def litellm_patch(results: Iterable[CheckResult], seen: Seen, *, new_key_prefix: str = "") -> dict[str, Any]:
-    """The earlier change list (values as exact decimal strings, URLs unchecked): what
-    ``ratecard crosscheck --patch litellm`` writes until it calls :func:`maintainer_patch`."""
-    changes: list[dict[str, Any]] = []
-    skipped: list[dict[str, str]] = []
-    for r in results:
-        _check_litellm(r)
-        if r.outcome not in _CHANGED or r.ours is None:
-            continue
-        name = litellm_field(r.field, r.tier)
-        source = seen.get((r.model, r.field, r.tier))
-        if name is None or source is None:
-            skipped.append(_skip(r, "no LiteLLM field for it" if name is None else "no source recorded"))
-            continue
-        changes.append(
-            {
-                "key": r.key or new_key_prefix + r.model,
-                "new_key": r.key is None,
-                "field": name,
-                "value": per_token(r.ours),
-                "current": None if r.registry is None else per_token(r.registry),
-                "outcome": r.outcome,
-                "vendor": r.vendor,
-                "model": r.model,
-                "source_url": source[0],
-                "date_seen": _day(source[1]),
-            }
-        )
-    apply: dict[str, dict[str, str]] = {}
-    for c in changes:
-        apply.setdefault(c["key"], {})[c["field"]] = c["value"]
-    return {"registry": NAME, "changes": changes, "apply": apply, "skipped": skipped}

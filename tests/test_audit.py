@@ -192,17 +192,19 @@ def test_a_100x_jump_is_quarantined_until_a_person_accepts_it(engine, db_url, se
 def test_crosscheck_and_flags_commands_report_and_write_a_patch(
     db_url, settings, raw, server, tmp_path
 ) -> None:
+    from datetime import UTC, datetime
+
     from ratecard.db import open_db
+    from ratecard.manifest import Origin
+    from ratecard.pipeline import run_day
 
     engine = open_db(db_url)
-    run_captures(
-        engine,
-        replace(settings, registries=(str(LITELLM),)),
-        raw,
-        server,
-        D1,
-        anthropic=capture("anthropic", "2025-11-19"),
-    )
+    served = server.add_capture("anthropic", capture("anthropic", "2025-11-19"))
+    page = "https://docs.claude.com/en/docs/about-claude/pricing.md"  # the capture's own URL (an archive's)
+    vendor = replace(settings.vendors["anthropic"], start_urls=(served,), allowed_hosts=())
+    checked = replace(settings, registries=(str(LITELLM),), vendors={**settings.vendors, "anthropic": vendor})
+    origins = {served: Origin(page, datetime(2025, 11, 19, 12, tzinfo=UTC))}
+    run_day(engine, checked, raw, D1, ["anthropic"], origins=origins)
     runner = CliRunner()
     out = runner.invoke(app, ["crosscheck", "--db", db_url, "--registry", "litellm", "--format", "json"])
     rows = json.loads(out.stdout)
@@ -224,11 +226,15 @@ def test_crosscheck_and_flags_commands_report_and_write_a_patch(
     target = tmp_path / "patch.json"
     done = runner.invoke(app, ["crosscheck", "--db", db_url, "--patch", "litellm", "-o", str(target)])
     assert done.exit_code == 0, done.output
+    doc = json.loads(target.read_text())["anthropic"]
+    assert doc["format"] == "ratecard-litellm-patch/1" and doc["refused_sources"] == []
     change = next(
         c
-        for c in json.loads(target.read_text())["anthropic"]["changes"]
+        for c in doc["changes"]
         if c["key"] == "claude-3-opus-20240229" and c["field"] == "cache_creation_input_token_cost_above_1hr"
     )
-    assert (change["value"], change["current"], change["date_seen"]) == ("0.00003", "0.000006", "2025-11-19")
-    assert change["source_url"].endswith("2025-11-19__docs-claude-pricing.md")
+    # Per-token numbers as LiteLLM writes them, the vendor's page and the capture date as evidence.
+    assert (change["new"], change["old"], change["action"]) == (3e-05, 6e-06, "correct")
+    assert change["evidence"] == {"url": page, "captured": "2025-11-19"}
+    assert doc["apply"]["claude-3-opus-20240229"]["cache_creation_input_token_cost_above_1hr"] == 3e-05
     engine.dispose()

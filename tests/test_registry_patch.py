@@ -22,7 +22,6 @@ from ratecard.registry.patch import (
     Evidence,
     candidates,
     litellm_field,
-    litellm_patch,
     maintainer_patch,
     per_token,
     refusal,
@@ -265,12 +264,3 @@ def test_only_litellm_results_make_a_litellm_patch(registry: Registry) -> None:
     evidence = {("m", "input", "standard"): Evidence(URL, SEEN_ON)}
     with pytest.raises(ValueError, match="LiteLLM results"):
         maintainer_patch([result("portkey")], evidence, registry, new_key_prefix="", provider="v")
-    with pytest.raises(ValueError, match="LiteLLM results"):
-        litellm_patch([result("portkey")], {("m", "input", "standard"): (URL, SEEN_ON)})
-
-
-def test_the_earlier_string_patch_still_serves_the_cli_until_it_moves(results: list[CheckResult]) -> None:
-    seen = {(r.model, r.field, r.tier): (URL, SEEN_ON) for r in results}
-    old = litellm_patch(results, seen, new_key_prefix="anthropic/")
-    c = next(c for c in old["changes"] if c["key"] == "claude-3-haiku-20240307" and "1hr" in c["field"])
-    assert (c["value"], c["current"], c["date_seen"]) == ("0.0000005", "0.000006", "2025-11-19")

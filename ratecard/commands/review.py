@@ -33,6 +33,7 @@ from ratecard.output import Format, emit
 
 if TYPE_CHECKING:
     from ratecard.config.settings import Settings
+    from ratecard.registry.base import Registry
     from ratecard.rows import CheckRow
 
 app = command_app()
@@ -73,7 +74,7 @@ def crosscheck(
     with reader(db) as r:
         rows = readmodel.check_rows(r, patch or registry, [vendor] if vendor else None)
     if patch is not None:
-        _write_patch(patch, rows, output, settings(config))
+        _write_patch(patch, rows, output, settings(config), db)
         return
     emit(sys.stdout, rows, fmt, CheckRow, title="cross-check", csv_raw=csv_raw)
 
@@ -171,9 +172,11 @@ def money(value: Decimal | None) -> str:
     return "none" if value is None else to_text(value)
 
 
-def _write_patch(name: str, rows: list[CheckRow], output: Path | None, cfg: Settings) -> None:
-    """The corrections a registry maintainer could apply, with evidence, per vendor."""
-    from ratecard.registry.patch import litellm_patch
+def _write_patch(name: str, rows: list[CheckRow], output: Path | None, cfg: Settings, db: str | None) -> None:
+    """The corrections a LiteLLM maintainer could apply (``ratecard-litellm-patch/1``, see
+    docs/formats.md): per vendor, against the very map each result was compared with, with the
+    vendor's page and capture date as evidence."""
+    from ratecard.registry.patch import Evidence, maintainer_patch
     from ratecard.review import as_result
 
     if name != "litellm":
@@ -181,9 +184,14 @@ def _write_patch(name: str, rows: list[CheckRow], output: Path | None, cfg: Sett
     patches = {}
     for vid in sorted({r.vendor for r in rows}):
         mine = [r for r in rows if r.vendor == vid]
-        seen = {(r.model, r.field, r.tier): (r.source_url or "", r.seen) for r in mine}
-        prefix = cfg.vendors[vid].registry_prefixes[0] if vid in cfg.vendors else ""
-        patches[vid] = litellm_patch([as_result(r) for r in mine], seen, new_key_prefix=prefix)
+        registry = _compared_map(mine, db)
+        evidence = {(r.model, r.field, r.tier): Evidence(r.source_url, r.since) for r in mine if r.source_url}
+        vendor = cfg.vendors.get(vid)
+        prefix = vendor.registry_prefixes[0] if vendor else f"{vid}/"
+        provider = vendor.registry_providers[0] if vendor and vendor.registry_providers else vid
+        patches[vid] = maintainer_patch(
+            [as_result(r) for r in mine], evidence, registry, new_key_prefix=prefix, provider=provider
+        )
     text = json.dumps(patches, indent=2)
     if output is None:
         sys.stdout.write(text + "\n")
@@ -191,3 +199,24 @@ def _write_patch(name: str, rows: list[CheckRow], output: Path | None, cfg: Sett
     output.write_text(text + "\n", encoding="utf-8")
     count = sum(len(p["changes"]) for p in patches.values())
     sys.stderr.write(f"wrote {count} corrections for litellm to {output}\n")
+
+
+def _compared_map(rows: list[CheckRow], db: str | None) -> Registry:
+    """The LiteLLM map these results were compared with: from the raw store by its sha256 (a night's
+    upstream fetch), else the file it was read from; refused if neither holds that version."""
+    from ratecard.crawler.rawstore import RawStore
+    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.registry.load import read_registry
+
+    version, source = rows[0].registry_version, rows[0].registry_source
+    raw = RawStore(raw_dir(resolve_url(db)))
+    if raw.has(version):
+        return read_registry(raw.get(version), source)
+    path = Path(source)
+    if path.is_file():
+        found = read_registry(path.read_bytes(), source)
+        if found.version == version:
+            return found
+    raise fail(
+        f"the LiteLLM map compared against (sha256 {version[:12]}, {source}) is no longer available", 1
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ratecard.changelog import read as changelog
@@ -198,12 +198,21 @@ def history_row(s: Span) -> HistoryRow:
 
 
 def history(
-    db: Reader, model: str, vendors: Collection[str] | None = None, field: str | None = None
+    db: Reader,
+    model: str,
+    vendors: Collection[str] | None = None,
+    field: str | None = None,
+    as_of: date | None = None,
 ) -> list[HistoryRow]:
-    """Every span a model ever had (exact id, or every id containing ``model`` when none is exact)."""
+    """Every span a model ever had (exact id, or every id containing ``model`` when none is exact);
+    with ``as_of``, the history as it was known that day (later spans left out, open ends open)."""
     known = [m for _, m in snapshots.models(db, vendors)]
     chosen = {m for m in known if m == model} or {m for m in known if model in m}
-    return [history_row(s) for s in snapshots.of_models(db, chosen, vendors, field)] if chosen else []
+    spans = snapshots.of_models(db, chosen, vendors, field) if chosen else []
+    if as_of is not None:
+        spans = [s for s in spans if s.valid_from <= as_of]
+        spans = [replace(s, valid_to=None) if s.valid_to and s.valid_to > as_of else s for s in spans]
+    return [history_row(s) for s in spans]
 
 
 def changes(

@@ -183,3 +183,109 @@ def test_bad_config_exits_with_the_config_code(tmp_path: Path) -> None:
     bad.write_text("[settings]\nnot_a_key = 1\n")
     result = runner.invoke(app, ["prices", "--config", str(bad), "--db", f"sqlite:///{tmp_path / 'x.db'}"])
     assert result.exit_code == 78
+
+
+# --- Queries answer what was asked (issue 14). ---
+
+
+def test_repeated_vendor_options_all_count(filled: str) -> None:
+    both = call(
+        "prices",
+        "--db",
+        filled,
+        "--vendor",
+        "anthropic",
+        "--vendor",
+        "openrouter",
+        "--as-of",
+        "2025-12-29",
+        "--format",
+        "json",
+    )
+    assert {r["vendor"] for r in both} == {"anthropic", "openrouter"}
+    changes = call(
+        "changes", "--db", filled, "--vendor", "anthropic", "--vendor", "openrouter", "--format", "json"
+    )
+    assert {c["vendor"] for c in changes} == {"anthropic", "openrouter"}
+    flags = call(
+        "flags",
+        "--db",
+        filled,
+        "--vendor",
+        "openrouter",
+        "--vendor",
+        "anthropic",
+        "--as-of",
+        "2026-01-10",
+        "--format",
+        "json",
+    )
+    assert {f["vendor"] for f in flags} == {"anthropic", "openrouter"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["prices", "--vendor", "nosuch"],
+        ["changes", "--vendor", "nosuch"],
+        ["flags", "--vendor", "nosuch"],
+        ["history", "gpt-4o", "--vendor", "nosuch"],
+        ["crosscheck", "--vendor", "nosuch"],
+        ["export", "--format", "json", "--vendor", "nosuch"],
+    ],
+)
+def test_an_unknown_vendor_is_one_usage_error_listing_the_configured_ones(
+    filled: str, args: list[str]
+) -> None:
+    result = runner.invoke(app, [*args, "--db", filled])
+    assert result.exit_code == 2, result.output
+    assert "unknown vendor 'nosuch'; configured: anthropic, azure," in result.output
+
+
+def test_an_unknown_registry_is_a_usage_error(filled: str) -> None:
+    result = runner.invoke(app, ["crosscheck", "--registry", "nosuch", "--db", filled])
+    assert (
+        result.exit_code == 2 and "unknown registry 'nosuch'; known: litellm, genai-prices" in result.output
+    )
+
+
+def test_changes_until_and_kind_and_history_vendor_and_as_of(filled: str) -> None:
+    removed = call(
+        "changes", "--db", filled, "--until", "2025-10-29", "--kind", "model_removed", "--format", "json"
+    )
+    assert removed and {c["kind"] for c in removed} == {"model_removed"}
+    assert max(c["date"] for c in removed) <= "2025-10-29"
+    everything = call("changes", "--db", filled, "--until", "2025-10-28", "--format", "json")
+    assert {c["date"] for c in everything} == {"2025-10-25"}
+    sonnet = call(
+        "history",
+        "claude-3-5-sonnet",
+        "--vendor",
+        "anthropic",
+        "--field",
+        "input",
+        "--db",
+        filled,
+        "--format",
+        "json",
+    )
+    assert [(h["from"], h["to"]) for h in sonnet] == [("2025-10-25", "2025-10-29")]
+    known_then = call(
+        "history",
+        "claude-3-5-sonnet",
+        "--field",
+        "input",
+        "--as-of",
+        "2025-10-27",
+        "--db",
+        filled,
+        "--format",
+        "json",
+    )
+    assert [(h["from"], h["to"]) for h in known_then] == [
+        ("2025-10-25", None)
+    ]  # the removal was not known yet
+    assert (
+        call("history", "claude-3-5-sonnet", "--vendor", "openrouter", "--db", filled, "--format", "json")
+        == []
+    )

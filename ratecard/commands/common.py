@@ -135,9 +135,8 @@ def known_vendors(cfg: Settings, vendors: Sequence[str] | None, option: str = "-
     for vendor in vendors:
         found = vendor if vendor in cfg.vendors else vendor.lower()
         if found not in cfg.vendors:
-            raise typer.BadParameter(
-                f"unknown vendor {vendor!r}; configured: {', '.join(sorted(cfg.vendors))}", param_hint=option
-            )
+            known = ", ".join(sorted(cfg.vendors))
+            raise fail(f"{option}: unknown vendor {vendor!r}; configured: {known}", EXIT_USAGE)
         out.append(found)
     return out
 

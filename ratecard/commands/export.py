@@ -13,10 +13,10 @@ from ratecard.commands.common import (
     ConfigOpt,
     CsvRawOpt,
     DbOpt,
-    VendorOpt,
+    VendorsOpt,
     command_app,
     fail,
-    known_vendor,
+    known_vendors,
     parse_date,
     reader,
     settings,
@@ -34,7 +34,7 @@ def export(
         typer.Option("--format", "-f", help="json, csv, litellm or genai-prices (with history)."),
     ],
     as_of: AsOfOpt = None,
-    vendor: VendorOpt = None,
+    vendor: VendorsOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE, not stdout.")] = None,
     verified_only: Annotated[
         bool,
@@ -61,10 +61,10 @@ def export(
 
     day = parse_date(as_of, "--as-of")
     cfg = settings(config)
-    chosen = known_vendor(cfg, vendor)
+    vendors = known_vendors(cfg, vendor)
     try:
         with reader(db) as r:
-            result = render(r, fmt, day, [chosen] if chosen else None, cfg, verified_only, csv_raw)
+            result = render(r, fmt, day, vendors, cfg, verified_only, csv_raw)
     except ValueError as exc:  # two vendors claim one LiteLLM key: a configuration problem
         raise fail(f"Error: {exc}", EXIT_CONFIG) from exc
     for note in result.notes:

@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from ratecard.commands.common import CsvRawOpt, DbOpt, FormatOpt, command_app, reader
+from ratecard.commands.common import (
+    AsOfOpt,
+    ConfigOpt,
+    CsvRawOpt,
+    DbOpt,
+    FormatOpt,
+    VendorsOpt,
+    command_app,
+    known_vendors,
+    parse_date,
+    reader,
+    settings,
+)
 from ratecard.output import Format, emit
 
 app = command_app()
@@ -17,14 +29,19 @@ app = command_app()
 def history(
     model: Annotated[str, typer.Argument(help="Model id (exact, else substring).")],
     field: Annotated[str | None, typer.Option("--field", help="Only this field, e.g. input.")] = None,
+    vendor: VendorsOpt = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     csv_raw: CsvRawOpt = False,
     db: DbOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
-    """Every value a model's rates have had, with the dates each held."""
+    """Every value a model's rates have had, with the dates each held (as known on --as-of)."""
     from ratecard import readmodel
     from ratecard.rows import HistoryRow
 
+    vendors = known_vendors(settings(config), vendor)
+    day = parse_date(as_of, "--as-of") if as_of else None
     with reader(db) as r:
-        rows = readmodel.history(r, model, field=field)
+        rows = readmodel.history(r, model, vendors, field, day)
     emit(sys.stdout, rows, fmt, HistoryRow, title="history", csv_raw=csv_raw)

@@ -19,16 +19,17 @@ from ratecard.commands.common import (
     CsvRawOpt,
     DbOpt,
     FormatOpt,
-    VendorOpt,
+    VendorsOpt,
     command_app,
     engine,
     fail,
-    known_vendor,
+    known_vendors,
     parse_date,
     reader,
     settings,
 )
 from ratecard.money import to_text
+from ratecard.outcome import EXIT_USAGE
 from ratecard.output import Format, emit
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from ratecard.rows import CheckRow
 
 app = command_app()
+REGISTRY_NAMES = ("litellm", "genai-prices", "llm-prices", "portkey")
+"""The registry formats cross-check results can be stored against."""
 
 
 class FlagKind(StrEnum):
@@ -57,7 +60,7 @@ def crosscheck(
         str | None,
         typer.Option("--registry", help="Registry name: litellm, genai-prices, llm-prices, portkey."),
     ] = None,
-    vendor: VendorOpt = None,
+    vendor: VendorsOpt = None,
     fmt: FormatOpt = Format.table,
     csv_raw: CsvRawOpt = False,
     patch: Annotated[
@@ -71,10 +74,16 @@ def crosscheck(
     from ratecard import readmodel
     from ratecard.rows import CheckRow
 
+    cfg = settings(config)
+    vendors = known_vendors(cfg, vendor)
+    for name, option in ((registry, "--registry"), (patch, "--patch")):
+        if name is not None and name not in REGISTRY_NAMES:
+            known = ", ".join(REGISTRY_NAMES)
+            raise fail(f"{option}: unknown registry {name!r}; known: {known}", EXIT_USAGE)
     with reader(db) as r:
-        rows = readmodel.check_rows(r, patch or registry, [vendor] if vendor else None)
+        rows = readmodel.check_rows(r, patch or registry, vendors)
     if patch is not None:
-        _write_patch(patch, rows, output, settings(config), db)
+        _write_patch(patch, rows, output, cfg, db)
         return
     emit(sys.stdout, rows, fmt, CheckRow, title="cross-check", csv_raw=csv_raw)
 
@@ -82,7 +91,7 @@ def crosscheck(
 @app.command("flags")
 def flags(
     kind: Annotated[FlagKind | None, typer.Option("--kind", help="Only this kind of flag.")] = None,
-    vendor: VendorOpt = None,
+    vendor: VendorsOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     csv_raw: CsvRawOpt = False,
@@ -95,9 +104,9 @@ def flags(
 
     day = parse_date(as_of, "--as-of")
     cfg = settings(config)
-    chosen = known_vendor(cfg, vendor)
+    vendors = known_vendors(cfg, vendor)
     with reader(db) as r:
-        rows = readmodel.flags(r, day, cfg.stale_after, [chosen] if chosen else None)
+        rows = readmodel.flags(r, day, cfg.stale_after, vendors)
     if kind is not None:
         rows = [f for f in rows if f.kind == kind.value]
     emit(sys.stdout, rows, fmt, FlagRow, title=f"flags as of {day}", csv_raw=csv_raw)

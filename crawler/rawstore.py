@@ -18,6 +18,14 @@ def sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+class RawStoreError(OSError):
+    """The raw store cannot be written; ``root`` is where, the cause what the system said."""
+
+    def __init__(self, root: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, f"raw store {root}: {cause.strerror or cause}")
+        self.root = root
+
+
 @dataclass(frozen=True)
 class RawStore:
     """Bodies under ``root/ab/abcdef….zst``."""
@@ -30,14 +38,23 @@ class RawStore:
         return self.root / digest[:2] / f"{digest}.zst"
 
     def put(self, body: bytes) -> str:
-        """Store ``body`` unless already present; return its sha256."""
+        """Store ``body`` unless already present; return its sha256.
+
+        A full or read-only store raises :class:`RawStoreError` naming the path; no half-written
+        temporary file is left behind.
+        """
         digest = sha256(body)
         target = self.path(digest)
-        if not target.exists():
+        if target.exists():
+            return digest
+        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".tmp{os.getpid()}")
             tmp.write_bytes(zstandard.ZstdCompressor(level=10).compress(body))
             tmp.replace(target)  # atomic: a reader never sees half a body
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise RawStoreError(self.root, exc) from exc
         return digest
 
     def get(self, digest: str) -> bytes:

@@ -38,13 +38,19 @@ def _file_lock(path: Path) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             raise LockHeld(f"another ratecard run holds {path} ({holder})") from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}\n")
+            handle.flush()
+        except OSError as exc:  # a full disk: name the file, not "the data directory"
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         yield
     finally:
-        handle.close()  # closing releases the flock
+        try:
+            handle.close()  # closing releases the flock
+        except OSError as exc:  # the pid line could not be flushed (a full disk)
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 @contextmanager

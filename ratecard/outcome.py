@@ -11,6 +11,9 @@ EXIT_VENDOR_FAILED = 1
 """At least one vendor failed (HTTP error, timeout, unreadable page, anomaly); the others landed."""
 EXIT_USAGE = 2
 """Bad command-line usage (typer/click's own code)."""
+EXIT_STORAGE = 74
+"""ratecard cannot read or write its storage (database, lock file or raw store: read-only, full, gone).
+One line names the path and the fix; a run row is either not created or closed with this code."""
 EXIT_LOCKED = 75
 """Another run holds the lock on this database (EX_TEMPFAIL: try later). Nothing was touched."""
 EXIT_CONFIG = 78
@@ -46,8 +49,12 @@ class RunReport:
     day: date
     outcomes: list[VendorOutcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    code: int | None = None
+    """An exit code the run ended with regardless of its vendors (74: storage could not be written)."""
     """One line per reference registry: which copy the cross-check used, or why none was."""
 
     @property
     def exit_code(self) -> int:
+        if self.code is not None:
+            return self.code
         return EXIT_OK if all(o.ok for o in self.outcomes) else EXIT_VENDOR_FAILED

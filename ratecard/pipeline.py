@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from ratecard import registries as reference
+from ratecard import safe
 from ratecard.config.settings import ConfigError, Settings, VendorConfig
 from ratecard.crawler import store as fetches
 from ratecard.crawler.bounds import hosts_of
@@ -17,7 +20,7 @@ from ratecard.crawler.rawstore import RawStore
 from ratecard.db import session
 from ratecard.lock import run_lock
 from ratecard.manifest import Origin
-from ratecard.outcome import RunReport, VendorOutcome
+from ratecard.outcome import EXIT_STORAGE, RunReport, VendorOutcome
 from ratecard.runs import store as runs
 from ratecard.vendor_step import process_vendor
 
@@ -118,8 +121,10 @@ def run_day(
             fetched = with_origins(crawl(wanted, settings.crawl), origins or {})
             report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
         except BaseException as exc:  # the run row must never stay open
-            crashed = [VendorOutcome(v.id, False, f"run crashed: {exc!r}") for v in vendors]
-            runs.finish(engine, RunReport(run_id, day, crashed))
+            crashed = [VendorOutcome(v.id, False, safe.message(f"run crashed: {exc!r}")) for v in vendors]
+            code = EXIT_STORAGE if isinstance(exc, OSError | DBAPIError) else None
+            with contextlib.suppress(Exception):  # the database itself may be what failed
+                runs.finish(engine, RunReport(run_id, day, crashed, code=code))
             raise
         runs.finish(engine, report)
     return report

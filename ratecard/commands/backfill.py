@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ratecard import safe
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, fail, settings
+from ratecard.commands.common import ConfigOpt, DbOpt, command_app, fail, settings, writes_storage
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def backfill_summary(reports: list[RunReport]) -> str:
 
 
 @app.command("backfill")
+@writes_storage
 def backfill(
     directory: Annotated[
         Path, typer.Argument(help="Archive folder: one folder per vendor of YYYY-MM-DD__name.ext files.")

@@ -6,16 +6,18 @@ its command functions, so ``ratecard X`` loads only X's dependencies.
 
 from __future__ import annotations
 
+import errno
+import functools
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
-from ratecard.outcome import EXIT_CONFIG, EXIT_USAGE
+from ratecard.outcome import EXIT_CONFIG, EXIT_STORAGE, EXIT_USAGE
 from ratecard.output import Format
 
 if TYPE_CHECKING:
@@ -125,6 +127,62 @@ def reader(db: str | None) -> Iterator[Reader]:
         yield conn
     finally:
         conn.close()
+
+
+_STORAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EIO}
+
+
+@contextmanager
+def storage_errors(url: str | None) -> Iterator[None]:
+    """A database, lock file or raw store that cannot be written: one line naming the path and the
+    fix, exit 74 — never a traceback, never exit 1 (which means "a vendor failed")."""
+    from ratecard.crawler.rawstore import RawStoreError
+
+    try:
+        yield
+    except RawStoreError as exc:
+        raise fail(
+            f"cannot write the {exc.strerror} (check free space and permissions)", EXIT_STORAGE
+        ) from exc
+    except OSError as exc:
+        if exc.errno not in _STORAGE_ERRNOS:
+            raise
+        where = exc.filename or "the data directory"
+        raise fail(
+            f"cannot write {where}: {exc.strerror} (check free space and permissions)", EXIT_STORAGE
+        ) from exc
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] != "sqlalchemy" or not hasattr(exc, "orig"):
+            raise
+        detail = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
+        raise fail(f"cannot use the database {_shown(url)}: {detail}", EXIT_STORAGE) from exc
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def writes_storage(command: F) -> F:
+    """Mark a command that writes the database, lock or raw store: storage faults exit 74 (see
+    :func:`storage_errors`), with the command's own ``--db`` in the message."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        with storage_errors(kwargs.get("db")):
+            return command(*args, **kwargs)
+
+    return cast(F, guarded)
+
+
+def _shown(url: str | None) -> str:
+    """The database URL without its password."""
+    from ratecard.locations import resolve_url
+
+    found = resolve_url(url)
+    scheme, sep, rest = found.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if at and ":" in creds:
+        return f"{scheme}{sep}{creds.split(':', 1)[0]}:***@{host}"
+    return found
 
 
 def known_vendors(cfg: Settings, vendors: Sequence[str] | None, option: str = "--vendor") -> list[str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, console, settings
+from ratecard.commands.common import ConfigOpt, DbOpt, command_app, console, settings, writes_storage
 from ratecard.commands.run import report_run
 from ratecard.logs import LogFormat
 
@@ -16,6 +16,7 @@ app = command_app()
 
 
 @app.command("demo")
+@writes_storage
 def demo(
     db: DbOpt = None,
     config: ConfigOpt = None,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ratecard import safe
-from ratecard.commands.common import DbOpt, command_app, fail
+from ratecard.commands.common import DbOpt, command_app, fail, writes_storage
 from ratecard.outcome import EXIT_LOCKED
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def raw_stats(
 
 
 @app.command("prune")
+@writes_storage
 def raw_prune(
     older_than: Annotated[
         int,

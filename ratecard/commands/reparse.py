@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, console, errors, parse_date, settings
+from ratecard.commands.common import (
+    ConfigOpt,
+    DbOpt,
+    command_app,
+    console,
+    errors,
+    parse_date,
+    settings,
+    writes_storage,
+)
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, EXIT_VENDOR_FAILED
 
 
@@ -20,6 +29,7 @@ app = command_app()
 
 
 @app.command("reparse")
+@writes_storage
 def reparse(
     on: Annotated[str | None, typer.Option("--date", help="Re-parse this day.")] = None,
     start: Annotated[str | None, typer.Option("--from", help="First day of a range.")] = None,

@@ -27,6 +27,7 @@ from ratecard.commands.common import (
     parse_date,
     reader,
     settings,
+    writes_storage,
 )
 from ratecard.money import to_text
 from ratecard.outcome import EXIT_USAGE
@@ -113,6 +114,7 @@ def flags(
 
 
 @app.command("accept")
+@writes_storage
 def accept(
     anomaly_id: Annotated[
         str,
@@ -152,6 +154,7 @@ def accept(
 
 
 @app.command("confirm-removed")
+@writes_storage
 def confirm_removed(
     vendor: Annotated[str, typer.Argument(help="Vendor id.")],
     model: Annotated[

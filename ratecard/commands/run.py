@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ratecard import safe
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, parse_date
+from ratecard.commands.common import ConfigOpt, DbOpt, command_app, parse_date, writes_storage
 from ratecard.logs import LogFormat, complain, log_event, structured_logging
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, RunReport, VendorOutcome
 
@@ -47,6 +47,7 @@ app = command_app()
 
 
 @app.command("run")
+@writes_storage
 def run(
     date: Annotated[
         str | None,

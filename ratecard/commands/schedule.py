@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app
+from ratecard.commands.common import ConfigOpt, DbOpt, command_app, writes_storage
 from ratecard.commands.run import report_run
 from ratecard.logs import LogFormat, complain, log_event, structured_logging
 from ratecard.outcome import EXIT_CONFIG, EXIT_OK
@@ -16,6 +16,7 @@ app = command_app()
 
 
 @app.command("schedule")
+@writes_storage
 def schedule(
     config: ConfigOpt = None,
     db: DbOpt = None,

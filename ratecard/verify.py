@@ -188,7 +188,7 @@ def not_listed(
     """
     before = {k[0] for k, f in previous.items() if f.unit != "flag"}
     after = {k[0] for k, f in new.items() if f.unit != "flag"}
-    missing = before - after
+    missing = {k[0] for k in previous} - {k[0] for k in new}  # flag-only models (routers) too
     narrower = len(before) >= 4 and Decimal(len(before & after)) < ratio * len(before)
     return missing if narrower else missing & set(unlisted)
 

@@ -53,11 +53,12 @@ def capture(vendor: str, name_part: str) -> Path:
 
 def with_urls(settings: Settings, **urls: Any) -> Settings:
     """Settings whose vendors fetch the given URLs (``anthropic=[url]``), and may follow links
-    and redirects on those URLs' hosts (configured ``allowed_hosts`` would refuse them)."""
+    and redirects on those URLs' hosts (configured ``allowed_hosts`` would refuse them); their
+    configured fallback sources are dropped (tests never reach the internet)."""
     vendors = dict(settings.vendors)
     for vid, u in urls.items():
         start = tuple(u if isinstance(u, list) else [u])
-        vendors[vid] = replace(vendors[vid], start_urls=start, allowed_hosts=())
+        vendors[vid] = replace(vendors[vid], start_urls=start, fallback_urls=(), allowed_hosts=())
     return replace(settings, vendors=vendors)
 
 

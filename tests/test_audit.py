@@ -144,9 +144,10 @@ def test_rates_age_to_stale_while_a_vendor_keeps_failing(engine, settings, raw, 
     for d in range(20, 25):
         report = run_captures(engine, settings, raw, server, date(2025, 11, d), anthropic=down)
         assert report.exit_code == 1
-    assert prices(engine, date(2025, 11, 22), "claude-opus-4-1")["input"]["status"] == "verified"
+    fresh = prices(engine, date(2025, 11, 22), "claude-opus-4-1")["input"]
+    assert (fresh["status"], fresh["stale"]) == ("verified", False)
     late = prices(engine, date(2025, 11, 23), "claude-opus-4-1")["input"]
-    assert late["status"] == "stale" and late["usd_per_mtok"] == Decimal(15)
+    assert (late["status"], late["stale"], late["usd_per_mtok"]) == ("verified", True, Decimal(15))
     assert "last verified 2025-11-19, 4 days before 2025-11-23" in late["reason"]
     from helpers import flag_rows
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,8 @@ class Settings:
 
 
 _NOT_KEYS = {"vendors", "crawl", "sources"}
+_POSITIVE = {"download_timeout", "max_body_bytes", "stale_after_days"}
+"""Settings that must be above zero (a zero timeout or body cap would fail every vendor)."""
 _CRAWL_KEYS = {f.name: f for f in fields(CrawlSettings)}
 _OWN_KEYS = {f.name: f for f in fields(Settings) if f.name not in _NOT_KEYS}
 _SETTINGS_KEYS = set(_CRAWL_KEYS) | set(_OWN_KEYS)
@@ -154,6 +157,9 @@ def _vendor(vid: str, raw: Mapping[str, Any], default_stale: int) -> VendorConfi
     for key in ("parser", "start_urls"):
         if key not in raw:
             raise ConfigError(f"[vendors.{vid}]: missing {key!r}")
+    parser = str(raw["parser"])
+    if not parser.isidentifier() or find_spec(f"ratecard.parsers.{parser}") is None:
+        raise ConfigError(f"[vendors.{vid}]: no parser named {parser!r} (a module of ratecard.parsers)")
     urls = raw["start_urls"]
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
         raise ConfigError(f"[vendors.{vid}]: start_urls must be a non-empty list of URLs")
@@ -254,6 +260,8 @@ def _typed(key: str, value: object, declared: Field[Any]) -> Any:
         if isinstance(default, int | float):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"{value!r} is not a number")
+            if value < 0 or (key in _POSITIVE and value == 0):
+                raise ValueError(f"{value!r} must be {'above' if key in _POSITIVE else 'at least'} 0")
             return int(value) if isinstance(default, int) else float(value)
         return str(value)
     except (TypeError, ValueError) as exc:

@@ -18,6 +18,14 @@ def sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+class CorruptBody(ValueError):
+    """A stored body that no longer reads back as the bytes fetched (a flipped bit, a truncation)."""
+
+    def __init__(self, digest: str, why: str) -> None:
+        super().__init__(f"raw body {digest} is corrupt: it {why}")
+        self.digest, self.why = digest, f"corrupt: {why}"
+
+
 class RawStoreError(OSError):
     """The raw store cannot be written; ``root`` is where, the cause what the system said."""
 
@@ -58,11 +66,25 @@ class RawStore:
         return digest
 
     def get(self, digest: str) -> bytes:
-        """The exact bytes fetched; raises FileNotFoundError if absent, ValueError if corrupt."""
-        body: bytes = zstandard.ZstdDecompressor().decompress(self.path(digest).read_bytes())
+        """The exact bytes fetched; raises FileNotFoundError if absent, CorruptBody if damaged."""
+        stored = self.path(digest).read_bytes()
+        try:
+            body: bytes = zstandard.ZstdDecompressor().decompress(stored)
+        except zstandard.ZstdError as exc:
+            raise CorruptBody(digest, f"cannot be decompressed ({exc})") from exc
         if sha256(body) != digest:
-            raise ValueError(f"raw body {digest} is corrupt")
+            raise CorruptBody(digest, "does not hash to its name")
         return body
+
+    def check(self, digest: str) -> str | None:
+        """Why the body ``digest`` cannot be read back exactly (missing, corrupt), else None."""
+        try:
+            self.get(digest)
+        except FileNotFoundError:
+            return "missing"
+        except CorruptBody as exc:
+            return exc.why
+        return None
 
     def has(self, digest: str) -> bool:
         return self.path(digest).exists()

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from ratecard import manifest
 from ratecard.capture_server import PAGE_SIZE, CaptureServer, Route, ndjson_pages
-from ratecard.captures import MANIFEST, Capture, by_date, scan
+from ratecard.captures import MANIFEST, Capture, by_date, latest_day, problems, scan, shown
 from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.outcome import RunReport
@@ -54,20 +54,24 @@ def survey(root: Path, configured: Collection[str], only: Collection[str] | None
     """The dated captures under ``root`` for the ``only`` vendors (default: every configured one)."""
     folders = _folders(root, configured)
     wanted = set(only) if only else set(configured)
+    wrong = problems(root, wanted, latest_day())
+    if wrong:
+        listed = "; ".join(wrong[:20]) + (f"; and {len(wrong) - 20} more" if len(wrong) > 20 else "")
+        raise ArchiveError(f"refused, nothing imported: fix or remove these files first: {listed}")
     found = scan(root, wanted)
     dated = [c for c in found if c.day is not None]
     undated = {c.path for c in found if c.day is None}
     named = {c.path for c in found}
     loose = [p for p in sorted(root.iterdir()) if not p.is_dir() and p.name != MANIFEST]
-    skipped = [f"{p.name}: not in a vendor folder" for p in loose]
-    skipped += [f"{f.name}/: not a configured vendor" for f in folders if f.name not in configured]
+    skipped = [f"{shown(p.name)}: not in a vendor folder" for p in loose]
+    skipped += [f"{shown(f.name)}/: not a configured vendor" for f in folders if f.name not in configured]
     skipped += [f"{v}: no folder in {root}" for v in sorted(set(only or ()) - {f.name for f in folders})]
     for folder in (f for f in folders if f.name in wanted):
         for p in sorted(folder.iterdir()):
             if p in undated:
-                skipped.append(f"{folder.name}/{p.name}: undated")
+                skipped.append(f"{folder.name}/{shown(p.name)}: undated")
             elif p not in named and p.name != MANIFEST:
-                skipped.append(f"{folder.name}/{p.name}: not named YYYY-MM-DD__name.ext")
+                skipped.append(f"{folder.name}/{shown(p.name)}: not named YYYY-MM-DD__name.ext")
     if not dated:
         raise ArchiveError(f"no dated captures of {', '.join(sorted(wanted))} under {root} ({LAYOUT})")
     return Archive(dated, skipped)

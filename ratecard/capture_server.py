@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 PAGE_SIZE = 100
 _TYPES = {
@@ -76,7 +76,7 @@ class CaptureServer:
                 server.hits.append(self.path)
                 server.agents.append(self.headers.get("User-Agent", ""))
                 parts = urlsplit(self.path)
-                route = server.routes.get(parts.path)
+                route = server.routes.get(parts.path) or server.routes.get(quote(unquote(parts.path)))
                 if route is None:
                     self._send(404, "text/plain", b"not found")
                     return
@@ -115,7 +115,8 @@ class CaptureServer:
         return self.url(path)
 
     def add_capture(self, vendor: str, capture: Path) -> str:
-        return self.add(f"/{vendor}/{capture.name}", route_for(capture))
+        """Serve a capture under its own name, URL-quoted (``?``, ``#`` and spaces are file names here)."""
+        return self.add(f"/{quote(vendor)}/{quote(capture.name)}", route_for(capture))
 
     def _page(self, path: str, pages: list[dict[str, object]], query: dict[str, list[str]]) -> bytes:
         skip = int(query.get("$skip", ["0"])[0])

@@ -14,14 +14,23 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("RATECARD_DATA_DIR") or user_data_dir("ratecard", appauthor=False))
 
 
+SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
 def resolve_url(db: str | None) -> str:
-    """``--db``, else ``$RATECARD_DB``, else an SQLite file in the user's data directory."""
-    if db:
-        return db
-    if os.environ.get("RATECARD_DB"):
-        return os.environ["RATECARD_DB"]
-    path = default_data_dir() / "ratecard.db"
-    return f"sqlite:///{path}"
+    """``--db``, else ``$RATECARD_DB``, else an SQLite file in the user's data directory.
+
+    Anything but an SQLite or PostgreSQL URL is refused (ValueError) before a driver sees it.
+    """
+    url = db or os.environ.get("RATECARD_DB") or f"sqlite:///{default_data_dir() / 'ratecard.db'}"
+    scheme, sep, _ = url.partition("://")
+    if not sep:
+        raise ValueError(f"{url!r} is not a database URL: write sqlite:///PATH (sqlite:////abs/path.db)")
+    if scheme not in SCHEMES:
+        raise ValueError(
+            f"unsupported database URL scheme {scheme!r}: use sqlite:///PATH or postgresql+psycopg://..."
+        )
+    return url
 
 
 def raw_dir(url: str) -> Path:

@@ -154,3 +154,34 @@ def prune(session: Session, raw: RawStore, cutoff: datetime, *, dry_run: bool = 
         for digest in doomed:
             raw.delete(digest)
     return verdicts
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A body the fetch log cites that cannot be read back exactly, or a damaged orphan."""
+
+    sha256: str
+    problem: str
+    """missing, or corrupt: why."""
+    vendor: str | None
+    url: str | None
+    fetched_at: datetime | None
+
+
+def verify(session: Session, raw: RawStore) -> tuple[int, list[Damage]]:
+    """Re-hash every stored body; (bodies checked, the ones that fail) — pruned bodies aside."""
+    latest: dict[str, Fetch] = {f.sha256: f for f in history(session)}
+    gone = pruned(raw)
+    checked, damaged = 0, []
+    for digest in sorted(set(latest) | set(raw.digests())):
+        if digest in gone and not raw.has(digest):
+            continue
+        checked += 1
+        problem = raw.check(digest)
+        if problem is not None:
+            f = latest.get(digest)
+            if f is None:
+                damaged.append(Damage(digest, problem, None, None, None))
+            else:
+                damaged.append(Damage(digest, problem, f.vendor, f.url, f.fetched_at))
+    return checked, damaged

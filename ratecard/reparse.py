@@ -8,6 +8,7 @@ side), and changelog rows that only an earlier parser produced are marked supers
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,12 +21,12 @@ from ratecard.changelog.tables import ChangeRecord
 from ratecard.config.settings import Settings, VendorConfig
 from ratecard.crawler import store as fetches
 from ratecard.crawler.fetch import Fetched
-from ratecard.crawler.rawstore import RawStore
+from ratecard.crawler.rawstore import CorruptBody, RawStore
 from ratecard.crawler.tables import FetchRecord
 from ratecard.db import session
 from ratecard.derive import store as anomalies
 from ratecard.lock import run_lock
-from ratecard.outcome import VendorFailure
+from ratecard.outcome import RunReport, VendorFailure, VendorOutcome
 from ratecard.runs import store as runs
 from ratecard.snapshots import store
 from ratecard.snapshots.diff import Delta, diff
@@ -68,9 +69,27 @@ def bodies(s: Session, raw: RawStore, vendor: str, day: date) -> list[Fetched]:
     latest = complete[0] if complete else next(iter(newest_first), [])
     out = []
     for r in latest:
-        body = raw.get(r.sha256) if r.sha256 and raw.has(r.sha256) else None
-        error = r.error if body is not None or r.sha256 is None else f"raw body {r.sha256} is missing"
-        out.append(Fetched(vendor, r.url, r.status, r.content_type, body, r.fetched_at, error))
+        body, error = None, r.error
+        if r.sha256 and raw.has(r.sha256):
+            try:
+                body = raw.get(r.sha256)
+            except CorruptBody as exc:  # a damaged body fails its day, named; the others go on
+                error = f"{exc} (run `ratecard raw verify`)"
+        elif r.sha256:
+            error = f"raw body {r.sha256} is missing"
+        out.append(
+            Fetched(
+                vendor,
+                r.url,
+                r.status,
+                r.content_type,
+                body,
+                r.fetched_at,
+                error,
+                r.origin_url,
+                r.captured_at,
+            )
+        )
     return out
 
 
@@ -191,20 +210,21 @@ def reparse(
     with run_lock(engine):
         with session(engine) as s:
             wanted = days or {d for v in vendors for d in stored_days(s, v.id)}
-        run_id = runs.start(engine, min(wanted) if wanted else date.today(), "reparse")
+        day = min(wanted) if wanted else date.today()
+        run_id = runs.start(engine, day, "reparse")
         results = []
-        with session(engine) as s:
-            for v in vendors:
-                results.append(reparse_vendor(s, settings, raw, v, wanted, run_id))
-        from ratecard.outcome import RunReport, VendorOutcome
-
-        report = RunReport(
-            run_id,
-            min(wanted) if wanted else date.today(),
-            [
-                VendorOutcome(r.vendor, not r.failures, "; ".join(r.failures) or None, changes=r.corrections)
-                for r in results
-            ],
-        )
-        runs.finish(engine, report)
+        try:
+            with session(engine) as s:
+                for v in vendors:
+                    results.append(reparse_vendor(s, settings, raw, v, wanted, run_id))
+        except BaseException as exc:  # the run row must never stay open
+            crashed = [VendorOutcome(v.id, False, f"reparse crashed: {exc!r}") for v in vendors]
+            with contextlib.suppress(Exception):
+                runs.finish(engine, RunReport(run_id, day, crashed))
+            raise
+        outcomes = [
+            VendorOutcome(r.vendor, not r.failures, "; ".join(r.failures) or None, changes=r.corrections)
+            for r in results
+        ]
+        runs.finish(engine, RunReport(run_id, day, outcomes))
     return run_id, results

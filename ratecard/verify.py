@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from ratecard import safe
 from ratecard.config.settings import Settings, VendorConfig
 from ratecard.crawler.fetch import Fetched
 from ratecard.crawler.rawstore import sha256
@@ -100,6 +101,21 @@ def later(held: SourcedRate, new: SourcedRate, vendor: str) -> SourcedRate:
     raise VendorFailure(vendor, f"{new.key} appears on both {held.source_url} and {new.source_url}")
 
 
+_LIMITS = {"model": 255, "field": 64, "tier": 255}
+"""Column widths: a longer name is refused by name on every backend (PostgreSQL would refuse it
+with an error, SQLite would store it), so both behave the same."""
+
+
+def storable(r: ParsedRate) -> str | None:
+    """Why a parsed rate cannot be stored as named (too long, a NUL or control character), else None."""
+    for name, limit in _LIMITS.items():
+        text = getattr(r, name)
+        if len(text) > limit or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+            shown = safe.message(text, 80)
+            return f"refused {name} {shown!r}: longer than {limit} characters or holding control characters"
+    return None
+
+
 def in_force(s: SourcedRate, day: date) -> bool:
     """Whether the page says the price applies on ``day`` (an undated price always does)."""
     start, until = s.window
@@ -135,6 +151,11 @@ def parse_all(
         if notes is not None:
             notes.extend(n for n in result.notes if n not in notes)
         for r in result.rates:
+            refused = storable(r)
+            if refused is not None:
+                if notes is not None and refused not in notes:
+                    notes.append(refused)
+                continue
             mine = SourcedRate(vendor.id, r, f.source_url, digest, f.captured)
             slot = (mine.key, mine.window)
             out[slot] = later(out[slot], mine, vendor.id) if slot in out else mine

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ratecard import safe
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, fail, settings, writes_storage
+from ratecard.commands.common import (
+    ConfigOpt,
+    DbOpt,
+    command_app,
+    database_url,
+    fail,
+    settings,
+    writes_storage,
+)
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -54,7 +62,7 @@ def backfill(
     from ratecard.config.settings import ConfigError
     from ratecard.crawler.rawstore import RawStore
     from ratecard.db import open_db
-    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.locations import raw_dir
     from ratecard.lock import LockHeld
     from ratecard.logs import LogFormat
     from ratecard.pipeline import select_vendors
@@ -70,7 +78,7 @@ def backfill(
     out = sys.stdout
     for line in archive.skipped:
         out.write(safe.visible(f"skipped {line}") + "\n")
-    url = resolve_url(db)
+    url = database_url(db)
     reports: list[RunReport] = []
 
     def progress(report: RunReport) -> None:

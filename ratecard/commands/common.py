@@ -101,10 +101,25 @@ def settings(config: Path | None) -> Settings:
         raise fail(f"configuration error: {exc}", EXIT_CONFIG) from exc
 
 
-def engine(db: str | None) -> Engine:
-    """The write path's engine, schema migrated to head."""
-    from ratecard.db import open_db
+def database_url(db: str | None) -> str:
+    """``--db`` (else $RATECARD_DB, else the default file) checked: a bad URL is one line, exit 78."""
+    from ratecard.locations import resolve_url
 
+    try:
+        return resolve_url(db)
+    except ValueError as exc:
+        raise fail(f"database: {exc}", EXIT_CONFIG) from exc
+
+
+def engine(db: str | None) -> Engine:
+    """The write path's engine, schema migrated to head (a bad URL: one line, exit 78)."""
+    from ratecard.db import open_db
+    from ratecard.locations import resolve_url
+
+    try:
+        resolve_url(db)
+    except ValueError as exc:
+        raise fail(f"database: {exc}", EXIT_CONFIG) from exc
     return open_db(db)
 
 
@@ -177,7 +192,10 @@ def _shown(url: str | None) -> str:
     """The database URL without its password."""
     from ratecard.locations import resolve_url
 
-    found = resolve_url(url)
+    try:
+        found = resolve_url(url)
+    except ValueError:
+        return str(url)
     scheme, sep, rest = found.partition("://")
     creds, at, host = rest.rpartition("@")
     if at and ":" in creds:

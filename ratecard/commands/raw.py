@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ratecard import safe
-from ratecard.commands.common import DbOpt, command_app, fail, writes_storage
+from ratecard.commands.common import DbOpt, command_app, database_url, fail, writes_storage
 from ratecard.outcome import EXIT_LOCKED
 
 if TYPE_CHECKING:
@@ -67,10 +67,10 @@ def raw_stats(
     """Bodies and bytes: fetched (fetch log) against stored (raw store), with orphans and gaps."""
     from ratecard.crawler.rawstore import RawStore
     from ratecard.db import open_db, session
-    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.locations import raw_dir
     from ratecard.rawstats import stats
 
-    url = resolve_url(db)
+    url = database_url(db)
     engine = open_db(url)
     try:
         with session(engine) as s:
@@ -102,11 +102,11 @@ def raw_prune(
     """
     from ratecard.crawler.rawstore import RawStore
     from ratecard.db import open_db, session
-    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.locations import raw_dir
     from ratecard.lock import LockHeld, run_lock
     from ratecard.rawstats import prune
 
-    url = resolve_url(db)
+    url = database_url(db)
     engine = open_db(url)
     cutoff = datetime.now(UTC) - timedelta(days=older_than)
     try:
@@ -131,3 +131,37 @@ def raw_prune(
         )
         + "\n"
     )
+
+
+@app.command("verify")
+def raw_verify(
+    fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="table or json.")] = StatsFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """Re-hash every stored body: list the ones missing or corrupt (a flipped byte, a truncation).
+
+    Exit codes: 0 every body reads back exactly; 1 some are missing or corrupt (listed).
+    """
+    from ratecard.crawler.rawstore import RawStore
+    from ratecard.db import open_db, session
+    from ratecard.locations import raw_dir
+    from ratecard.output import to_json, write_table
+    from ratecard.rawstats import verify
+
+    url = database_url(db)
+    engine = open_db(url)
+    try:
+        with session(engine) as s:
+            checked, damaged = verify(s, RawStore(raw_dir(url)))
+    finally:
+        engine.dispose()
+    rows = [asdict(d) for d in damaged]
+    if fmt is StatsFormat.json:
+        sys.stdout.write(to_json({"checked": checked, "damaged": rows}) + "\n")
+    else:
+        if rows:
+            write_table(
+                sys.stdout, rows, ["sha256", "problem", "vendor", "url", "fetched_at"], "damaged bodies"
+            )
+        sys.stdout.write(f"checked {checked} bodies: {len(damaged)} missing or corrupt\n")
+    raise typer.Exit(1 if damaged else 0)

@@ -13,6 +13,7 @@ from ratecard.commands.common import (
     DbOpt,
     command_app,
     console,
+    database_url,
     errors,
     parse_date,
     settings,
@@ -47,7 +48,7 @@ def reparse(
     from ratecard.config.settings import ConfigError
     from ratecard.crawler.rawstore import RawStore
     from ratecard.db import open_db
-    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.locations import raw_dir
     from ratecard.lock import LockHeld
     from ratecard.pipeline import select_vendors
     from ratecard.reparse import reparse as run_reparse
@@ -71,7 +72,7 @@ def reparse(
     except ConfigError as exc:
         errors().print(f"configuration error: {exc}", markup=False)
         raise typer.Exit(EXIT_CONFIG) from exc
-    url = resolve_url(db)
+    url = database_url(db)
     try:
         run_id, results = run_reparse(open_db(url), cfg, RawStore(raw_dir(url)), days, vendors)
     except LockHeld as exc:

@@ -21,6 +21,7 @@ from ratecard.commands.common import (
     FormatOpt,
     VendorsOpt,
     command_app,
+    database_url,
     engine,
     fail,
     known_vendors,
@@ -217,11 +218,11 @@ def _compared_map(rows: list[CheckRow], db: str | None) -> Registry:
     """The LiteLLM map these results were compared with: from the raw store by its sha256 (a night's
     upstream fetch), else the file it was read from; refused if neither holds that version."""
     from ratecard.crawler.rawstore import RawStore
-    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.locations import raw_dir
     from ratecard.registry.load import read_registry
 
     version, source = rows[0].registry_version, rows[0].registry_source
-    raw = RawStore(raw_dir(resolve_url(db)))
+    raw = RawStore(raw_dir(database_url(db)))
     if raw.has(version):
         return read_registry(raw.get(version), source)
     path = Path(source)

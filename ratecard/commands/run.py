@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from ratecard import safe
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, parse_date, writes_storage
+from ratecard.captures import latest_day
+from ratecard.commands.common import (
+    ConfigOpt,
+    DbOpt,
+    command_app,
+    database_url,
+    fail,
+    parse_date,
+    writes_storage,
+)
 from ratecard.logs import LogFormat, complain, log_event, structured_logging
 from ratecard.outcome import EXIT_CONFIG, EXIT_LOCKED, RunReport, VendorOutcome
 
@@ -24,7 +33,7 @@ def summary_line(o: VendorOutcome) -> str:
 def report_run(report: RunReport, fmt: LogFormat) -> None:
     """One line per vendor on stdout (escaped: messages quote pages), and a log event each."""
     for o in report.outcomes:
-        sys.stdout.write(safe.visible(f"{report.day} {summary_line(o)}") + "\n")
+        sys.stdout.write(safe.message(f"{report.day} {summary_line(o)}", 1000) + "\n")
         log_event(
             fmt,
             "vendor",
@@ -80,12 +89,16 @@ def run(
     from ratecard.config.settings import ConfigError, load
     from ratecard.crawler.rawstore import RawStore
     from ratecard.db import open_db
-    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.locations import raw_dir
     from ratecard.lock import LockHeld
     from ratecard.pipeline import run_day
 
     day = parse_date(date, "--date")
-    url = resolve_url(db)
+    if day > latest_day():
+        raise fail(
+            f"--date {day} is in the future (after {latest_day()}): a run records what pages say now", 2
+        )
+    url = database_url(db)
     engine = None
     try:
         cfg = load(config)
@@ -106,5 +119,5 @@ def run(
     report_run(report, log_format)
     for o in report.outcomes:
         if not o.ok and log_format is LogFormat.text:
-            sys.stderr.write(safe.visible(f"{o.vendor} failed: {o.message}") + "\n")
+            sys.stderr.write(safe.message(f"{o.vendor} failed: {o.message}", 1000) + "\n")
     raise typer.Exit(report.exit_code)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, writes_storage
+from ratecard.commands.common import ConfigOpt, DbOpt, command_app, database_url, writes_storage
 from ratecard.commands.run import report_run
 from ratecard.logs import LogFormat, complain, log_event, structured_logging
 from ratecard.outcome import EXIT_CONFIG, EXIT_OK
@@ -60,7 +60,7 @@ def schedule(
     from ratecard.config.settings import ConfigError, load
     from ratecard.crawler.rawstore import RawStore
     from ratecard.db import open_db
-    from ratecard.locations import raw_dir, resolve_url
+    from ratecard.locations import raw_dir
 
     try:
         cfg = load(config)
@@ -73,7 +73,7 @@ def schedule(
     def log(event: str, /, **fields: object) -> None:
         log_event(log_format, event, **fields)
 
-    url = resolve_url(db)
+    url = database_url(db)
     engine = open_db(url)
     job = sched.NightlyJob(
         engine, cfg, RawStore(raw_dir(url)), log, lambda r: report_run(r, log_format), force

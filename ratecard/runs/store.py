@@ -10,8 +10,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from ratecard import safe
 from ratecard.outcome import VERIFIED, RunReport, VendorOutcome
 from ratecard.runs.tables import RunRecord, VendorRunRecord
+
+STORED_MESSAGE = 1000
+"""Characters of a vendor's outcome message kept in ``run_vendors`` (the JSON log has it whole)."""
 
 
 def start(engine: Engine, day: date, trigger: str) -> int:
@@ -51,7 +55,7 @@ def add_outcome(session: Session, run_id: int, outcome: VendorOutcome) -> None:
             run_id=run_id,
             vendor=outcome.vendor,
             status=status_of(outcome),
-            message=outcome.message,
+            message=None if outcome.message is None else safe.message(outcome.message, STORED_MESSAGE),
             models=outcome.models,
             rates=outcome.rates,
             changes=outcome.changes,

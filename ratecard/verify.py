@@ -112,7 +112,7 @@ def storable(r: ParsedRate) -> str | None:
         text = getattr(r, name)
         if len(text) > limit or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
             shown = safe.message(text, 80)
-            return f"refused {name} {shown!r}: longer than {limit} characters or holding control characters"
+            return f"refused {name} '{shown}': longer than {limit} characters or holding control characters"
     return None
 
 

@@ -68,6 +68,7 @@ def backfill(
     from ratecard.pipeline import select_vendors
 
     cfg = settings(config)
+    url = database_url(db)
     try:
         select_vendors(cfg, vendor)
         archive = survey(directory, cfg.vendors, vendor)
@@ -78,7 +79,6 @@ def backfill(
     out = sys.stdout
     for line in archive.skipped:
         out.write(safe.visible(f"skipped {line}") + "\n")
-    url = database_url(db)
     reports: list[RunReport] = []
 
     def progress(report: RunReport) -> None:

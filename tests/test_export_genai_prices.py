@@ -17,6 +17,9 @@ from ratecard.config.settings import load
 from ratecard.exports import exact_json
 from ratecard.exports.genai_prices import (
     COMMENT_LIMIT,
+    ORDER,
+    OVERLAPS,
+    REQUIRES,
     ExportSpan,
     document,
     match_rule,
@@ -278,7 +281,8 @@ def test_inferred_and_stale_rates_are_named(doc: list[dict[str, Any]]) -> None:
         "ratecard inferred cache_read: cache_read = 0.1 × input (prompt caching docs)"
     )
     assert models_of(doc, "google")["gemini-2.5-pro"]["price_comments"] == (
-        "ratecard: stale, last verified 2025-11-20"
+        "ratecard: stale, last verified 2025-11-20; "
+        "ratecard also has, without a genai-prices key: input (by region)"
     )
     assert "price_comments" not in models_of(doc, "openai")["gpt-5"]
 
@@ -393,3 +397,27 @@ def test_rate_spans_fit_the_protocol() -> None:
     assert provider["models"][0]["prices"] == [
         {"constraint": {"start_date": "2025-10-15"}, "prices": {"input_mtok": Decimal(1)}}
     ]
+
+
+def test_our_key_rules_are_genai_prices_own() -> None:
+    """REQUIRES and OVERLAPS, checked against genai-prices' unit registry for every key we write:
+    the keys it needs (its ancestors) and the join of two keys we might write together."""
+    from genai_prices.units import _get_registry
+
+    registry = _get_registry()
+    units = {key: registry.unit_for_price_key(key) for key in ORDER}
+
+    def needs(key: str) -> set[str]:
+        direct = set(REQUIRES.get(key, ()))
+        return direct.union(*(needs(k) for k in direct))
+
+    for key, unit in units.items():
+        ancestors = {registry.units[a].price_key for a in registry.ancestor_usage_keys(unit.usage_key)}
+        assert ancestors - {key} == needs(key), key
+    for a, ua in units.items():
+        for b, ub in units.items():
+            join = registry.find_join(ua, ub) if a < b and ua.is_compatible_with(ub) else None
+            if join is None or join.usage_key in (ua.usage_key, ub.usage_key):
+                continue
+            assert OVERLAPS.get((a, b), OVERLAPS.get((b, a))) == join.price_key, (a, b)
+    assert len({u.usage_key for u in units.values()}) == len(ORDER)  # each key its own unit

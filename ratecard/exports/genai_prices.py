@@ -16,6 +16,11 @@ with our rates, on the day of each request. See ``docs/formats.md`` for the whol
   base key, in the model's prices and in its variants; a tier without its base cannot be written.
 - **Per count**: ``request``, ``web_search`` and ``file_search`` rates (per request or per 1,000)
   become ``requests_kcount``, ``web_searches_kcount`` and ``storage_searches_kcount``.
+- **Other units**: image and video tokens become ``input_image_mtok``... (:data:`MODALITY_KEYS`),
+  text-to-speech per million characters ``input_mchars``, audio billed by its length (per minute,
+  second or hour) ``audio_hours``; per-image, per-second-of-video, container, storage and
+  instance prices have no genai-prices key and are left out (named in ``price_comments``, and
+  counted by :func:`unexported`).
 - **Match**: the model id itself, or the id followed by a date as API ids carry one
   (``claude-sonnet-4-5-20250929``, ``gpt-4o-2024-08-06``, ``claude-sonnet-4-5@20250929``), never a
   longer name (``gpt-4o`` does not match ``gpt-4o-mini``) nor a dated id the vendor prices as a
@@ -90,6 +95,23 @@ COUNT_KEYS: dict[str, str] = {
     "file_search": "storage_searches_kcount",
 }
 _PER_THOUSAND = {"usd_per_1k_requests": Decimal(1), "usd_per_request": Decimal(1000)}
+#: Our per-MTok fields by modality -> genai-prices' key (the model's own prices; no variants).
+MODALITY_KEYS: dict[str, str] = {
+    "image_input": "input_image_mtok",
+    "image_output": "output_image_mtok",
+    "image_cache_read": "cache_image_read_mtok",
+    "video_input": "input_video_mtok",
+    "video_output": "output_video_mtok",
+}
+#: (our field, our unit) -> (genai-prices' key, how many of our unit its unit holds).
+UNIT_KEYS: dict[tuple[str, str], tuple[str, Decimal]] = {
+    ("speech_generation", "usd_per_mchars"): ("input_mchars", Decimal(1)),
+    ("transcription", "usd_per_minute"): ("audio_hours", Decimal(60)),
+    ("transcription", "usd_per_second"): ("audio_hours", Decimal(3600)),
+    ("transcription_hours", "usd_per_hour"): ("audio_hours", Decimal(1)),
+    ("audio_duration", "usd_per_minute"): ("audio_hours", Decimal(60)),
+    ("audio_duration", "usd_per_second"): ("audio_hours", Decimal(3600)),
+}
 #: ModelPrice's own key order, so exports read like genai-prices' file.
 ORDER: tuple[str, ...] = (
     "input_mtok",
@@ -100,6 +122,9 @@ ORDER: tuple[str, ...] = (
     "input_audio_mtok",
     "cache_audio_read_mtok",
     "output_audio_mtok",
+    *MODALITY_KEYS.values(),
+    "input_mchars",
+    "audio_hours",
     *COUNT_KEYS.values(),
 )
 #: genai-prices refuses a price whose more general keys are unpriced (its unit registry's ancestors).
@@ -110,11 +135,23 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "input_audio_mtok": ("input_mtok",),
     "cache_audio_read_mtok": ("input_audio_mtok", "cache_read_mtok"),
     "output_audio_mtok": ("output_mtok",),
+    "input_image_mtok": ("input_mtok",),
+    "output_image_mtok": ("output_mtok",),
+    "cache_image_read_mtok": ("input_image_mtok", "cache_read_mtok"),
+    "input_video_mtok": ("input_mtok",),
+    "output_video_mtok": ("output_mtok",),
 }
 #: ... and two keys that count the same tokens need the key of their overlap: (a, b) -> overlap.
 OVERLAPS: dict[tuple[str, str], str] = {
     ("input_audio_mtok", "cache_read_mtok"): "cache_audio_read_mtok",
     ("input_audio_mtok", "cache_write_mtok"): "cache_audio_write_mtok",
+    ("input_audio_mtok", "cache_write_1h_mtok"): "cache_audio_write_1h_mtok",
+    ("input_image_mtok", "cache_read_mtok"): "cache_image_read_mtok",
+    ("input_image_mtok", "cache_write_mtok"): "cache_image_write_mtok",
+    ("input_image_mtok", "cache_write_1h_mtok"): "cache_image_write_1h_mtok",
+    ("input_video_mtok", "cache_read_mtok"): "cache_video_read_mtok",
+    ("input_video_mtok", "cache_write_mtok"): "cache_video_write_mtok",
+    ("input_video_mtok", "cache_write_1h_mtok"): "cache_video_write_1h_mtok",
 }
 COMMENT_LIMIT = 1000
 """genai-prices' schema caps ``price_comments`` at 1,000 characters."""
@@ -133,6 +170,8 @@ class Place:
     """Prompt tokens above which the tier applies; None for the base price."""
     primary: bool = True
     """False for a fallback field, which the vendor's own field for the key beats."""
+    factor: Decimal = Decimal(1)
+    """How many of the span's unit the key's unit holds (1,000 requests, an hour of minutes)."""
 
 
 def place(span: ExportSpan) -> Place | None:
@@ -141,7 +180,11 @@ def place(span: ExportSpan) -> Place | None:
         return None
     if span.unit in _PER_THOUSAND:
         count = COUNT_KEYS.get(span.field)
-        return Place(None, count, None) if count and span.tier == tiers.STANDARD else None
+        standard = span.tier == tiers.STANDARD
+        return Place(None, count, None, factor=_PER_THOUSAND[span.unit]) if count and standard else None
+    if (span.field, span.unit) in UNIT_KEYS:
+        key, factor = UNIT_KEYS[span.field, span.unit]
+        return Place(None, key, None, factor=factor) if span.tier == tiers.STANDARD else None
     if span.unit != "usd_per_mtok":
         return None
     try:
@@ -154,8 +197,10 @@ def place(span: ExportSpan) -> Place | None:
         return None
     if span.field in BATCH_KEYS:
         return None if service else Place(BATCH, BATCH_KEYS[span.field], start)
-    key = PRICE_KEYS.get(span.field)
-    return None if key is None else Place(service, key, start, span.field not in FALLBACK_FIELDS)
+    if span.field in MODALITY_KEYS:
+        return None if service or bound else Place(None, MODALITY_KEYS[span.field], None)
+    found = PRICE_KEYS.get(span.field)
+    return None if found is None else Place(service, found, start, span.field not in FALLBACK_FIELDS)
 
 
 def price_name(span: ExportSpan) -> str | None:
@@ -193,11 +238,7 @@ Prices = dict[str | None, dict[str, Any]]
 def day_prices(spans: Iterable[ExportSpan]) -> tuple[Prices, set[str]]:
     """The ModelPrices of one model from the spans in force on one day, and the keys genai-prices
     could not price with the others."""
-    placed = [
-        (p, s.value * _PER_THOUSAND.get(s.unit, Decimal(1)))
-        for s in spans
-        if s.value is not None and (p := place(s)) is not None
-    ]
+    placed = [(p, s.value * p.factor) for s in spans if s.value is not None and (p := place(s)) is not None]
     base: dict[tuple[str | None, str], Decimal] = {}
     tiered: dict[tuple[str | None, str], dict[int, Decimal]] = {}
     for p, value in sorted(placed, key=lambda pv: pv[0].primary):  # primary fields last: they win
@@ -274,6 +315,43 @@ def _inferred_note(spans: Iterable[ExportSpan]) -> str | None:
     return "ratecard inferred " + "; ".join(reasons) if reasons else None
 
 
+_NO_KEY = "genai-prices has no key "
+
+
+def keyed(field: str, unit: str) -> bool:
+    """Whether the format has a key for the field in this unit (in some tier)."""
+    if unit in _PER_THOUSAND:
+        return field in COUNT_KEYS
+    if unit == "usd_per_mtok":
+        return field in PRICE_KEYS or field in BATCH_KEYS or field in MODALITY_KEYS
+    return (field, unit) in UNIT_KEYS
+
+
+def why_not(span: ExportSpan) -> str:
+    """Why a span has no place in the format: its tier's dimensions, else its field and unit."""
+    if not keyed(span.field, span.unit):
+        return f"{_NO_KEY}for {span.field} in {span.unit}"
+    try:
+        dims = ", ".join(sorted(tiers.parse(span.tier)))
+    except ValueError:
+        dims = span.tier
+    return f"{_NO_KEY}by {dims}"
+
+
+def unexported(spans: Iterable[ExportSpan], day: date) -> list[tuple[ExportSpan, str]]:
+    """The offered rates in force on ``day`` the format has no key for, each with why."""
+    return [
+        (s, why_not(s))
+        for s in spans
+        if in_force(s, day) and s.value is not None and s.status != "not_offered" and place(s) is None
+    ]
+
+
+def _unkeyed_note(spans: Iterable[ExportSpan], day: date) -> str | None:
+    labels = sorted({f"{s.field} ({why.removeprefix(_NO_KEY)})" for s, why in unexported(spans, day)})
+    return "ratecard also has, without a genai-prices key: " + ", ".join(labels) if labels else None
+
+
 def _left_out_note(keys: Collection[str]) -> str | None:
     if not keys:
         return None
@@ -302,7 +380,14 @@ def model_info(
         return None
     info: dict[str, Any] = {"id": model, "match": match_rule(model, others)}
     inferred = _inferred_note(s for s in spans if s.valid_from <= as_of and place(s))
-    note = comments([inferred, stale and f"ratecard: stale, {stale}", _left_out_note(found.left_out)])
+    note = comments(
+        [
+            inferred,
+            stale and f"ratecard: stale, {stale}",
+            _left_out_note(found.left_out),
+            _unkeyed_note(spans, as_of),
+        ]
+    )
     if note:
         info["price_comments"] = note
     info["prices"] = found.prices

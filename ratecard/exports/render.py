@@ -7,7 +7,7 @@ Inferred and stale rates are exported by default, marked (rows: ``status``/``rea
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -58,6 +58,27 @@ def doubtful_note(count: int, marked_in: str, verified_only: bool) -> list[str]:
     ]
 
 
+def unexported_notes(fmt: str, skipped: Sequence[tuple[str, str]], limit: int = 8) -> list[str]:
+    """``N rate(s) not exportable to F``, then one line per reason, most first, with the fields it
+    kept out: ``1964 × LiteLLM has no key by deployment, region (input, output, ...)``."""
+    if not skipped:
+        return []
+    groups: dict[str, dict[str, int]] = {}
+    for field_name, why in skipped:
+        fields = groups.setdefault(why.replace(f" for {field_name} ", " "), {})
+        fields[field_name] = fields.get(field_name, 0) + 1
+    ranked = sorted(groups.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    lines = [f"{len(skipped)} rate(s) not exportable to {fmt} (it has no key for them):"]
+    for reason, fields in ranked[:limit]:
+        names = sorted(fields, key=lambda f: -fields[f])
+        shown = ", ".join(names[:5]) + (f", +{len(names) - 5} more" if len(names) > 5 else "")
+        lines.append(f"  {sum(fields.values())} × {reason} ({shown})")
+    if len(ranked) > limit:
+        rest = sum(sum(f.values()) for _, f in ranked[limit:])
+        lines.append(f"  {rest} × {len(ranked) - limit} other reasons")
+    return lines
+
+
 def render_genai(
     db: Reader, day: date, vendors: Collection[str] | None, settings: Settings, verified_only: bool
 ) -> Export:
@@ -72,7 +93,9 @@ def render_genai(
     if verified_only:
         spans, stale = [s for s in spans if not unsure(s)], {}
     doc = genai_prices.document(spans, day, settings.vendors, stale)
-    return Export(exact_json.dumps(doc) + "\n", doubtful_note(count, "price_comments", verified_only))
+    notes = doubtful_note(count, "price_comments", verified_only)
+    skipped = [(s.field, why) for s, why in genai_prices.unexported(spans, day)]
+    return Export(exact_json.dumps(doc) + "\n", notes + unexported_notes("genai-prices", skipped))
 
 
 def render_litellm(
@@ -88,11 +111,7 @@ def render_litellm(
     matched = litellm.matched_keys(readmodel.check_rows(db, LITELLM, vendors))
     doc = litellm.fragment(kept, settings.vendors, matched)
     notes = doubtful_note(len(unsure), "each entry's ratecard_status", verified_only)
-    skipped = litellm.unexported(kept)
-    if skipped:
-        notes.append(
-            f"{len(skipped)} rate(s) have no LiteLLM field (other tiers or units); see --format json"
-        )
+    notes += unexported_notes("LiteLLM", [(r.field, why) for r, why in litellm.unexported(kept)])
     return Export(json.dumps(doc, indent=2) + "\n", notes)
 
 

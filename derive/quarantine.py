@@ -18,7 +18,7 @@ from ratecard.snapshots.facts import Fact, Key
 class Anomaly:
     key: Key
     kind: str
-    """negative, above_ceiling, dropped_to_zero, zero_not_free or moved."""
+    """negative, above_ceiling, dropped_to_zero, zero_not_free, moved or unit_change."""
     old: Fact | None
     new: Fact
     message: str
@@ -54,6 +54,27 @@ def _check(key: Key, old: Fact | None, new: Fact, free: bool, limits: Limits) ->
     return None
 
 
+UNIT_CHANGE = "unit_change"
+_PER_TOKEN = Decimal("1e-6")
+
+
+def unit_change(key: Key, new: Fact, facts: Mapping[Key, Fact]) -> str | None:
+    """Why a value in another unit looks like the model's per-token price (OpenRouter's ``image``
+    once took its prompt's per-token price): a change of unit, never a price to store as it is."""
+    if new.unit in ("usd_per_mtok", "flag") or not new.value:
+        return None
+    model, _field, tier = key
+    for (m, f, t), fact in sorted(facts.items()):
+        if (m, t) != (model, tier) or fact.unit != "usd_per_mtok" or not fact.value:
+            continue
+        if fact.value * _PER_TOKEN == new.value:
+            return (
+                f"{to_text(new.value)} equals {f} per token ({to_text(fact.value)} per MTok): "
+                f"a change of unit at the source, not a price; stored as {new.unit} it would be wrong"
+            )
+    return None
+
+
 def screen(
     previous: Mapping[Key, Fact],
     new: Mapping[Key, Fact],
@@ -74,7 +95,8 @@ def screen(
         if fact.value is not None and (key, fact.value) in accepted:
             continue
         last = old if old is not None and old.value is not None else (history or {}).get(key, old)
-        found = _check(key, last, fact, key[0] in free, limits)
+        changed = unit_change(key, fact, new)
+        found = (UNIT_CHANGE, changed) if changed else _check(key, last, fact, key[0] in free, limits)
         if found is None:
             continue
         kind, message = found

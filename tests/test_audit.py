@@ -32,11 +32,13 @@ def serve(server, path: str, text: str) -> str:  # type: ignore[no-untyped-def]
     return server.add(path, Route(text.encode(), content_type="text/markdown"))
 
 
-def prices(engine, day: date, model: str, tier: str = "standard") -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+def prices(
+    engine, day: date, model: str, tier: str = "standard", vendor: str = "anthropic"
+) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
     with session(engine) as s:
         return {
             r["field"]: r
-            for r in price_rows(s, day, STALE, "anthropic")
+            for r in price_rows(s, day, STALE, vendor)
             if r["model"] == model and r["tier"] == tier
         }
 
@@ -188,6 +190,33 @@ def test_a_100x_jump_is_quarantined_until_a_person_accepts_it(engine, db_url, se
     assert row["reason"].startswith("accepted by alice at ")
     twice = runner.invoke(app, ["accept", str(anomaly.id), "--db", db_url])
     assert twice.exit_code == 1 and "already accepted by alice" in twice.output
+
+
+def test_a_value_in_the_wrong_unit_is_held_and_accept_warns(engine, db_url, settings, raw, server) -> None:
+    google = capture("google", "2025-11-21").read_text(encoding="utf-8")
+    run_captures(engine, settings, raw, server, D1, google=serve(server, "/g1.md", google))
+    # Gemini 2.5 Pro's Maps grounding printed at its per-token input price ($1.25/MTok = $0.00000125)
+    start = google.index("*`gemini-2.5-pro`*")
+    maps = "then $25 / 1,000 grounded prompts"
+    at = google.index(maps, start)
+    edited = google[:at] + "then $0.00125 / 1,000 grounded prompts" + google[at + len(maps) :]
+    report = run_captures(engine, settings, raw, server, D2, google=serve(server, "/g2.md", edited))
+    assert report.exit_code == 1
+    message = report.outcomes[0].message or ""
+    assert "gemini-2.5-pro maps_grounding" in message and "a change of unit at the source" in message
+    assert prices(engine, D2, "gemini-2.5-pro", vendor="google")["maps_grounding"]["value"] == Decimal(
+        "0.025"
+    )  # kept
+    with session(engine) as s:
+        [anomaly] = s.exec(select(AnomalyRecord)).all()
+    assert anomaly.kind == "unit_change"
+    ok = CliRunner().invoke(app, ["accept", str(anomaly.id), "--by", "alice", "--db", db_url])
+    assert ok.exit_code == 0, ok.output
+    assert "looks like a change of unit" in ok.stderr and "a value in the wrong unit" in ok.stderr
+    assert "equals input per token (1.25 per MTok)" in ok.stderr
+    assert prices(engine, D2, "gemini-2.5-pro", vendor="google")["maps_grounding"]["value"] == Decimal(
+        "0.00000125"
+    )
 
 
 def test_crosscheck_and_flags_commands_report_and_write_a_patch(

@@ -130,6 +130,8 @@ def accept(
     """Confirm a quarantined value as a real price change; it lands with an audit row naming you."""
     from ratecard import safe
     from ratecard.db import session
+    from ratecard.derive.quarantine import UNIT_CHANGE
+    from ratecard.derive.store import open_one
     from ratecard.review import accept as do_accept
     from ratecard.review import reject as do_reject
 
@@ -144,6 +146,14 @@ def accept(
                 )
                 sys.stdout.write(safe.visible(line) + "\n")
                 return
+            held = open_one(s, anomaly_id)
+            if held.kind == UNIT_CHANGE:
+                warning = (
+                    f"warning: #{anomaly_id} looks like a change of unit, not a price: {held.message}. "
+                    f"Accepting stores {money(held.new)} as {held.unit}, a value in the wrong unit; "
+                    f"`ratecard accept {anomaly_id} --reject` keeps it out"
+                )
+                sys.stderr.write(safe.visible(warning) + "\n")
             row = do_accept(s, anomaly_id, who, datetime.now(UTC))
         except (LookupError, ValueError) as exc:
             raise fail(str(exc), 1) from exc

@@ -11,10 +11,11 @@ input: only an http(s) URL is taken, and a capture's date always comes from its 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ratecard.captures import MANIFEST, Capture
 
@@ -29,6 +30,11 @@ class Origin:
     captured_at: datetime
 
 
+_COMMENT = re.compile(r"\s+\(.*\)$")
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+"""Characters a URL may carry as they are; anything else (a space) is percent-encoded."""
+
+
 @dataclass(frozen=True)
 class Entry:
     url: str | None
@@ -36,8 +42,12 @@ class Entry:
 
 
 def _url(text: str) -> str | None:
-    """The first word of a manifest's URL cell when it is a plain http(s) URL, else None."""
-    word = text.strip().split(" ", 1)[0] if text.strip() else ""
+    """A manifest's URL cell as a plain http(s) URL, else None: a trailing ``(comment)`` dropped,
+    spaces inside it (Azure's ``$filter=serviceName eq '...'``) percent-encoded."""
+    cell = _COMMENT.sub("", text.strip())
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in cell):
+        return None
+    word = quote(cell, safe=_URL_SAFE)
     parts = urlsplit(word)
     if parts.scheme not in {"http", "https"} or not parts.netloc or len(word) > _URL_CAP:
         return None

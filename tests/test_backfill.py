@@ -223,3 +223,25 @@ def test_demo_is_a_backfill_recorded_as_demo(
     with session(engine) as s:
         assert [r.trigger for r in s.exec(select(RunRecord)).all()] == ["demo"]
     engine.dispose()
+
+
+def test_every_bundled_capture_cites_a_readable_page_from_its_manifest() -> None:
+    """Each bundled vendor folder has a manifest, and every dated capture in it cites an http(s)
+    page: a comment after the URL dropped, spaces in a query (Azure's OData filter) encoded."""
+    from ratecard import manifest
+    from ratecard.captures import bundled_dir
+
+    root = bundled_dir()
+    entries = manifest.read(root)
+    vendors = sorted(p.name for p in root.iterdir() if p.is_dir())
+    assert all((root / v / "SOURCES.tsv").is_file() for v in vendors), vendors
+    dated = [
+        (v, p.name) for v in vendors for p in (root / v).iterdir() if p.is_file() and p.name[:4].isdigit()
+    ]
+    missing = [d for d in dated if not (entries.get(d) and entries[d].url)]
+    assert missing == []
+    azure = entries["azure", "2025-08-25__retail-prices-cognitive-services__effective-2025-06-01.ndjson"]
+    assert azure.url == (
+        "https://prices.azure.com/api/retail/prices?$filter=serviceName%20eq%20'Cognitive%20Services'"
+    )
+    assert all(" " not in (e.url or "") for e in entries.values())

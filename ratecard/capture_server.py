@@ -3,14 +3,20 @@
 Pages are served as captured. JSON API captures are served as the API answers: OpenRouter's
 scraper envelope is reduced to ``{"data": [...]}``, and Azure's NDJSON items are paged 100 at a
 time as ``{"Items": [...], "NextPageLink": ..., "Count": ...}``. Tests add routes that fail.
+
+A capture is read from disk when it is asked for, never held: pages stream in chunks, an NDJSON
+page reads only the lines it serves, so a replay of a year of captures stays small in memory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import shutil
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -37,6 +43,8 @@ class Route:
     delay: float = 0.0
     pages: list[dict[str, object]] | None = None
     """Azure-style API pages (``$skip``-addressed) instead of a single body."""
+    file: Path | None = None
+    """A capture read at each request instead of ``body`` (see :func:`route_for`)."""
 
 
 def api_body(path: Path) -> bytes:
@@ -48,18 +56,20 @@ def api_body(path: Path) -> bytes:
     return raw
 
 
+def ndjson_items(path: Path) -> Iterator[object]:
+    """The items of an NDJSON capture, one line at a time."""
+    with path.open(encoding="utf-8") as lines:
+        yield from (json.loads(line) for line in lines if line.strip())
+
+
 def ndjson_pages(path: Path, size: int = PAGE_SIZE) -> list[dict[str, object]]:
-    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = list(ndjson_items(path))
     return [{"Items": items[i : i + size]} for i in range(0, len(items), size)] or [{"Items": []}]
 
 
 def route_for(path: Path) -> Route:
-    ctype = _TYPES.get(path.suffix, "application/octet-stream")
-    if path.suffix == ".ndjson":
-        return Route(content_type=ctype, pages=ndjson_pages(path))
-    if path.suffix == ".json":
-        return Route(api_body(path), content_type=ctype)
-    return Route(path.read_bytes(), content_type=ctype)
+    """A capture served from disk: read when asked for, in the shape its endpoint answers."""
+    return Route(content_type=_TYPES.get(path.suffix, "application/octet-stream"), file=path)
 
 
 class CaptureServer:
@@ -83,11 +93,20 @@ class CaptureServer:
                 if route.delay:
                     time.sleep(route.delay)
                 body = route.body
+                query = parse_qs(parts.query)
                 if route.pages is not None:
-                    body = server._page(parts.path, route.pages, parse_qs(parts.query))
+                    body = server._page(parts.path, route.pages, query)
                 # The client may have timed out first: that is what a delay route tests.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self._send(route.status, route.content_type, body)
+                    if route.file is None:
+                        self._send(route.status, route.content_type, body)
+                    elif route.file.suffix == ".ndjson":
+                        page = server._file_page(parts.path, route.file, query)
+                        self._send(route.status, route.content_type, page)
+                    elif route.file.suffix == ".json":
+                        self._send(route.status, route.content_type, api_body(route.file))
+                    else:
+                        self._stream(route.status, route.content_type, route.file)
 
             def _send(self, status: int, ctype: str, body: bytes) -> None:
                 self.send_response(status)
@@ -95,6 +114,14 @@ class CaptureServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def _stream(self, status: int, ctype: str, path: Path) -> None:
+                with path.open("rb") as f:
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(path.stat().st_size))
+                    self.end_headers()
+                    shutil.copyfileobj(f, self.wfile, 64 * 1024)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -125,7 +152,18 @@ class CaptureServer:
             return json.dumps({"Items": [], "NextPageLink": None, "Count": 0}).encode()
         items = pages[index]["Items"]
         assert isinstance(items, list)
-        more = index + 1 < len(pages)
+        return self._page_doc(path, skip, items, index + 1 < len(pages))
+
+    def _file_page(self, path: str, file: Path, query: dict[str, list[str]]) -> bytes:
+        """One ``$skip`` page of an NDJSON capture, read from disk up to the page's end."""
+        skip = int(query.get("$skip", ["0"])[0])
+        window = list(itertools.islice(ndjson_items(file), skip, skip + PAGE_SIZE + 1))
+        items, more = window[:PAGE_SIZE], len(window) > PAGE_SIZE
+        if not items and skip:
+            return json.dumps({"Items": [], "NextPageLink": None, "Count": 0}).encode()
+        return self._page_doc(path, skip, items, more)
+
+    def _page_doc(self, path: str, skip: int, items: list[object], more: bool) -> bytes:
         doc = {
             "BillingCurrency": "USD",
             "CustomerEntityId": "Default",

@@ -19,6 +19,7 @@ from ratecard.config.settings import Settings
 from ratecard.crawler.rawstore import RawStore
 from ratecard.outcome import RunReport
 from ratecard.pipeline import run_day
+from ratecard.vendor_step import Carry
 
 LAYOUT = "DIR/<vendor>/YYYY-MM-DD__name.ext"
 
@@ -117,6 +118,7 @@ def backfill(
     fast = local(settings)
     reports = []
     entries = {root: manifest.read(root) for root in {c.path.parent.parent for c in captures}}
+    carry: Carry = {}
     with CaptureServer() as server:
         for day, group in by_date(list(captures)).items():
             vendors = sorted({c.vendor for c in group})
@@ -134,7 +136,14 @@ def backfill(
                     allowed_hosts=(),
                 )
             report = run_day(
-                engine, replace(fast, vendors=served), raw, day, vendors, trigger, origins=origins
+                engine,
+                replace(fast, vendors=served),
+                raw,
+                day,
+                vendors,
+                trigger,
+                origins=origins,
+                carry=carry,
             )
             reports.append(report)
             if on_report:

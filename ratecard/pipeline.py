@@ -22,7 +22,7 @@ from ratecard.lock import run_lock
 from ratecard.manifest import Origin
 from ratecard.outcome import EXIT_STORAGE, RunReport, VendorOutcome
 from ratecard.runs import store as runs
-from ratecard.vendor_step import process_vendor
+from ratecard.vendor_step import Carry, process_vendor
 
 
 def select_vendors(settings: Settings, ids: Sequence[str] | None) -> list[VendorConfig]:
@@ -73,6 +73,7 @@ def verify(
     day: date,
     run_id: int,
     force: bool = False,
+    carry: Carry | None = None,
 ) -> RunReport:
     """Keep every fetch, then verify each vendor independently (one failing never stops another);
     a vendor whose start URLs fail tries its fallback sources in the same run."""
@@ -84,7 +85,9 @@ def verify(
         for vendor in vendors:
             mine = [f for f in fetched if f.vendor == vendor.id]
             more = fallback_fetcher(engine, settings, raw, vendor, run_id)
-            outcomes.append(process_vendor(s, settings, vendor, mine, day, run_id, registries, force, more))
+            outcomes.append(
+                process_vendor(s, settings, vendor, mine, day, run_id, registries, force, more, carry)
+            )
     return RunReport(run_id, day, outcomes, warnings)
 
 
@@ -106,10 +109,12 @@ def run_day(
     trigger: str = "run",
     force: bool = False,
     origins: Mapping[str, Origin] | None = None,
+    carry: Carry | None = None,
 ) -> RunReport:
     """One nightly run for ``day``. Raises LockHeld (touching nothing) if another run is going.
 
-    ``origins`` (backfill) names the real page and capture time of each locally served URL.
+    ``origins`` (backfill) names the real page and capture time of each locally served URL;
+    ``carry`` (backfill) keeps each vendor's history from one day to the next.
     """
     from ratecard.crawler.engine import crawl  # Scrapy is imported only by commands that crawl
 
@@ -119,7 +124,7 @@ def run_day(
         try:
             wanted = [target(v) for v in vendors] + reference.targets(reference.sources(settings))
             fetched = with_origins(crawl(wanted, settings.crawl), origins or {})
-            report = verify(engine, settings, raw, vendors, fetched, day, run_id, force)
+            report = verify(engine, settings, raw, vendors, fetched, day, run_id, force, carry)
         except BaseException as exc:  # the run row must never stay open
             crashed = [VendorOutcome(v.id, False, safe.message(f"run crashed: {exc!r}")) for v in vendors]
             code = EXIT_STORAGE if isinstance(exc, OSError | DBAPIError) else None

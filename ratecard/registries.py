@@ -9,24 +9,30 @@ run says which copy it used and how old it is. A FILE in the list is read from d
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from ratecard.config.settings import Settings
 from ratecard.crawler.bounds import hosts_of
 from ratecard.crawler.fetch import Fetched, Target
 from ratecard.crawler.rawstore import sha256
 from ratecard.registry.base import Registry, RegistryError
-from ratecard.registry.load import read_registry
+from ratecard.registry.load import decode, keeps_history, read_document
 
 PREFIX = "registry:"
 """Fetch-log ``vendor`` of a registry fetch (``registry:litellm``)."""
 INSTALLED_ONLY = "litellm-installed"
 """The installed litellm package's data file, never fetched (offline installs, tests)."""
-_PARSED: dict[tuple[str, str, date], Registry] = {}
+_PARSED: OrderedDict[tuple[str, str, date | None], Registry] = OrderedDict()
+"""Registries read, by (sha256, source, day; None for formats without dated prices), newest last."""
+_DOCS: OrderedDict[str, Any] = OrderedDict()
+"""Decoded documents of dated formats, by sha256: read again for another day, never re-decoded."""
+_KEEP = 8
 
 
 @dataclass(frozen=True)
@@ -66,11 +72,28 @@ def targets(found: Sequence[Source]) -> list[Target]:
 
 
 def parsed(body: bytes, source: str, day: date) -> Registry:
-    """A registry file read once per process per content (a backfill reads one file many nights)."""
-    key = (sha256(body), source, day)
-    if key not in _PARSED:
-        _PARSED[key] = read_registry(body, source, at=day)
-    return _PARSED[key]
+    """A registry file decoded once per process per content (a backfill reads one file many
+    nights): LiteLLM's map is read once; a file of dated prices is read again for each day from its
+    decoded document. A few recent ones are kept, so memory does not grow with days."""
+    digest = sha256(body)
+    for key in ((digest, source, None), (digest, source, day)):
+        if key in _PARSED:
+            _PARSED.move_to_end(key)
+            return _PARSED[key]
+    doc = _DOCS[digest] if digest in _DOCS else decode(body, source)
+    registry = read_document(doc, digest, source, at=day)
+    dated = keeps_history(registry.name)
+    if dated:
+        _remember(_DOCS, digest, doc)
+    _remember(_PARSED, (digest, source, day if dated else None), registry)
+    return registry
+
+
+def _remember(cache: OrderedDict[Any, Any], key: object, value: object) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > _KEEP:
+        cache.popitem(last=False)
 
 
 def load(found: Sequence[Source], fetched: Sequence[Fetched], day: date) -> tuple[list[Registry], list[str]]:

@@ -1,7 +1,8 @@
 """Re-parse stored raw bodies with today's parsers and repair history, without the network.
 
 For each vendor, history is rewound to the first day re-parsed and replayed day by day: re-parsed
-days take today's parse of the bodies fetched that day, later days keep what was stored. What
+days take today's parse of the bodies fetched that day, later days keep what was stored. What was
+stored is read once, as spans, and swept day by day: memory stays flat however many days. What
 differs from what was stored is written as a *correction* (not as a price change on the vendor's
 side), and changelog rows that only an earlier parser produced are marked superseded.
 """
@@ -31,6 +32,7 @@ from ratecard.runs import store as runs
 from ratecard.snapshots import store
 from ratecard.snapshots.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
+from ratecard.snapshots.replay import by_day
 from ratecard.verify import Known, Verified, verify
 
 Facts = dict[Key, Fact]
@@ -131,7 +133,7 @@ def reparse_vendor(
         return result
     first = todo[0]
     replay = [d for d in all_days if d >= first]
-    before = {d: store.facts(s, vendor.id, d) for d in replay}
+    spans = store.held_since(s, vendor.id, first)  # grows with changes; one day's snapshot at a time
     stored = changelog.vendor_changes_since(s, vendor.id, first)
     old_rows = [r for r in stored if r.kind not in changelog.SCHEDULE_KINDS]
     announced = {
@@ -144,8 +146,8 @@ def reparse_vendor(
     store.rewind(s, vendor.id, first)
     previous = store.facts(s, vendor.id, first)
     seen: dict[Key, tuple[Rate, Rate]] = {}
-    for day in replay:
-        facts = before[day]
+    for day, was in by_day(spans, replay):
+        facts = was
         found = None
         if day in days:
             try:
@@ -157,7 +159,7 @@ def reparse_vendor(
             except VendorFailure as exc:
                 result.failures.append(f"{day}: {exc}")
         reason = f"correction by reparse (run #{run_id}): today's parser reads the stored page differently"
-        fixed = corrections(before[day], facts, seen)
+        fixed = corrections(was, facts, seen)
         changelog.record(s, vendor.id, day, fixed, run_id, reason=reason)
         result.corrections += len(fixed)
         deltas = store.apply(s, vendor.id, day, facts, run_id)
@@ -172,7 +174,7 @@ def reparse_vendor(
             changelog.record(s, vendor.id, day, boundary, run_id, reason=resumes)
             result.corrections += len(boundary)
         else:
-            corrected = {d.key for d in diff(before[day], facts)}
+            corrected = {d.key for d in diff(was, facts)}
             events = {(r.model, r.field, r.tier, r.kind) for r in stored_today}
             missing = [d for d in unseen if d.key not in corrected or (*d.key, d.kind) in events]
             changelog.record(s, vendor.id, day, missing, run_id, reason=f"found by reparse (run #{run_id})")

@@ -7,7 +7,7 @@ stores corrections instead. Every table is written through its stage's store.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session
@@ -25,18 +25,53 @@ from ratecard.registry.base import Registry
 from ratecard.runs import store as runs
 from ratecard.snapshots import store as snapshots
 from ratecard.snapshots.diff import diff
+from ratecard.snapshots.facts import Fact, Key
 from ratecard.verify import Known, Verified, verify
 
 
-def known(session: Session, vendor: str, day: date) -> Known:
+@dataclass(frozen=True)
+class Carried:
+    """A vendor's price history as its last stored day left it. The next day of a backfill starts
+    from it instead of reloading every span, so a day's cost does not grow with history."""
+
+    day: date
+    history: dict[Key, Fact]
+    fingerprint: tuple[object, ...]
+    """:func:`ratecard.snapshots.store.fingerprint` after that day: unchanged means still true."""
+
+
+Carry = dict[str, Carried]
+"""Vendor -> what its last stored day left (one backfill's memory across its days)."""
+
+
+def known(session: Session, vendor: str, day: date, carry: Carry | None = None) -> Known:
     """What the store holds for ``vendor`` before ``day``: the input of :func:`verify`."""
+    carried = (carry or {}).get(vendor)
+    fresh = carried is not None and carried.day < day
+    if fresh and carried is not None and carried.fingerprint == snapshots.fingerprint(session, vendor):
+        history = carried.history
+    else:
+        history = snapshots.last_values(session, vendor, day)
     return Known(
         previous=snapshots.facts(session, vendor, day),
-        history=snapshots.last_values(session, vendor, day),
+        history=history,
         accepted=anomalies.answered(session, vendor, "accepted"),
         rejected=anomalies.answered(session, vendor, "rejected"),
         unlisted=snapshots.unlisted(session, vendor),
     )
+
+
+def carry_over(session: Session, vendor: str, day: date, before: Known, carry: Carry) -> None:
+    """Remember the history after storing ``day``: what it was, updated with the day's priced
+    facts. Not when a span starts later (a scheduled price): the next day reloads instead."""
+    mark = snapshots.fingerprint(session, vendor)
+    latest_start = mark[2]
+    if isinstance(latest_start, date) and latest_start > day:
+        carry.pop(vendor, None)
+        return
+    now = snapshots.facts(session, vendor, day)
+    history = {**before.history, **{k: f for k, f in now.items() if f.value is not None}}
+    carry[vendor] = Carried(day, history, mark)
 
 
 def latest_history(session: Session, vendor: str) -> tuple[date | None, date | None]:
@@ -150,16 +185,20 @@ def process_vendor(
     registries: Sequence[Registry] = (),
     force: bool = False,
     fallback: Fallback | None = None,
+    carry: Carry | None = None,
 ) -> VendorOutcome:
     """Verify and store one vendor for ``day``.
 
     On failure nothing but the run record is written; a quarantined value keeps its previous one
-    while the vendor's other rates land.
+    while the vendor's other rates land. ``carry`` (backfill) keeps the history between days.
     """
     try:
-        facts = known(session, vendor.id, day)
+        facts = known(session, vendor.id, day, carry)
         found = verify_sources(settings, vendor, fetched, day, facts, registries, fallback)
         outcome = store_day(session, vendor, day, found, run_id, force, registries)
+        if carry is not None:
+            session.flush()
+            carry_over(session, vendor.id, day, facts, carry)
     except VendorFailure as exc:
         session.rollback()
         outcome = VendorOutcome(vendor.id, False, str(exc))

@@ -69,6 +69,11 @@ class Format(Protocol):
     @property
     def NAME(self) -> str: ...
 
+    @property
+    def KEEPS_HISTORY(self) -> bool:
+        """Whether ``read`` depends on ``at`` (the file holds dated prices)."""
+        ...
+
     def recognises(self, doc: Any, source: str) -> bool: ...
 
     def read(self, doc: Any, source: str, at: date | None) -> Read:

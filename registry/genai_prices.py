@@ -52,6 +52,8 @@ from ratecard.registry.base import (
 )
 
 NAME = "genai-prices"
+KEEPS_HISTORY = True
+"""True: dated prices: what it says depends on the day asked."""
 
 #: genai-prices price key -> our field; later keys override earlier ones mapped to the same field.
 FIELDS: dict[str, str] = {

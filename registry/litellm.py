@@ -37,6 +37,8 @@ from ratecard.registry.base import (
 )
 
 NAME = "litellm"
+KEEPS_HISTORY = False
+"""False: one price per key: the day asked changes nothing."""
 
 #: LiteLLM field -> our field (standard tier). ``patch`` inverts it.
 FIELDS: dict[str, str] = {

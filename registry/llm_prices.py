@@ -30,6 +30,8 @@ from ratecard.registry.base import (
 )
 
 NAME = "llm-prices"
+KEEPS_HISTORY = True
+"""True: dated prices: what it says depends on the day asked."""
 
 FIELDS: dict[str, str] = {"input": "input", "output": "output", "input_cached": "cache_read"}
 _LONG = re.compile(r"^(?P<base>.+)-(?P<k>\d+)k$")

@@ -50,7 +50,7 @@ def format_named(name: str) -> Format:
     raise RegistryError(f"unknown registry format {name!r}; known: {[f.NAME for f in FORMATS]}")
 
 
-def _decode(data: bytes, source: str) -> Any:
+def decode(data: bytes, source: str) -> Any:
     try:
         return json.loads(data, parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -59,7 +59,13 @@ def _decode(data: bytes, source: str) -> Any:
 
 def read_registry(data: bytes, source: str, *, at: date | None = None, fmt: str | None = None) -> Registry:
     """Parse registry bytes (pure): the format is ``fmt`` or the first that recognises the shape."""
-    doc = _decode(data, source)
+    return read_document(decode(data, source), hashlib.sha256(data).hexdigest(), source, at=at, fmt=fmt)
+
+
+def read_document(
+    doc: Any, version: str, source: str, *, at: date | None = None, fmt: str | None = None
+) -> Registry:
+    """A decoded registry document (``version``: its bytes' sha256) as a Registry at ``at``."""
     chosen = format_named(fmt) if fmt else next((f for f in FORMATS if f.recognises(doc, source)), None)
     if chosen is None:
         raise RegistryError(f"{source}: not a LiteLLM, genai-prices, llm-prices or Portkey file")
@@ -67,8 +73,12 @@ def read_registry(data: bytes, source: str, *, at: date | None = None, fmt: str 
         found = chosen.read(doc, source, at)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RegistryError(f"{source}: unreadable as {chosen.NAME} ({exc!r})") from exc
-    version = hashlib.sha256(data).hexdigest()
     return Registry(chosen.NAME, version, found.date, source, found.entries)
+
+
+def keeps_history(name: str) -> bool:
+    """Whether a registry format's prices depend on the day they are read for."""
+    return format_named(name).KEEPS_HISTORY
 
 
 def fetch(url: str, *, timeout: float = 30.0, user_agent: str = DEFAULT_USER_AGENT) -> bytes:

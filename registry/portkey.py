@@ -36,6 +36,8 @@ from ratecard.registry.base import (
 )
 
 NAME = "portkey"
+KEEPS_HISTORY = False
+"""False: one price per key: the day asked changes nothing."""
 
 CENTS_PER_TOKEN_TO_USD_PER_MTOK = Decimal(10_000)
 PAY_AS_YOU_GO: dict[str, str] = {

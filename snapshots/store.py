@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from ratecard.snapshots.diff import Delta, diff
 from ratecard.snapshots.facts import Fact, Key
+from ratecard.snapshots.replay import Held
 from ratecard.snapshots.tables import RateSpan, UnlistedModel
 
 
@@ -221,6 +222,27 @@ def last_values(session: Session, vendor: str, day: date) -> dict[Key, Fact]:
         .order_by(col(RateSpan.valid_from))
     )
     return {(s.model, s.field, s.tier): fact_of(s) for s in session.exec(query).all()}
+
+
+def held_since(session: Session, vendor: str, day: date) -> list[Held]:
+    """Every span of ``vendor`` in force on or after ``day``, as immutable facts (they outlive a
+    rewind of the rows they were read from)."""
+    query = select(RateSpan).where(
+        RateSpan.vendor == vendor, or_(col(RateSpan.valid_to).is_(None), col(RateSpan.valid_to) > day)
+    )
+    return [
+        Held((s.model, s.field, s.tier), s.valid_from, s.valid_to, fact_of(s))
+        for s in session.exec(query).all()
+    ]
+
+
+def fingerprint(session: Session, vendor: str) -> tuple[object, ...]:
+    """(spans, newest id, latest start, latest end) of a vendor's history: equal fingerprints mean
+    nothing was written in between, so a caller's copy of that history is still the history."""
+    query = select(
+        func.count(), func.max(RateSpan.id), func.max(RateSpan.valid_from), func.max(RateSpan.valid_to)
+    ).where(RateSpan.vendor == vendor)
+    return tuple(session.exec(query).one())
 
 
 def citations(session: Session) -> dict[str, int]:

@@ -259,10 +259,14 @@ def closed_port() -> int:
 
 def write_config(path: Path, **urls: str) -> Path:
     """A user config file for `ratecard run --config`: fast crawling, no registry, the named
-    vendors at ``urls`` and every other vendor off."""
+    vendors at ``urls`` without their fallback sources (tests never reach the internet) and
+    every other vendor off."""
     lines = ["[settings]", *(f"{k} = {json.dumps(v)}" for k, v in FAST["settings"].items())]
     for vendor in load(None).vendors:
         lines.append(f"[vendors.{vendor}]")
-        lines.append(f"start_urls = [{json.dumps(urls[vendor])}]" if vendor in urls else "enabled = false")
+        if vendor in urls:
+            lines += [f"start_urls = [{json.dumps(urls[vendor])}]", "fallback_urls = []"]
+        else:
+            lines.append("enabled = false")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -286,3 +286,33 @@ def test_a_failing_primary_source_falls_back_to_the_next_in_the_same_run(
     assert not outcome.ok
     assert (outcome.message or "").startswith("anthropic: every source failed: anthropic: HTTP 503")
     assert f"(from {unreadable})" in (outcome.message or "")  # each alternative named with its reason
+
+
+def test_a_backfill_carries_history_between_days_exactly(engine, settings, raw, server) -> None:
+    """The history a backfill carries from day to day is the one a reload would read, including
+    a model the page stopped listing; any write in between (a span added here) forces a reload."""
+    from helpers import with_urls
+
+    from ratecard.pipeline import run_day
+    from ratecard.snapshots import store
+    from ratecard.vendor_step import Carry, known
+
+    carry: Carry = {}
+    days = ["2025-10-25", "2025-10-29", "2025-11-19"]
+    for name in days:
+        day = date.fromisoformat(name)
+        url = server.add_capture("anthropic", capture("anthropic", name))
+        report = run_day(engine, with_urls(settings, anthropic=url), raw, day, ["anthropic"], carry=carry)
+        assert report.exit_code == 0, report
+        nxt = date.fromordinal(day.toordinal() + 1)
+        with session(engine) as s:
+            assert carry["anthropic"].history == store.last_values(s, "anthropic", nxt)
+            assert known(s, "anthropic", nxt, carry).history is carry["anthropic"].history  # reused
+    # the 10-25 page priced Claude Sonnet 3.5, gone on 10-29: its last value is still remembered
+    assert any(k[0].startswith("claude-3-5-sonnet") for k in carry["anthropic"].history)
+    with session(engine) as s:
+        s.add(RateSpan(**{**snapshot(s, date(2025, 11, 19), ["anthropic"])[0].model_dump(), "id": None}))
+        s.commit()
+        later = date(2025, 11, 20)
+        assert known(s, "anthropic", later, carry).history == store.last_values(s, "anthropic", later)
+        assert known(s, "anthropic", later, carry).history is not carry["anthropic"].history  # reloaded

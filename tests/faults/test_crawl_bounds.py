@@ -25,8 +25,9 @@ from ratecard.crawler.engine import crawl
 from ratecard.crawler.fetch import Fetched, Target
 from ratecard.crawler.rawstore import RawStore
 from ratecard.crawler.settings import CrawlSettings
-from ratecard.crawler.tables import FetchRow
-from ratecard.db import open_db, raw_dir, session
+from ratecard.crawler.tables import FetchRecord
+from ratecard.db import open_db, session
+from ratecard.locations import raw_dir
 from ratecard.outcome import EXIT_VENDOR_FAILED, VendorOutcome
 from ratecard.pipeline import run_day
 
@@ -61,14 +62,14 @@ def one(fetched: list[Fetched]) -> Fetched:
 
 def run_azure(
     sqlite_url: str, settings: Settings, url: str
-) -> tuple[VendorOutcome, list[FetchRow], list[bytes]]:
+) -> tuple[VendorOutcome, list[FetchRecord], list[bytes]]:
     """The nightly run for the paged vendor at ``url``: its outcome, fetch rows and stored bodies."""
     engine = open_db(sqlite_url)
     raw = RawStore(raw_dir(sqlite_url))
     try:
         [outcome] = run_day(engine, with_urls(settings, azure=url), raw, DAY, ["azure"]).outcomes
         with session(engine) as s:
-            rows = list(s.exec(select(FetchRow).order_by(FetchRow.id)).all())
+            rows = list(s.exec(select(FetchRecord).order_by(FetchRecord.id)).all())
     finally:
         engine.dispose()
     return outcome, rows, [raw.get(d) for d in raw.digests()]

@@ -108,10 +108,10 @@ def prices(
     served: State,
     vendor: str | None = None,
     model: str | None = None,
-    as_of: date | None = None,
+    as_of: str | None = None,
     status: str | None = None,
 ) -> Response:
-    day = as_of or today()
+    day = form_date(as_of, "as of") or today()
     rows = queries.prices(db, served.settings, day, [vendor] if vendor else None, model or None, status or None)
     shown, total = capped(rows)
     return page(
@@ -119,7 +119,7 @@ def prices(
         rows=shown,
         total=total,
         day=day,
-        asked={"vendor": vendor or "", "model": model or "", "as_of": as_of or "", "status": status or ""},
+        asked={"vendor": vendor or "", "model": model or "", "as_of": day if as_of else "", "status": status or ""},
         vendors=sorted(served.settings.vendors),
         statuses=queries.STATUSES,
     )
@@ -164,20 +164,21 @@ def model_page(db: Db, served: State, vendor: str, model: str) -> Response:
 def changes(
     db: Db,
     served: State,
-    since: date | None = None,
-    until: date | None = None,
+    since: str | None = None,
+    until: str | None = None,
     vendor: str | None = None,
     kind: str | None = None,
 ) -> Response:
     kinds = [kind] if kind else list(queries.REAL_CHANGES)
-    rows = queries.changes(db, served.settings, since, until, [vendor] if vendor else None, kinds)
+    first, last = form_date(since, "since"), form_date(until, "until")
+    rows = queries.changes(db, served.settings, first, last, [vendor] if vendor else None, kinds)
     rows = sorted(rows, key=lambda c: (c.date, c.id), reverse=True)
     shown, total = capped(rows)
     return page(
         "changes.html",
         rows=shown,
         total=total,
-        asked={"since": since or "", "until": until or "", "vendor": vendor or "", "kind": kind or ""},
+        asked={"since": first or "", "until": last or "", "vendor": vendor or "", "kind": kind or ""},
         vendors=sorted(served.settings.vendors),
         kinds=queries.CHANGE_KINDS,
     )
@@ -218,13 +219,14 @@ def usage_of(form: Mapping[str, str]) -> pricing.Usage:
     return pricing.Usage(**counts, service_tier=(form.get("service_tier") or "").strip() or None)
 
 
-def day_of(raw: str | None) -> date | None:
+def form_date(raw: str | None, name: str) -> date | None:
+    """A date field of a form: blank is None (forms send empty fields), else YYYY-MM-DD."""
     if not raw or not raw.strip():
         return None
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise BadInput(f"at must be a date YYYY-MM-DD, got {raw!r}") from None
+        raise BadInput(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
 
 
 @router.get("/cost", response_class=HTMLResponse)
@@ -242,7 +244,7 @@ async def cost(request: Request, served: State) -> Response:
             result, error, status = None, None, 200
             try:
                 usage = usage_of(form)
-                found = pricing.price(db, served.settings, form.get("model", "").strip(), usage, day_of(form.get("at")))
+                found = pricing.price(db, served.settings, form.get("model", "").strip(), usage, form_date(form.get("at"), "at"))
                 result = pricing.answer(found, usage)
             except (BadInput, pricing.PriceError) as exc:
                 error, status = {"message": str(exc), "suggestions": []}, 422

@@ -55,7 +55,9 @@ def prices(
     status: Annotated[
         str | None, Query(description="verified, inferred, not_offered (stored status) or stale.")
     ] = None,
-    stale: Annotated[bool | None, Query(description="true: only stale rates; false: only fresh ones.")] = None,
+    stale: Annotated[
+        bool | None, Query(description="true: only stale rates; false: only fresh ones.")
+    ] = None,
 ) -> Response:
     """The rates in force on a day: the rows of `ratecard prices --format json`."""
     day = as_of or today()
@@ -132,7 +134,9 @@ class UsageIn(BaseModel):
 
 class CostIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    model: str = Field(description="VENDOR/MODEL or a model id one vendor prices.", examples=["anthropic/claude-sonnet-4-5"])
+    model: str = Field(
+        description="VENDOR/MODEL or a model id one vendor prices.", examples=["anthropic/claude-sonnet-4-5"]
+    )
     usage: UsageIn
     at: datetime | date | None = Field(None, description="When the request was made (default now, UTC).")
 

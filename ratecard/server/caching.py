@@ -96,7 +96,10 @@ class Revalidate:
         past = past_day(scope.get("query_string", b""), today())
         asked = Headers(scope=scope).get("if-none-match")
         if method in ("GET", "HEAD") and tag.settled and matches(asked, tag.value):
-            headers = [(b"etag", tag.value.encode()), (b"cache-control", cache_control(method, 200, past).encode())]
+            headers = [
+                (b"etag", tag.value.encode()),
+                (b"cache-control", cache_control(method, 200, past).encode()),
+            ]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def step_chart(rows: Sequence[HistoryRow], until: date) -> StepChart:
     """One series per (field, tier) priced per MTok, each value held from its span's first day to
     the next boundary (a step), drawn up to ``until`` (today) for spans still in force."""
     priced = [r for r in rows if r.unit == TOKEN and r.value is not None]
-    keys = sorted({(r.field, r.tier) for r in priced})
+    keys = sorted({(r.field, r.tier) for r in priced}, key=lambda k: (k[0], k[1] != "standard", k[1]))
     days = sorted({r.valid_from for r in priced} | {r.valid_to for r in priced if r.valid_to} | {until})
     days = [d for d in days if d <= until] or [until]
     series = []
@@ -89,32 +90,36 @@ def inline(svg: str) -> str:
 
 
 def plain_svg(result: Result, width: int = 640, height: int = 300) -> str:
-    """Both paths' cumulative cost as two polylines with a legend; labels escaped."""
+    """Both paths' cumulative cost as two polylines with a legend; every label escaped."""
     months = [m for m, _, _ in result.series]
     base = [b for _, b, _ in result.series]
     cand = [c for _, _, c in result.series]
-    top = max([*base, *cand]) or 1
+    top = max([*base, *cand, Decimal(1)])
     last = months[-1] or 1
-    pad = 40
+    pad, bottom = 40, height - 40
 
-    def points(values: Sequence[object]) -> str:
-        pairs = zip(months, values, strict=True)
+    def points(values: Sequence[Decimal]) -> str:
         return " ".join(
-            f"{pad + (width - 2 * pad) * m / last:.1f},{height - pad - (height - 2 * pad) * float(str(v)) / float(top):.1f}"
-            for m, v in pairs
+            f"{pad + (width - 2 * pad) * m / last:.1f},{bottom - (height - 2 * pad) * float(v / top):.1f}"
+            for m, v in zip(months, values, strict=True)
         )
 
-    lines = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="plain-chart">',
-        f"<title>{escape(result.verdict.summary)}</title>",
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#888"/>',
-        f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#888"/>',
-        f'<polyline class="baseline" fill="none" stroke="#c0392b" stroke-width="2" points="{points(base)}"/>',
-        f'<polyline class="candidate" fill="none" stroke="#2471a3" stroke-width="2" points="{points(cand)}"/>',
-        f'<text x="{pad}" y="16" font-size="12">baseline: {escape(result.baseline.label)}</text>',
-        f'<text x="{pad}" y="32" font-size="12">candidate: {escape(result.candidate.label)}</text>',
-        f'<text x="{width - pad}" y="{height - 8}" font-size="11" text-anchor="end">{last} months</text>',
-        f'<text x="4" y="{pad - 4}" font-size="11">${to_text(top.quantize(1))}</text>',
-        "</svg>",
-    ]
-    return "\n".join(lines)
+    def line(name: str, colour: str, values: Sequence[Decimal]) -> str:
+        style = f'fill="none" stroke="{colour}" stroke-width="2"'
+        return f'<polyline class="{name}" {style} points="{points(values)}"/>'
+
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img">',
+            f"<title>{escape(result.verdict.summary)}</title>",
+            f'<line x1="{pad}" y1="{bottom}" x2="{width - pad}" y2="{bottom}" stroke="#888"/>',
+            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{bottom}" stroke="#888"/>',
+            line("baseline", "#c0392b", base),
+            line("candidate", "#2471a3", cand),
+            f'<text x="{pad}" y="16" font-size="12">baseline: {escape(result.baseline.label)}</text>',
+            f'<text x="{pad}" y="32" font-size="12">candidate: {escape(result.candidate.label)}</text>',
+            f'<text x="{width - pad}" y="{height - 8}" font-size="11" text-anchor="end">{last} months</text>',
+            f'<text x="4" y="{pad - 4}" font-size="11">${to_text(top.quantize(Decimal(1)))}</text>',
+            "</svg>",
+        ]
+    )

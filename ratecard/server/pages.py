@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -40,7 +40,13 @@ CSP = (
 )
 """Scripts only from our own static files: a model id that slipped through escaping could still
 not run. Inline styles are allowed for the break-even SVG, which matplotlib styles inline."""
-USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens")
+USAGE_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_5m_tokens",
+    "cache_write_1h_tokens",
+)
 
 
 def text(value: Any) -> str:
@@ -112,20 +118,29 @@ def prices(
     status: str | None = None,
 ) -> Response:
     day = form_date(as_of, "as of") or today()
-    rows = queries.prices(db, served.settings, day, [vendor] if vendor else None, model or None, status or None)
+    rows = queries.prices(
+        db, served.settings, day, [vendor] if vendor else None, model or None, status or None
+    )
     shown, total = capped(rows)
     return page(
         "prices.html",
         rows=shown,
         total=total,
         day=day,
-        asked={"vendor": vendor or "", "model": model or "", "as_of": day if as_of else "", "status": status or ""},
+        asked={
+            "vendor": vendor or "",
+            "model": model or "",
+            "as_of": day if as_of else "",
+            "status": status or "",
+        },
         vendors=sorted(served.settings.vendors),
         statuses=queries.STATUSES,
     )
 
 
-def decorations(db: Any, served: Served, vendor: str, model: str, day: date) -> dict[tuple[str, str], list[str]]:
+def decorations(
+    db: Any, served: Served, vendor: str, model: str, day: date
+) -> dict[tuple[str, str], list[str]]:
     """(field, tier) -> what to say about the value in force today besides its stored status:
     ``stale`` (the vendor not re-verified lately), ``disputed`` (a registry disagrees)."""
     out: dict[tuple[str, str], list[str]] = {}
@@ -188,7 +203,11 @@ def changes(
 def flags(db: Db, served: State, kind: str | None = None, vendor: str | None = None) -> Response:
     day = today()
     every = queries.flags(db, served.settings, day, None, [vendor] if vendor else None)
-    rows = [f for f in every if f.kind == queries.one_of(kind or None, queries.FLAG_KINDS, "kind")] if kind else every
+    rows = (
+        [f for f in every if f.kind == queries.one_of(kind or None, queries.FLAG_KINDS, "kind")]
+        if kind
+        else every
+    )
     shown, total = capped(rows)
     return page(
         "flags.html",
@@ -244,7 +263,9 @@ async def cost(request: Request, served: State) -> Response:
             result, error, status = None, None, 200
             try:
                 usage = usage_of(form)
-                found = pricing.price(db, served.settings, form.get("model", "").strip(), usage, form_date(form.get("at"), "at"))
+                found = pricing.price(
+                    db, served.settings, form.get("model", "").strip(), usage, form_date(form.get("at"), "at")
+                )
                 result = pricing.answer(found, usage)
             except (BadInput, pricing.PriceError) as exc:
                 error, status = {"message": str(exc), "suggestions": []}, 422
@@ -273,7 +294,7 @@ async def breakeven_page(request: Request, served: State) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
     def work() -> Response:
-        asked: dict[str, Any] = {k: v for k, v in form.items()}
+        asked: dict[str, Any] = dict(form.items())
         try:
             opts = breakeven.from_form(form)
             asked = breakeven.option_values(opts)
@@ -282,7 +303,9 @@ async def breakeven_page(request: Request, served: State) -> Response:
                 result = breakeven.answer(opts, source, today())
         except (BadInput, NotFound) as exc:
             error = {"message": exc.message}
-            return page("breakeven.html", exc.status, panels=panels(), asked=asked, result=None, svg=None, error=error)
+            return page(
+                "breakeven.html", exc.status, panels=panels(), asked=asked, result=None, svg=None, error=error
+            )
         return page(
             "breakeven.html",
             panels=panels(),

@@ -75,7 +75,12 @@ class _Request(costing.Request):
 
     @property
     def context(self) -> int:
-        return self.input_tokens + self.cached_input_tokens + self.cache_write_5m_tokens + self.cache_write_1h_tokens
+        return (
+            self.input_tokens
+            + self.cached_input_tokens
+            + self.cache_write_5m_tokens
+            + self.cache_write_1h_tokens
+        )
 
     def lines(self) -> tuple[tuple[str, str, int], ...]:
         plain = costing.Request.lines(self)
@@ -95,7 +100,9 @@ def moment(at: datetime | date | None) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def price(db: Reader, settings: Settings, model: str, usage: Usage, at: datetime | date | None = None) -> Quote:
+def price(
+    db: Reader, settings: Settings, model: str, usage: Usage, at: datetime | date | None = None
+) -> Quote:
     """``usage`` priced at the rates ``model`` had on the (UTC) day of ``at``."""
     when = moment(at)
     day = costing.day_of(when)

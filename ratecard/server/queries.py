@@ -34,7 +34,9 @@ def vendor_ids(settings: Settings, given: Sequence[str] | None) -> list[str] | N
         found = vendor if vendor in settings.vendors else vendor.lower()
         if found not in settings.vendors:
             known = ", ".join(sorted(settings.vendors))
-            raise BadInput(f"unknown vendor {vendor!r}; configured: {known}", configured=sorted(settings.vendors))
+            raise BadInput(
+                f"unknown vendor {vendor!r}; configured: {known}", configured=sorted(settings.vendors)
+            )
         out.append(found)
     return out
 

@@ -16,7 +16,7 @@ _TYPES: dict[str, dict[str, Any]] = {
     "str": {"type": "string"},
     "int": {"type": "integer"},
     "bool": {"type": "boolean"},
-    "Decimal": {"type": "string", "description": "exact decimal, e.g. \"0.075\""},
+    "Decimal": {"type": "string", "description": 'exact decimal, e.g. "0.075"'},
     "date": {"type": "string", "format": "date"},
     "datetime": {"type": "string", "format": "date-time"},
     "list[str]": {"type": "array", "items": {"type": "string"}},

@@ -19,8 +19,8 @@ from typing import Protocol
 
 from ratecard import __version__
 from ratecard.config.settings import Settings
-from ratecard.dbapi import DatabaseMissing, Reader, connect
 from ratecard.db_read import revision
+from ratecard.dbapi import DatabaseMissing, Reader, connect
 from ratecard.locations import head_revision
 
 POOL_SIZE = 4

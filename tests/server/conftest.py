@@ -49,14 +49,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def archive(root: Path, vendors: tuple[str, ...], hostile: bool) -> Path:
+def archive(root: Path, vendors: tuple[str, ...], hostile: bool, today: bool = True) -> Path:
     """Bundled captures of ``vendors`` laid out for `ratecard backfill`, plus today's copies."""
     src = bundled_dir()
     for vendor in vendors:
         (root / vendor).mkdir(parents=True, exist_ok=True)
         for page in sorted((src / vendor).glob("20*")):
             shutil.copy(page, root / vendor / page.name)
-    if "anthropic" in vendors:
+    if today and "anthropic" in vendors:
         latest = src / "anthropic" / "2025-11-19__docs-claude-pricing.md"
         shutil.copy(latest, root / "anthropic" / f"{TODAY}__docs-claude-pricing.md")
     if hostile:
@@ -70,7 +70,9 @@ def archive(root: Path, vendors: tuple[str, ...], hostile: bool) -> Path:
 
 def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RATECARD_")}
-    return subprocess.run([RATECARD, *args], capture_output=True, text=True, check=check, env=env, timeout=300)
+    return subprocess.run(
+        [RATECARD, *args], capture_output=True, text=True, check=check, env=env, timeout=300
+    )
 
 
 def backfill(url: str, root: Path, config: Path) -> None:
@@ -116,7 +118,9 @@ def start(db: str, *extra: str) -> Live:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"ratecard serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+            raise AssertionError(
+                f"ratecard serve exited: {process.stderr.read().decode() if process.stderr else ''}"
+            )
         try:
             if httpx.get(base + "/api/v1/runs?limit=1", timeout=2).status_code == 200:
                 return Live(base, db, process)
@@ -179,7 +183,9 @@ def browser() -> Iterator[object]:
     path = chromium_path()
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail("no Chromium: CI must run the browser tests (apt-get install chromium-headless-shell)")
+            pytest.fail(
+                "no Chromium: CI must run the browser tests (apt-get install chromium-headless-shell)"
+            )
         pytest.skip("no Chromium here: apt-get install chromium-headless-shell, or set RATECARD_CHROMIUM")
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a development dependency")
     with playwright.sync_playwright() as p:

@@ -29,7 +29,9 @@ def test_prices_are_the_rows_of_the_prices_command(client: httpx.Client, live: L
 def test_prices_of_a_past_day_and_of_one_model(client: httpx.Client, live: Live) -> None:
     params = {"vendor": "openai", "model": "gpt-4o", "as_of": "2025-11-01"}
     answer = client.get("/api/v1/prices", params=params).json()
-    assert answer == cli_json("prices", "--vendor", "openai", "--model", "gpt-4o", "--as-of", "2025-11-01", db=live.db)
+    assert answer == cli_json(
+        "prices", "--vendor", "openai", "--model", "gpt-4o", "--as-of", "2025-11-01", db=live.db
+    )
     assert answer and all("gpt-4o" in r["model"] for r in answer)
 
 
@@ -76,11 +78,24 @@ def test_vendors_say_when_each_was_last_verified(client: httpx.Client) -> None:
 
 
 def test_cost_is_the_object_of_the_cost_command(client: httpx.Client, live: Live) -> None:
-    body = {"model": "anthropic/claude-sonnet-4-5", "usage": {"input_tokens": 5000, "output_tokens": 500}, "at": "2025-11-01"}
+    body = {
+        "model": "anthropic/claude-sonnet-4-5",
+        "usage": {"input_tokens": 5000, "output_tokens": 500},
+        "at": "2025-11-01",
+    }
     answer = client.post("/api/v1/cost", json=body)
     assert answer.status_code == 200
     got = answer.json()
-    args = ("cost", "anthropic/claude-sonnet-4-5", "--input-tokens", "5000", "--output-tokens", "500", "--at", "2025-11-01")
+    args = (
+        "cost",
+        "anthropic/claude-sonnet-4-5",
+        "--input-tokens",
+        "5000",
+        "--output-tokens",
+        "500",
+        "--at",
+        "2025-11-01",
+    )
     cli = cli_json(*args, db=live.db)
     for key in ("vendor", "model", "snapshot_date", "tier", "total_usd", "lines", "rates_used", "notes"):
         assert got[key] == cli[key], key
@@ -137,7 +152,13 @@ def test_breakeven_is_the_object_of_the_breakeven_command(client: httpx.Client, 
         "as_of": "2025-11-19",
     }
     got = client.post("/api/v1/breakeven", json=question).json()
-    args = ["breakeven", "--baseline", "anthropic/claude-sonnet-4-5", "--candidate", "anthropic/claude-haiku-4-5"]
+    args = [
+        "breakeven",
+        "--baseline",
+        "anthropic/claude-sonnet-4-5",
+        "--candidate",
+        "anthropic/claude-haiku-4-5",
+    ]
     args += ["--requests-per-month", "100000", "--input-tokens", "2000", "--output-tokens", "300"]
     args += ["--upfront", "5000.5", "--as-of", "2025-11-19"]
     assert got == cli_json(*args, db=live.db)
@@ -150,9 +171,14 @@ def test_answers_carry_an_etag_and_a_match_is_304(client: httpx.Client) -> None:
     assert tag.startswith('"r') and first.headers["cache-control"] == "no-cache"
     again = client.get("/api/v1/prices", params={"vendor": "anthropic"}, headers={"If-None-Match": tag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
-    other = client.get("/api/v1/prices", params={"vendor": "anthropic"}, headers={"If-None-Match": '"r0-old"'})
+    other = client.get(
+        "/api/v1/prices", params={"vendor": "anthropic"}, headers={"If-None-Match": '"r0-old"'}
+    )
     assert other.status_code == 200 and other.json() == first.json()
-    assert client.post("/api/v1/cost", json={"model": "anthropic/claude-3-haiku", "usage": {}}).headers["etag"] == tag
+    assert (
+        client.post("/api/v1/cost", json={"model": "anthropic/claude-3-haiku", "usage": {}}).headers["etag"]
+        == tag
+    )
 
 
 def test_a_past_day_is_long_lived_and_today_is_revalidated(client: httpx.Client) -> None:
@@ -170,7 +196,9 @@ def test_openapi_lists_the_public_paths_and_docs_need_no_cdn(client: httpx.Clien
     public = {"/api/v1/prices", "/api/v1/history", "/api/v1/changes", "/api/v1/flags", "/api/v1/vendors"}
     public |= {"/api/v1/runs", "/api/v1/cost", "/api/v1/breakeven", "/feeds/genai-prices/data.json"}
     assert public <= paths
-    price_row = spec["paths"]["/api/v1/prices"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    price_row = spec["paths"]["/api/v1/prices"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     assert price_row["items"]["properties"]["usd_per_mtok"]["type"] == ["string", "null"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/api/v1/breakeven" in docs.text

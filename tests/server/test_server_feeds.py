@@ -50,7 +50,9 @@ def feed(client: httpx.Client) -> dict[str, Any]:
 def test_litellm_loads_our_map_and_prices_with_the_corrected_rates(live: Live) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LITELLM_", "RATECARD_"))}
     env["LITELLM_MODEL_COST_MAP_URL"] = live.url(FEED)
-    done = subprocess.run([sys.executable, "-c", LITELLM_PROBE], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", LITELLM_PROBE], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["source"]["source"] == "remote" and got["source"]["url"] == live.url(FEED)
@@ -60,7 +62,9 @@ def test_litellm_loads_our_map_and_prices_with_the_corrected_rates(live: Live) -
     assert got["sonnet"]["ratecard_status"]["input_cost_per_token"] == "verified"
     # claude-3-haiku's 1-hour cache write is $0.50/MTok on the page (LiteLLM once had a flat $6)
     assert got["haiku_1h"] == pytest.approx(0.5e-6, rel=1e-15)
-    ours = cli_cost(live.db, "anthropic/claude-sonnet-4-5", "--input-tokens", "250000", "--output-tokens", "1000")
+    ours = cli_cost(
+        live.db, "anthropic/claude-sonnet-4-5", "--input-tokens", "250000", "--output-tokens", "1000"
+    )
     assert ours == Decimal("1.5225")
     assert got["cost"] == pytest.approx(float(ours), rel=1e-12)
     assert got["count"] >= len(litellm_base()) - 2  # reserved keys aside, nothing dropped
@@ -106,7 +110,14 @@ def test_genai_prices_prices_with_our_feed_like_ratecard_cost(
     when = datetime.fromisoformat(f"{day}T12:00:00+00:00") if day else datetime.now(UTC)
     usage = genai_loaded.Usage(input_tokens=fresh + cached, cache_read_tokens=cached, output_tokens=output)
     found = genai_loaded.calc_price(usage, model, provider_id="anthropic", genai_request_timestamp=when)
-    args = ["--input-tokens", str(fresh), "--output-tokens", str(output), "--cached-input-tokens", str(cached)]
+    args = [
+        "--input-tokens",
+        str(fresh),
+        "--output-tokens",
+        str(output),
+        "--cached-input-tokens",
+        str(cached),
+    ]
     ours = cli_cost(live.db, f"anthropic/{model}", *args, "--at", when.isoformat())
     assert found.total_price == ours
 
@@ -117,7 +128,9 @@ def test_our_own_export_feeds_are_the_export_command(client: httpx.Client, live:
     assert as_json.json() == json.loads(cli)
     as_csv = client.get("/feeds/ratecard.csv", params={"as_of": "2025-12-20"})
     assert as_csv.headers["content-type"].startswith("text/csv")
-    assert as_csv.text.endswith("\r\n")  # RFC 4180 rows (the CLI's output is read back with newlines translated)
+    assert as_csv.text.endswith(
+        "\r\n"
+    )  # RFC 4180 rows (the CLI's output is read back with newlines translated)
     cli_csv = run_cli("export", "--format", "csv", "--as-of", "2025-12-20", "--db", live.db).stdout
     assert as_csv.text.replace("\r\n", "\n") == cli_csv
     assert as_csv.headers["cache-control"] == "public, max-age=86400, immutable"

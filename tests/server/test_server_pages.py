@@ -47,7 +47,7 @@ def cells(tab: Any, selector: str) -> list[list[str]]:
 
 
 def only_local(tab: Any, live: Live) -> None:
-    assert tab.requests and all(u.startswith(live.base) or u.startswith("data:") for u in tab.requests)
+    assert tab.requests and all(u.startswith((live.base, "data:")) for u in tab.requests)
     assert tab.errors == []
 
 
@@ -79,13 +79,17 @@ def test_prices_page_filters_and_shows_provenance(page: Any, live: Live, client:
     assert page.get_attribute("#prices tbody tr:first-child a.src", "href") == api[0]["source_url"]
 
 
-@pytest.mark.parametrize(("vendor", "model"), [("anthropic", "claude-sonnet-4-5"), ("openrouter", "anthropic/claude-sonnet-4.5")])
+@pytest.mark.parametrize(
+    ("vendor", "model"), [("anthropic", "claude-sonnet-4-5"), ("openrouter", "anthropic/claude-sonnet-4.5")]
+)
 def test_model_page_charts_every_field_and_tables_every_span(
     page: Any, live: Live, client: httpx.Client, vendor: str, model: str
 ) -> None:
     history = client.get("/api/v1/history", params={"model": model, "vendor": vendor}).json()
     history = [h for h in history if h["model"] == model]
-    priced = {(h["field"], h["tier"]) for h in history if h["unit"] == "usd_per_mtok" and h["value"] is not None}
+    priced = {
+        (h["field"], h["tier"]) for h in history if h["unit"] == "usd_per_mtok" and h["value"] is not None
+    }
     page.goto(live.url(model_path(vendor, model)))
     page.wait_for_selector("#price-chart[data-drawn=true]")
     assert page.get_attribute("#price-chart", "data-series") == str(len(priced))
@@ -93,7 +97,16 @@ def test_model_page_charts_every_field_and_tables_every_span(
     assert page.locator("#price-chart .u-legend tr.u-series").count() == len(priced) + 1  # + the x axis
     rows = cells(page, "#spans tbody tr")
     assert [(r[0], r[1], r[2], r[4].split()[0], r[5], r[6], r[7], r[9]) for r in rows] == [
-        (h["field"], h["tier"], h["value"] or "", h["status"], h["from"], h["to"] or "", h["source_url"], h["fetch_sha256"])
+        (
+            h["field"],
+            h["tier"],
+            h["value"] or "",
+            h["status"],
+            h["from"],
+            h["to"] or "",
+            h["source_url"],
+            h["fetch_sha256"],
+        )
         for h in history
     ]
     only_local(page, live)

@@ -19,6 +19,15 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    publish: Annotated[
+        Path | None,
+        typer.Option(
+            "--publish",
+            help="Write the /feeds files (LiteLLM, genai-prices, JSON, CSV) as of today under DIR and "
+            "exit, for a web server to serve statically after each nightly run.",
+            metavar="DIR",
+        ),
+    ] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -45,6 +54,9 @@ def serve(
         raise fail(f"Error: {exc}", 1) from exc
     except Exception as exc:  # the driver's own error class (no server there, login refused...)
         raise fail(f"Error: cannot read {url}: {exc}", 1) from exc
+    if publish is not None:
+        _publish(url, config, publish)
+        return
     os.environ["RATECARD_DB"] = url  # worker processes build the app from the environment
     if config is not None:
         os.environ["RATECARD_CONFIG"] = str(Path(config).resolve())
@@ -58,3 +70,16 @@ def serve(
         server_header=False,
         log_level="info",
     )
+
+
+def _publish(url: str, config: Path | None, folder: Path) -> None:
+    """The feeds as files, from the same functions the server answers with (no web framework)."""
+    import sys
+
+    from ratecard.commands.common import reader, settings, today
+    from ratecard.server.feeds import publish
+
+    with reader(url) as db:
+        written = publish(db, settings(config), folder, today())
+    for path in written:
+        sys.stderr.write(f"wrote {path}\n")

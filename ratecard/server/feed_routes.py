@@ -4,7 +4,6 @@ docs/operations.md, "Serving"."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated
 
@@ -31,10 +30,10 @@ def litellm_map(db: Db, served: State, as_of: AsOf = None) -> Response:
     """LiteLLM's whole price map with ratecard's verified rates laid over it, for
     `LITELLM_MODEL_COST_MAP_URL`. Per-token floats, as LiteLLM's format demands."""
     try:
-        doc = feeds.litellm_map(db, served.settings, as_of or today())
+        text = feeds.feed_text(db, served.settings, "litellm", as_of or today())
     except ValueError as exc:  # two vendors claim one LiteLLM key: a configuration problem
         raise ServerError(f"cannot build the LiteLLM map: {exc}") from None
-    return Response(json.dumps(doc, ensure_ascii=False), media_type=JSON)
+    return Response(text, media_type=JSON)
 
 
 @router.get("/genai-prices/data.json")

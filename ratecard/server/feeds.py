@@ -92,3 +92,34 @@ def export_text(
 ) -> str:
     """``ratecard export --format FMT`` as text (genai-prices, json or csv)."""
     return render(db, fmt, day, vendors, settings, verified_only).text
+
+
+FILES = {
+    "litellm/model_prices_and_context_window.json": "litellm",
+    "genai-prices/data.json": "genai-prices",
+    "ratecard.json": "json",
+    "ratecard.csv": "csv",
+}
+"""The feeds under ``/feeds/``, by path, as ``publish`` writes them."""
+
+
+def feed_text(db: Reader, settings: Settings, name: str, day: date) -> str:
+    """One feed's body exactly as the server answers it without query parameters."""
+    if name == "litellm":
+        return json.dumps(litellm_map(db, settings, day), ensure_ascii=False)
+    fmt = ExportFormat(name)
+    return export_text(db, settings, fmt, day, None, verified_only=fmt is ExportFormat.genai_prices)
+
+
+def publish(db: Reader, settings: Settings, folder: Path, day: date) -> list[Path]:
+    """Write every feed under ``folder`` (``folder/litellm/...``), each file replaced atomically so
+    a web server never serves half a file. For consumers that should never reach the database."""
+    written = []
+    for relative, name in FILES.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(feed_text(db, settings, name, day), encoding="utf-8", newline="")
+        partial.replace(path)
+        written.append(path)
+    return written

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ratecard import costing, tiers
+from ratecard import costing, readmodel, tiers
 from ratecard.config.settings import Settings
 from ratecard.dbapi import Reader
 from ratecard.rows import PriceRow
@@ -100,6 +100,30 @@ def moment(at: datetime | date | None) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def model_rows(
+    db: Reader, settings: Settings, ref: str, day: date, tier: str
+) -> tuple[str, str, list[PriceRow]]:
+    """:func:`ratecard.costing.model_rows`, reading only the named vendor's snapshot first: the whole
+    day's snapshot (every vendor) is read only when ``ref`` names no configured vendor or that
+    vendor does not price it (``openai/gpt-4o`` may be OpenRouter's id). Same answers, a fraction
+    of the rows under load."""
+    vendor = ref.partition("/")[0]
+    scopes = [[vendor], None] if vendor in settings.vendors else [None]
+    for scope in scopes:
+        spans = snapshots.in_force(db, day, scope)
+        try:
+            found_vendor, found = costing.resolve(ref, costing.candidates(spans, ref, tier), day, tier)
+        except costing.UnknownModel as exc:
+            if scope is None:
+                raise UnknownModel(str(exc), suggestions(spans, ref, tier)) from exc
+            continue
+        except costing.CostError as exc:
+            raise PriceError(str(exc)) from exc
+        rows = readmodel.prices(db, day, settings.stale_after, [found_vendor], found)
+        return found_vendor, found, [r for r in rows if r.model == found]
+    raise AssertionError("unreachable: the last scope is every vendor")
+
+
 def price(
     db: Reader, settings: Settings, model: str, usage: Usage, at: datetime | date | None = None
 ) -> Quote:
@@ -114,13 +138,7 @@ def price(
         usage.cache_write_5m_tokens,
         usage.cache_write_1h_tokens,
     )
-    try:
-        vendor, found, rows = costing.model_rows(db, model, day, settings.stale_after, tier or tiers.STANDARD)
-    except costing.UnknownModel as exc:
-        spans = snapshots.in_force(db, day)
-        raise UnknownModel(str(exc), suggestions(spans, model, tier or tiers.STANDARD)) from exc
-    except costing.CostError as exc:
-        raise PriceError(str(exc)) from exc
+    vendor, found, rows = model_rows(db, settings, model, day, tier or tiers.STANDARD)
     try:
         result = costing.price(rows, request, f"{vendor}/{found}", tier)
     except costing.CostError as exc:

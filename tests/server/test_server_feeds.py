@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -134,3 +135,20 @@ def test_our_own_export_feeds_are_the_export_command(client: httpx.Client, live:
     cli_csv = run_cli("export", "--format", "csv", "--as-of", "2025-12-20", "--db", live.db).stdout
     assert as_csv.text.replace("\r\n", "\n") == cli_csv
     assert as_csv.headers["cache-control"] == "public, max-age=86400, immutable"
+
+
+def test_published_files_are_the_feeds_the_server_answers(
+    client: httpx.Client, live: Live, tmp_path: Path
+) -> None:
+    done = run_cli("serve", "--publish", str(tmp_path / "feeds"), "--db", live.db)
+    assert done.stderr.count("wrote ") == 4
+    for relative in (
+        "litellm/model_prices_and_context_window.json",
+        "genai-prices/data.json",
+        "ratecard.json",
+    ):
+        assert (
+            json.loads((tmp_path / "feeds" / relative).read_text()) == client.get(f"/feeds/{relative}").json()
+        )
+    assert (tmp_path / "feeds" / "ratecard.csv").read_bytes() == client.get("/feeds/ratecard.csv").content
+    assert not list((tmp_path / "feeds").rglob(".*.partial"))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from conftest import RATECARD
 
-from ratecard.runs.read import Run
 from ratecard.rows import HistoryRow
+from ratecard.runs.read import Run
 from ratecard.server import caching, charts, feeds, schemas
 from ratecard.server.state import broken
 

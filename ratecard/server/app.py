@@ -8,6 +8,8 @@ the configuration travel in ``RATECARD_DB`` / ``RATECARD_CONFIG``).
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -88,12 +90,19 @@ def create_app(db: str | None = None, config: Path | None = None) -> FastAPI:
     check_schema(url)
     settings = load(config)
     served = Served(url, settings, Pool(url), fingerprint(settings))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        served.pool.close()
+
     app = FastAPI(
         title="ratecard",
         version=__version__,
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.served = served
     app.include_router(api.router)
@@ -106,10 +115,6 @@ def create_app(db: str | None = None, config: Path | None = None) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs() -> Response:
         return pages.api_docs(app.openapi())
-
-    @app.on_event("shutdown")
-    def close() -> None:
-        served.pool.close()
 
     return app
 

@@ -177,9 +177,14 @@ BROWSER_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Chromium driven by Playwright (Debian's headless shell; Playwright's own download is offline)."""
+    """Chromium driven by Playwright (Debian's headless shell; Playwright's own download is offline).
+
+    Module-scoped, not session-scoped: between its calls Playwright's sync API leaves its asyncio
+    loop marked as running on the main thread, so while it is open a later test in the same worker
+    that starts Scrapy's asyncio reactor would hand it that loop and hang. Closed, it leaves none.
+    """
     path = chromium_path()
     if path is None:
         if os.environ.get("CI"):

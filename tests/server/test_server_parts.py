@@ -156,3 +156,16 @@ def test_serve_refuses_a_database_without_ratecard_data(tmp_path: Path) -> None:
     ).stdout
     for option in ("--host", "--port", "--db", "--workers"):
         assert option in help_text
+
+
+def test_the_server_imports_neither_scrapy_nor_litellm(demo_db: str) -> None:
+    code = (
+        "import sys; from fastapi.testclient import TestClient; from ratecard.server.app import create_app\n"
+        f"c = TestClient(create_app({demo_db!r}))\n"
+        "for path in ('/', '/api/v1/prices', '/feeds/litellm/model_prices_and_context_window.json'):\n"
+        "    assert c.get(path).status_code == 200, path\n"
+        "print('scrapy' in sys.modules, 'litellm' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]

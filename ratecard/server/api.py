@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ratecard.breakeven.report import to_json
 from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow
 from ratecard.server import breakeven, pricing, queries
-from ratecard.server.deps import Db, State, as_json
+from ratecard.server.deps import State, as_json
 from ratecard.server.errors import BadInput, NotFound
 from ratecard.server.schemas import row_schema
 from ratecard.server.state import today
@@ -47,7 +47,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.get("/prices", responses=rows_of(PriceRow))
 def prices(
-    db: Db,
     served: State,
     vendor: Vendors = None,
     model: Annotated[str | None, Query(description="Model id or part of it.")] = None,
@@ -60,25 +59,25 @@ def prices(
     ] = None,
 ) -> Response:
     """The rates in force on a day: the rows of `ratecard prices --format json`."""
-    day = as_of or today()
-    return as_json(queries.prices(db, served.settings, day, vendor, model, status, stale))
+    with served.pool.reader() as db:
+        day = as_of or today()
+        return as_json(queries.prices(db, served.settings, day, vendor, model, status, stale))
 
 
 @router.get("/history", responses=rows_of(HistoryRow))
 def history(
-    db: Db,
     served: State,
     model: Annotated[str, Query(description="Model id (exact, else every id containing it).")],
     vendor: Vendors = None,
     field: Annotated[str | None, Query(description="Only this field, e.g. input.")] = None,
 ) -> Response:
     """Every value a model's rates have had: the rows of `ratecard history`."""
-    return as_json(queries.history(db, served.settings, model, vendor, field))
+    with served.pool.reader() as db:
+        return as_json(queries.history(db, served.settings, model, vendor, field))
 
 
 @router.get("/changes", responses=rows_of(ChangeRow))
 def changes(
-    db: Db,
     served: State,
     since: Annotated[date | None, Query(description="Only changes on or after this day.")] = None,
     until: Annotated[date | None, Query(description="Only changes on or before this day.")] = None,
@@ -89,12 +88,12 @@ def changes(
     model: Annotated[str | None, Query(description="Only this model id.")] = None,
 ) -> Response:
     """The audit changelog: the rows of `ratecard changes`."""
-    return as_json(queries.changes(db, served.settings, since, until, vendor, kind, model))
+    with served.pool.reader() as db:
+        return as_json(queries.changes(db, served.settings, since, until, vendor, kind, model))
 
 
 @router.get("/flags", responses=rows_of(FlagRow))
 def flags(
-    db: Db,
     served: State,
     kind: Annotated[
         list[str] | None, Query(description=f"Flag kind (repeatable): {', '.join(queries.FLAG_KINDS)}.")
@@ -103,21 +102,24 @@ def flags(
     as_of: AsOf = None,
 ) -> Response:
     """What to doubt and why: the rows of `ratecard flags`."""
-    return as_json(queries.flags(db, served.settings, as_of or today(), kind, vendor))
+    with served.pool.reader() as db:
+        return as_json(queries.flags(db, served.settings, as_of or today(), kind, vendor))
 
 
 @router.get("/vendors", responses=rows_of(VendorRow))
-def vendors(db: Db, served: State, as_of: AsOf = None) -> Response:
+def vendors(served: State, as_of: AsOf = None) -> Response:
     """Per configured vendor: last verified day, days since, models and rates in force, last failure."""
-    return as_json(vendor_rows(db, served.settings, as_of or today()))
+    with served.pool.reader() as db:
+        return as_json(vendor_rows(db, served.settings, as_of or today()))
 
 
 @router.get("/runs", responses=rows_of(RunRow))
 def runs(
-    db: Db, limit: Annotated[int | None, Query(ge=1, description="Only the latest N runs.")] = None
+    served: State, limit: Annotated[int | None, Query(ge=1, description="Only the latest N runs.")] = None
 ) -> Response:
     """Each run with its per-vendor outcome: the rows of `ratecard runs`."""
-    return as_json(queries.runs(db, limit))
+    with served.pool.reader() as db:
+        return as_json(queries.runs(db, limit))
 
 
 class UsageIn(BaseModel):
@@ -171,9 +173,10 @@ def quote(db: Any, served: Any, given: CostIn) -> dict[str, Any]:
 
 
 @router.post("/cost", responses={**object_of(COST_SCHEMA, "The priced request"), **ERRORS})
-def cost(db: Db, served: State, given: CostIn) -> Response:
+def cost(served: State, given: CostIn) -> Response:
     """The price of one request at the rates in force on its day (`ratecard cost --format json`)."""
-    return as_json(quote(db, served, given))
+    with served.pool.reader() as db:
+        return as_json(quote(db, served, given))
 
 
 BREAKEVEN_BODY: dict[str, Any] = {

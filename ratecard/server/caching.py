@@ -14,6 +14,7 @@ within :data:`PAST_MAX_AGE`. Everything else must be revalidated (``no-cache``),
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs
@@ -25,6 +26,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ratecard.runs import read as runs
 from ratecard.server.state import Served, today
 
+TAG_TTL = 1.0
+"""Seconds a looked-up tag is reused: under load one lookup a second rather than one per request.
+A run that ends is seen at most this late."""
 PAST_MAX_AGE = 86_400
 """Seconds a past day's answer may be used without asking again."""
 PAST = f"public, max-age={PAST_MAX_AGE}, immutable"
@@ -80,18 +84,28 @@ class Revalidate:
     def __init__(self, app: ASGIApp, served: Served) -> None:
         self.app = app
         self.served = served
+        self._cached: tuple[float, date, Tag] | None = None
 
-    def current(self) -> Tag:
-        day = today()
+    def lookup(self, day: date) -> Tag:
         with self.served.pool.reader() as db:
             latest = runs.recent(db, 1)
         return tag_for(latest[0][0] if latest else None, day, self.served.fingerprint)
+
+    async def current(self) -> Tag:
+        """The tag of this moment: looked up at most once per :data:`TAG_TTL` (and each new day)."""
+        now, day = time.monotonic(), today()
+        cached = self._cached
+        if cached is not None and now - cached[0] < TAG_TTL and cached[1] == day:
+            return cached[2]
+        tag = await run_in_threadpool(self.lookup, day)
+        self._cached = (now, day, tag)
+        return tag
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNCACHED):
             await self.app(scope, receive, send)
             return
-        tag = await run_in_threadpool(self.current)
+        tag = await self.current()
         method = scope["method"]
         past = past_day(scope.get("query_string", b""), today())
         asked = Headers(scope=scope).get("if-none-match")

@@ -1,29 +1,24 @@
-"""What routes are handed: the served state and a pooled reader for the length of one answer."""
+"""What routes are handed: the served state (its pool lends a reader for the length of one answer)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from ratecard.dbapi import Reader
 from ratecard.output import plain
 from ratecard.server.state import Served
 
 
-def served(request: Request) -> Served:
+async def served(request: Request) -> Served:
+    """The app's state. Async so FastAPI calls it on the event loop: a sync dependency costs a
+    thread hop per request. Routes borrow a connection themselves (``served.pool.reader()``) in
+    the worker thread that runs them, for the same reason."""
     state: Served = request.app.state.served
     return state
 
 
-def reader(request: Request) -> Iterator[Reader]:
-    with served(request).pool.reader() as db:
-        yield db
-
-
-Db = Annotated[Reader, Depends(reader)]
 State = Annotated[Served, Depends(served)]
 
 

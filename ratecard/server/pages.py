@@ -24,7 +24,7 @@ from ratecard import readmodel, safe
 from ratecard.breakeven.report import to_json
 from ratecard.output import cell
 from ratecard.server import breakeven, charts, pricing, queries
-from ratecard.server.deps import Db, State
+from ratecard.server.deps import State
 from ratecard.server.errors import BadInput, NotFound, ServerError
 from ratecard.server.state import Served, today
 from ratecard.server.vendors import vendor_rows
@@ -96,46 +96,47 @@ def capped(rows: list[Any]) -> tuple[list[Any], int]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(db: Db, served: State) -> Response:
-    day = today()
-    flag_counts = Counter(f.kind for f in queries.flags(db, served.settings, day))
-    return page(
-        "home.html",
-        day=day,
-        vendors=vendor_rows(db, served.settings, day),
-        changes=queries.latest_changes(db, served.settings, day, NEWS),
-        flag_counts=sorted(flag_counts.items()),
-    )
+def home(served: State) -> Response:
+    with served.pool.reader() as db:
+        day = today()
+        flag_counts = Counter(f.kind for f in queries.flags(db, served.settings, day))
+        return page(
+            "home.html",
+            day=day,
+            vendors=vendor_rows(db, served.settings, day),
+            changes=queries.latest_changes(db, served.settings, day, NEWS),
+            flag_counts=sorted(flag_counts.items()),
+        )
 
 
 @router.get("/prices", response_class=HTMLResponse)
 def prices(
-    db: Db,
     served: State,
     vendor: str | None = None,
     model: str | None = None,
     as_of: str | None = None,
     status: str | None = None,
 ) -> Response:
-    day = form_date(as_of, "as of") or today()
-    rows = queries.prices(
-        db, served.settings, day, [vendor] if vendor else None, model or None, status or None
-    )
-    shown, total = capped(rows)
-    return page(
-        "prices.html",
-        rows=shown,
-        total=total,
-        day=day,
-        asked={
-            "vendor": vendor or "",
-            "model": model or "",
-            "as_of": day if as_of else "",
-            "status": status or "",
-        },
-        vendors=sorted(served.settings.vendors),
-        statuses=queries.STATUSES,
-    )
+    with served.pool.reader() as db:
+        day = form_date(as_of, "as of") or today()
+        rows = queries.prices(
+            db, served.settings, day, [vendor] if vendor else None, model or None, status or None
+        )
+        shown, total = capped(rows)
+        return page(
+            "prices.html",
+            rows=shown,
+            total=total,
+            day=day,
+            asked={
+                "vendor": vendor or "",
+                "model": model or "",
+                "as_of": day if as_of else "",
+                "status": status or "",
+            },
+            vendors=sorted(served.settings.vendors),
+            statuses=queries.STATUSES,
+        )
 
 
 def decorations(
@@ -156,69 +157,71 @@ def decorations(
 
 
 @router.get("/models/{vendor}/{model:path}", response_class=HTMLResponse)
-def model_page(db: Db, served: State, vendor: str, model: str) -> Response:
-    day = today()
-    rows = [r for r in queries.history(db, served.settings, model, [vendor]) if r.model == model]
-    if not rows:
-        close = [f"{v}/{m}" for v, m in snapshots.models(db, [vendor]) if model.lower() in m.lower()][:10]
-        raise NotFound(f"no rates stored for {vendor}/{model}", suggestions=close)
-    chart = charts.step_chart(rows, day)
-    return page(
-        "model.html",
-        vendor=vendor,
-        model=model,
-        rows=rows,
-        day=day,
-        chart={"x": chart.x, "series": [{"label": s.label, "values": s.values} for s in chart.series]},
-        series_count=len(chart.series),
-        current=decorations(db, served, vendor, model, day),
-    )
+def model_page(served: State, vendor: str, model: str) -> Response:
+    with served.pool.reader() as db:
+        day = today()
+        rows = [r for r in queries.history(db, served.settings, model, [vendor]) if r.model == model]
+        if not rows:
+            close = [f"{v}/{m}" for v, m in snapshots.models(db, [vendor]) if model.lower() in m.lower()][:10]
+            raise NotFound(f"no rates stored for {vendor}/{model}", suggestions=close)
+        chart = charts.step_chart(rows, day)
+        return page(
+            "model.html",
+            vendor=vendor,
+            model=model,
+            rows=rows,
+            day=day,
+            chart={"x": chart.x, "series": [{"label": s.label, "values": s.values} for s in chart.series]},
+            series_count=len(chart.series),
+            current=decorations(db, served, vendor, model, day),
+        )
 
 
 @router.get("/changes", response_class=HTMLResponse)
 def changes(
-    db: Db,
     served: State,
     since: str | None = None,
     until: str | None = None,
     vendor: str | None = None,
     kind: str | None = None,
 ) -> Response:
-    kinds = [kind] if kind else list(queries.REAL_CHANGES)
-    first, last = form_date(since, "since"), form_date(until, "until")
-    rows = queries.changes(db, served.settings, first, last, [vendor] if vendor else None, kinds)
-    rows = sorted(rows, key=lambda c: (c.date, c.id), reverse=True)
-    shown, total = capped(rows)
-    return page(
-        "changes.html",
-        rows=shown,
-        total=total,
-        asked={"since": first or "", "until": last or "", "vendor": vendor or "", "kind": kind or ""},
-        vendors=sorted(served.settings.vendors),
-        kinds=queries.CHANGE_KINDS,
-    )
+    with served.pool.reader() as db:
+        kinds = [kind] if kind else list(queries.REAL_CHANGES)
+        first, last = form_date(since, "since"), form_date(until, "until")
+        rows = queries.changes(db, served.settings, first, last, [vendor] if vendor else None, kinds)
+        rows = sorted(rows, key=lambda c: (c.date, c.id), reverse=True)
+        shown, total = capped(rows)
+        return page(
+            "changes.html",
+            rows=shown,
+            total=total,
+            asked={"since": first or "", "until": last or "", "vendor": vendor or "", "kind": kind or ""},
+            vendors=sorted(served.settings.vendors),
+            kinds=queries.CHANGE_KINDS,
+        )
 
 
 @router.get("/flags", response_class=HTMLResponse)
-def flags(db: Db, served: State, kind: str | None = None, vendor: str | None = None) -> Response:
-    day = today()
-    every = queries.flags(db, served.settings, day, None, [vendor] if vendor else None)
-    rows = (
-        [f for f in every if f.kind == queries.one_of(kind or None, queries.FLAG_KINDS, "kind")]
-        if kind
-        else every
-    )
-    shown, total = capped(rows)
-    return page(
-        "flags.html",
-        rows=shown,
-        total=total,
-        day=day,
-        counts=sorted(Counter(f.kind for f in every).items()),
-        asked={"kind": kind or "", "vendor": vendor or ""},
-        vendors=sorted(served.settings.vendors),
-        kinds=queries.FLAG_KINDS,
-    )
+def flags(served: State, kind: str | None = None, vendor: str | None = None) -> Response:
+    with served.pool.reader() as db:
+        day = today()
+        every = queries.flags(db, served.settings, day, None, [vendor] if vendor else None)
+        rows = (
+            [f for f in every if f.kind == queries.one_of(kind or None, queries.FLAG_KINDS, "kind")]
+            if kind
+            else every
+        )
+        shown, total = capped(rows)
+        return page(
+            "flags.html",
+            rows=shown,
+            total=total,
+            day=day,
+            counts=sorted(Counter(f.kind for f in every).items()),
+            asked={"kind": kind or "", "vendor": vendor or ""},
+            vendors=sorted(served.settings.vendors),
+            kinds=queries.FLAG_KINDS,
+        )
 
 
 def model_refs(db: Any, day: date) -> list[str]:
@@ -249,8 +252,9 @@ def form_date(raw: str | None, name: str) -> date | None:
 
 
 @router.get("/cost", response_class=HTMLResponse)
-def cost_form(db: Db) -> Response:
-    return page("cost.html", asked={}, models=model_refs(db, today()), result=None, error=None)
+def cost_form(served: State) -> Response:
+    with served.pool.reader() as db:
+        return page("cost.html", asked={}, models=model_refs(db, today()), result=None, error=None)
 
 
 @router.post("/cost", response_class=HTMLResponse)

@@ -6,7 +6,7 @@ and POST /api/v1/cost, while `ratecard backfill` writes one run per day into the
 Prints requests/s, p50/p99 per route and errors, then how long one API answer takes against the
 same answer from a new CLI process. Only 127.0.0.1 is ever contacted; every loop is bounded.
 
-    .venv/bin/python bench/serve_load.py [--seconds 30] [--clients 32] [--backend sqlite|postgresql|both]
+    .venv/bin/python bench/serve_load.py [--seconds 30] [--clients 32] [--backend B] [--no-writer]
 """
 
 from __future__ import annotations
@@ -95,8 +95,21 @@ def postgres() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def cpu_seconds(root: int) -> float:
+    """User + system CPU of process ``root`` and its children (the uvicorn workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if root in (pid, ppid):
+                total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 @contextlib.contextmanager
-def serving(url: str, workers: int) -> Iterator[str]:
+def serving(url: str, workers: int) -> Iterator[tuple[str, int]]:
     port = free_port()
     cmd = [RATECARD, "serve", "--db", url, "--host", HOST, "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -107,7 +120,7 @@ def serving(url: str, workers: int) -> Iterator[str]:
                 if httpx.get(base + "/api/v1/runs?limit=1", timeout=2).status_code == 200:
                     break
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -176,7 +189,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def bench(backend: str, url: str, folder: Path, seconds: float, clients: int, workers: int) -> None:
+def bench(
+    backend: str, url: str, folder: Path, seconds: float, clients: int, workers: int, write: bool
+) -> None:
     first = date(2026, 2, 1)
     writes = [first + timedelta(days=i) for i in range(int(seconds) * 2)]
     seed = captures(folder / "seed", [])
@@ -192,16 +207,21 @@ def bench(backend: str, url: str, folder: Path, seconds: float, clients: int, wo
     latest = seed / "anthropic" / "2025-11-19__docs-claude-pricing.md"
     for day in writes:
         shutil.copy(latest, writer_root / f"{day}__docs-claude-pricing.md")
-    with serving(url, workers) as base:
-        writer = backfill(url, writer_root.parent)
+    with serving(url, workers) as (base, pid):
+        writer = backfill(url, writer_root.parent) if write else None
+        spent = cpu_seconds(pid)
         try:
             latencies, errors, total = asyncio.run(load(base, seconds, clients))
+            spent = cpu_seconds(pid) - spent
         finally:
-            writer.terminate()
-            writer.wait(timeout=30)
+            if writer is not None:
+                writer.terminate()
+                writer.wait(timeout=30)
         api, command = one_answer_ratio(base, url)
-    print(f"\n{backend}: {clients} clients, {seconds:.0f} s, {workers} workers, a backfill writing")
+    during = "a backfill writing" if write else "no writer"
+    print(f"\n{backend}: {clients} clients, {seconds:.0f} s, {workers} workers, {during}")
     print(f"  {total / seconds:8.1f} requests/s, {errors} errors of {total}")
+    print(f"  server CPU {spent * 1000 / max(total, 1):.1f} ms per request (its workers' user + system time)")
     for path, values in latencies.items():
         p50, p99 = pct(values, 0.5) * 1000, pct(values, 0.99) * 1000
         print(f"  {path:40} {len(values):6} requests  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms")
@@ -216,24 +236,19 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    ap.add_argument("--no-writer", action="store_true", help="Read only: no backfill during the load.")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="ratecard-bench-") as tmp:
         if args.backend in ("sqlite", "both"):
             folder = Path(tmp) / "sqlite"
             folder.mkdir()
-            bench(
-                "sqlite",
-                f"sqlite:///{folder / 'ratecard.db'}",
-                folder,
-                args.seconds,
-                args.clients,
-                args.workers,
-            )
+            url = f"sqlite:///{folder / 'ratecard.db'}"
+            bench("sqlite", url, folder, args.seconds, args.clients, args.workers, not args.no_writer)
         if args.backend in ("postgresql", "both"):
             folder = Path(tmp) / "postgresql"
             folder.mkdir()
             with postgres() as url:
-                bench("postgresql", url, folder, args.seconds, args.clients, args.workers)
+                bench("postgresql", url, folder, args.seconds, args.clients, args.workers, not args.no_writer)
 
 
 if __name__ == "__main__":

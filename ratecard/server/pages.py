@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ratecard import readmodel, safe
 from ratecard.breakeven.report import to_json
 from ratecard.output import cell
+from ratecard.rows import HistoryRow
 from ratecard.server import breakeven, charts, pricing, queries
 from ratecard.server.deps import State
 from ratecard.server.errors import BadInput, NotFound, ServerError
@@ -140,16 +141,19 @@ def prices(
 
 
 def decorations(
-    db: Any, served: Served, vendor: str, model: str, day: date
+    db: Any, served: Served, rows: list[HistoryRow], day: date
 ) -> dict[tuple[str, str], list[str]]:
     """(field, tier) -> what to say about the value in force today besides its stored status:
     ``stale`` (the vendor not re-verified lately), ``disputed`` (a registry disagrees)."""
     out: dict[tuple[str, str], list[str]] = {}
+    if not rows:
+        return out
+    vendor, model = rows[0].vendor, rows[0].model
     verified = readmodel.last_verified(db, day).get(vendor)
-    stale = readmodel.stale_reason(verified, day, served.settings.stale_after(vendor))
-    for row in readmodel.prices(db, day, served.settings.stale_after, [vendor], model):
-        if row.model == model and stale and row.verified_status != "not_offered":
-            out.setdefault((row.field, row.tier), []).append("stale")
+    if readmodel.stale_reason(verified, day, served.settings.stale_after(vendor)):
+        for row in rows:
+            if row.valid_to is None and row.status != "not_offered":
+                out.setdefault((row.field, row.tier), []).append("stale")
     for check in readmodel.check_rows(db, None, [vendor]):
         if check.model == model and check.outcome == "disagree":
             out.setdefault((check.field, check.tier), []).append("disputed")
@@ -173,7 +177,7 @@ def model_page(served: State, vendor: str, model: str) -> Response:
             day=day,
             chart={"x": chart.x, "series": [{"label": s.label, "values": s.values} for s in chart.series]},
             series_count=len(chart.series),
-            current=decorations(db, served, vendor, model, day),
+            current=decorations(db, served, rows, day),
         )
 
 

@@ -15,12 +15,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ratecard.breakeven.report import to_json
+from ratecard.dbapi import Reader
 from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow
 from ratecard.server import breakeven, pricing, queries
 from ratecard.server.deps import State, as_json
 from ratecard.server.errors import BadInput, NotFound
 from ratecard.server.schemas import row_schema
-from ratecard.server.state import today
+from ratecard.server.state import Served, today
 from ratecard.server.vendors import VendorRow, vendor_rows
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -160,7 +161,7 @@ COST_SCHEMA: dict[str, Any] = {
 }
 
 
-def quote(db: Any, served: Any, given: CostIn) -> dict[str, Any]:
+def quote(db: Reader, served: Served, given: CostIn) -> dict[str, Any]:
     """The priced request as the CLI prints it; the pricing errors as 404 / 422."""
     usage = pricing.Usage(**given.usage.model_dump())
     try:

@@ -22,11 +22,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ratecard import readmodel, safe
 from ratecard.breakeven.report import to_json
+from ratecard.dbapi import Reader
 from ratecard.output import cell
 from ratecard.rows import HistoryRow
 from ratecard.server import breakeven, charts, pricing, queries
 from ratecard.server.deps import State
-from ratecard.server.errors import BadInput, NotFound, ServerError
+from ratecard.server.errors import BadInput, NotFound
 from ratecard.server.state import Served, today
 from ratecard.server.vendors import vendor_rows
 from ratecard.snapshots import read as snapshots
@@ -141,7 +142,7 @@ def prices(
 
 
 def decorations(
-    db: Any, served: Served, rows: list[HistoryRow], day: date
+    db: Reader, served: Served, rows: list[HistoryRow], day: date
 ) -> dict[tuple[str, str], list[str]]:
     """(field, tier) -> what to say about the value in force today besides its stored status:
     ``stale`` (the vendor not re-verified lately), ``disputed`` (a registry disagrees)."""
@@ -228,7 +229,7 @@ def flags(served: State, kind: str | None = None, vendor: str | None = None) -> 
         )
 
 
-def model_refs(db: Any, day: date) -> list[str]:
+def model_refs(db: Reader, day: date) -> list[str]:
     """``vendor/model`` of every model with a rate in force today: the cost form's suggestions."""
     return sorted({f"{s.vendor}/{s.model}" for s in snapshots.in_force(db, day) if s.unit == "usd_per_mtok"})
 
@@ -333,6 +334,3 @@ def api_docs(openapi: Mapping[str, Any]) -> HTMLResponse:
         for method, op in methods.items():
             operations.append({"path": path, "method": method.upper(), **op})
     return page("docs.html", info=openapi.get("info", {}), operations=operations)
-
-
-__all__ = ["ENV", "ServerError", "api_docs", "error_page", "router"]

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "reparse": "reparse",
     "backfill": "backfill",
     "raw": "raw",
+    "serve": "serve",
 }
 """Command name -> module of ``ratecard.commands`` defining it (a module's ``app`` named like the
 command is a group of its own, e.g. ``raw``)."""

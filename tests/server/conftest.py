@@ -1,0 +1,220 @@
+"""Fixtures of the server tests: a database filled by the real pipeline, a real `ratecard serve`.
+
+The database is built once per session by `ratecard backfill` over bundled captures of three
+vendors (anthropic, openai, openrouter), plus two copies dated today so that today's answers have
+verified rates: anthropic's latest page, and OpenRouter's latest API answer with hostile model ids
+appended (markup, a template string, ANSI escapes, rich markup), stored like any other model.
+The cross-check runs against the bundled LiteLLM registry copy, as in `ratecard demo`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ratecard.captures import bundled_dir, bundled_registry
+
+VENV_BIN = Path(sys.executable).parent
+RATECARD = str(VENV_BIN / "ratecard")
+HOSTILE = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "\x1b[31mred\x1b[0m",
+    "[bold red]x[/bold red]",
+    "{{ 7*7 }}",
+)
+"""Model names an OpenRouter lister could choose; stored as ``evil/<name>`` (lower-cased by the parser)."""
+TODAY = datetime.now(UTC).date()
+
+
+def hostile_ids() -> list[str]:
+    return [f"evil/{h}".lower() for h in HOSTILE]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def archive(root: Path, vendors: tuple[str, ...], hostile: bool, today: bool = True) -> Path:
+    """Bundled captures of ``vendors`` laid out for `ratecard backfill`, plus today's copies."""
+    src = bundled_dir()
+    for vendor in vendors:
+        (root / vendor).mkdir(parents=True, exist_ok=True)
+        for page in sorted((src / vendor).glob("20*")):
+            shutil.copy(page, root / vendor / page.name)
+    if today and "anthropic" in vendors:
+        latest = src / "anthropic" / "2025-11-19__docs-claude-pricing.md"
+        shutil.copy(latest, root / "anthropic" / f"{TODAY}__docs-claude-pricing.md")
+    if hostile:
+        doc = json.loads((src / "openrouter" / "2026-01-24__openrouter-api-v1-models.json").read_text())
+        for name in HOSTILE:
+            pricing = {"prompt": "0.000001", "completion": "0.000002"}
+            doc["data"].append({"id": f"evil/{name}", "name": name, "pricing": pricing})
+        (root / "openrouter" / f"{TODAY}__openrouter-api-v1-models.json").write_text(json.dumps(doc))
+    return root
+
+
+def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RATECARD_")}
+    return subprocess.run(
+        [RATECARD, *args], capture_output=True, text=True, check=check, env=env, timeout=300
+    )
+
+
+def backfill(url: str, root: Path, config: Path) -> None:
+    done = run_cli("backfill", str(root), "--db", url, "--config", str(config), check=False)
+    assert done.returncode in (0, 1), done.stderr  # 1: OpenRouter's quarantined values, as in the demo
+
+
+@pytest.fixture(scope="session")
+def config_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Cross-check against the bundled LiteLLM copy (what `ratecard demo` does), nothing else changed."""
+    path = tmp_path_factory.mktemp("config") / "ratecard.toml"
+    path.write_text(f"[settings]\nregistries = [{json.dumps(str(bundled_registry()))}]\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, config_file: Path) -> str:
+    """An SQLite database filled by `ratecard backfill` (anthropic, openai, openrouter + hostile ids)."""
+    root = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{root / 'ratecard.db'}"
+    backfill(url, archive(root / "archive", ("anthropic", "openai", "openrouter"), hostile=True), config_file)
+    return url
+
+
+@dataclass
+class Live:
+    """A running `ratecard serve` and how to reach it."""
+
+    base: str
+    db: str
+    process: subprocess.Popen[bytes]
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def start(db: str, *extra: str) -> Live:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RATECARD_")}
+    cmd = [RATECARD, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), *extra]
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"ratecard serve exited: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        try:
+            if httpx.get(base + "/api/v1/runs?limit=1", timeout=2).status_code == 200:
+                return Live(base, db, process)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("ratecard serve did not answer within 60 s")
+
+
+def stop(live: Live) -> None:
+    live.process.terminate()
+    try:
+        live.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        live.process.kill()
+
+
+@pytest.fixture(scope="session")
+def live(demo_db: str) -> Iterator[Live]:
+    """`ratecard serve` on 127.0.0.1 over the demo database."""
+    server = start(demo_db)
+    try:
+        yield server
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="session")
+def client(live: Live) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live.base, timeout=60) as c:
+        yield c
+
+
+def chromium_path() -> str | None:
+    """``$RATECARD_CHROMIUM`` (set by scripts/test.sh), else Debian's chromium-headless-shell."""
+    env = os.environ.get("RATECARD_CHROMIUM")
+    candidates = [env] if env else []
+    candidates += [
+        "/usr/lib/chromium/chromium-headless-shell",
+        "/usr/bin/chromium-headless-shell",
+        "/usr/lib/chromium/chromium",
+        "/usr/bin/chromium",
+    ]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Chromium driven by Playwright (Debian's headless shell; Playwright's own download is offline).
+
+    Module-scoped, not session-scoped: between its calls Playwright's sync API leaves its asyncio
+    loop marked as running on the main thread, so while it is open a later test in the same worker
+    that starts Scrapy's asyncio reactor would hand it that loop and hang. Closed, it leaves none.
+    """
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "no Chromium: CI must run the browser tests (apt-get install chromium-headless-shell)"
+            )
+        pytest.skip("no Chromium here: apt-get install chromium-headless-shell, or set RATECARD_CHROMIUM")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a development dependency")
+    with playwright.sync_playwright() as p:
+        found = p.chromium.launch(executable_path=path, args=BROWSER_ARGS)
+        try:
+            yield found
+        finally:
+            found.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder under pytest's temporary directory (never in the repository) for page screenshots."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Name the screenshot folders at the end of the run (xdist workers' folders included)."""
+    factory = getattr(config, "_tmp_path_factory", None)  # pytest's own TempPathFactory
+    if factory is None:
+        return
+    for folder in sorted(factory.getbasetemp().glob("**/screenshots*")):
+        if folder.is_symlink():  # pytest's "...current" link to the newest folder
+            continue
+        shots = list(folder.glob("*.png"))
+        if shots:
+            terminalreporter.write_line(f"server page screenshots ({len(shots)}): {folder}")

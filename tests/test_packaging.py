@@ -34,6 +34,10 @@ def test_wheel_installs_only_the_ratecard_namespace(tmp_path: Path) -> None:
         "ratecard/migrations/versions/0001_initial_schema.py",
         "ratecard/captures/anthropic/2025-10-25__docs-claude-pricing.md",
         "ratecard/registries/2025-12-29__model_prices_and_context_window.wrapped.json",
+        "ratecard/server/templates/base.html",
+        "ratecard/server/static/app.css",
+        "ratecard/server/static/vendor/uplot/uPlot.iife.min.js",
+        "ratecard/server/static/vendor/htmx/htmx.min.js",
     ):
         assert needed in names, needed
 

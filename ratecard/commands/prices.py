@@ -35,7 +35,8 @@ def prices(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Rates in force on a date, with status (verified / inferred / stale) and provenance."""
+    """Rates in force on a date: value and unit, status (verified, inferred, disputed, not offered),
+    freshness (stale, age in days) and provenance (page, capture, sha256)."""
     from ratecard import readmodel
     from ratecard.rows import PriceRow
 

@@ -104,7 +104,8 @@ def cost(
         typer.Option(
             "--tier",
             help="Price at this tier (context>200k, context=long, service=flex, "
-            "deployment=global;region=eastus2). Default: the context>Nk tier whose threshold the request's input (input + cached) exceeds, "
+            "deployment=global;region=eastus2). Default: the context>Nk tier whose threshold the "
+            "request's input (input + cached) exceeds, "
             "else standard (the vendor's configured tier where it has no plain rate).",
         ),
     ] = None,

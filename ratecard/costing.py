@@ -212,6 +212,10 @@ def price(rates: ModelRates, usage: Usage, tier: str | None = None) -> Quote:
 def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: bool) -> Plan:
     """Choose the rate of every quantity the request uses, with the notes the choice calls for."""
     tier = tiers.make(**dims)
+    if (forced or "service" in dims) and not any(r.tier == tier for r in rates.rows):
+        offered = sorted({r.tier for r in rates.rows})
+        shown = ", ".join(offered[:10]) + (f" and {len(offered) - 10} more" if len(offered) > 10 else "")
+        raise MissingRate(f"{rates.ref} has no {tier!r} tier on {rates.day}; its tiers: {shown}")
     steps: list[Step] = []
     notes = list(rates.notes)
     for demand in DEMANDS:

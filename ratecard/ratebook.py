@@ -24,13 +24,16 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol, get_type_hints
+from typing import TYPE_CHECKING, Any, Protocol, get_args, get_type_hints
 
 from ratecard import tiers
 from ratecard.costing import ModelRates, NoRates, Quote, price
 from ratecard.resolve import Catalog, Resolved
 from ratecard.rows import PriceRow
 from ratecard.usage import Usage
+
+if TYPE_CHECKING:
+    from ratecard.adapters import PriceCalculation
 
 CARDS_KEPT = 64
 """Vendor-days kept in memory (Azure's card of a day is ~2,600 rows)."""
@@ -102,12 +105,13 @@ class ExportSource:
 
 
 def _converter(hint: Any) -> Any:
-    text = str(hint)
-    if "Decimal" in text:
+    """How a JSON value of a field of this type is read back (None: as it is)."""
+    kinds = set(get_args(hint)) | {hint}
+    if Decimal in kinds:
         return Decimal
-    if "datetime" in text:
+    if datetime in kinds:
         return datetime.fromisoformat
-    if "date" in text:
+    if date in kinds:
         return date.fromisoformat
     return None
 
@@ -225,14 +229,31 @@ class RateBook:
             rates = self.rates(model, day)
         return price(rates, usage, tier)
 
+    def cost_per_token(
+        self,
+        model: str,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        **options: Any,
+    ) -> tuple[Decimal, Decimal]:
+        """LiteLLM's call shape, exact: see :func:`ratecard.adapters.cost_per_token`."""
+        from ratecard.adapters import cost_per_token
+
+        return cost_per_token(self, model, prompt_tokens, completion_tokens, **options)
+
+    def calc_price(self, usage: object, model_ref: str, **options: Any) -> PriceCalculation:
+        """genai-prices' call shape, exact: see :func:`ratecard.adapters.calc_price`."""
+        from ratecard.adapters import calc_price
+
+        return calc_price(self, usage, model_ref, **options)
+
     def _index(self, model: str, day: date) -> ModelRates:
         found = self.catalog.resolve(model)
         rows = self._card(found.vendor, day).get(found.model)
         if not rows:
             raise NoRates(f"no rates for {found.ref} on {day} (see `ratecard history {found.model}`)")
-        notes = (
-            () if found.rule in ("exact id", "vendor/id") else (f"{model!r} is {found.ref} ({found.rule})",)
-        )
+        plain = found.rule in ("exact id", "vendor/id")
+        notes = () if plain else (f"{model!r} is {found.ref} (by {found.rule})",)
         default = self._default_tiers.get(found.vendor, tiers.STANDARD)
         return ModelRates(found.vendor, found.model, day, rows, default, notes)
 

@@ -47,6 +47,8 @@ class Usage:
     image_quality: str | None = None
     seconds: Quantity = 0
     """Seconds of audio or video priced per second."""
+    video_resolution: str | None = None
+    """The resolution tier of per-second video prices (``720p``), as the vendor names it."""
     minutes: Quantity = 0
     """Minutes of audio priced per minute."""
     characters: int = 0
@@ -120,7 +122,13 @@ DEMANDS: Final[tuple[Demand, ...]] = (
         ("batch_image_generation",),
         (("image_size", "size"), ("image_size", "resolution"), ("image_quality", "quality")),
     ),
-    Demand("seconds", "seconds", ("video_generation", "transcription"), ()),
+    Demand(
+        "seconds",
+        "seconds",
+        ("video_generation", "transcription"),
+        (),
+        (("video_resolution", "resolution"),),
+    ),
     Demand("minutes", "minutes", ("transcription",), ()),
     Demand("characters", "characters", ("speech_generation",), ()),
     Demand("requests", "requests", ("request",), ("request",), (("search_context", "search_context"),), True),

@@ -85,6 +85,9 @@ def cost(
     ] = None,
     image_quality: Annotated[str | None, typer.Option("--image-quality", help="low, medium, high...")] = None,
     seconds: Annotated[str | None, typer.Option("--seconds", help="Seconds of audio or video.")] = None,
+    video_resolution: Annotated[
+        str | None, typer.Option("--video-resolution", help="Resolution tier of per-second video prices.")
+    ] = None,
     minutes: Annotated[str | None, typer.Option("--minutes", help="Minutes of audio.")] = None,
     characters: Annotated[int, _count("--characters", "Characters of speech generated.")] = 0,
     requests: Annotated[int, _count("--requests", "Requests, for per-request fees.")] = 1,
@@ -138,6 +141,7 @@ def cost(
             image_size=image_size,
             image_quality=image_quality,
             seconds=amount(seconds, "--seconds"),
+            video_resolution=video_resolution,
             minutes=amount(minutes, "--minutes"),
             characters=characters,
             requests=requests,

@@ -247,3 +247,11 @@ def test_the_public_names_load_lazily_and_light() -> None:
     assert ratecard.RateBook is RateBook and "RateBook" in ratecard.__all__
     with pytest.raises(AttributeError):
         _ = ratecard.NotAThing  # type: ignore[attr-defined]
+
+
+def test_an_explicit_vendor_wins_over_a_bare_id_with_a_slash() -> None:
+    known = {("openai", "gpt-4o"), ("openrouter", "openai/gpt-4o"), ("azure", "gpt-4o")}
+    assert resolve("openai/gpt-4o", known).ref == "openai/gpt-4o"
+    assert resolve("openrouter/openai/gpt-4o", known).ref == "openrouter/openai/gpt-4o"
+    with pytest.raises(AmbiguousModel, match="azure/gpt-4o, openai/gpt-4o"):
+        resolve("gpt-4o", known)

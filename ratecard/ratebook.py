@@ -34,6 +34,7 @@ from ratecard.usage import Usage
 
 if TYPE_CHECKING:
     from ratecard.adapters import PriceCalculation
+    from ratecard.config.settings import Settings
 
 CARDS_KEPT = 64
 """Vendor-days kept in memory (Azure's card of a day is ~2,600 rows)."""
@@ -164,7 +165,11 @@ class RateBook:
         ``config`` is a TOML file merged over the bundled one (aliases, stale thresholds, tiers)."""
         from ratecard.config.settings import load
 
-        settings = load(Path(config) if config is not None else None)
+        return cls.from_settings(db, load(Path(config) if config is not None else None))
+
+    @classmethod
+    def from_settings(cls, db: str | None, settings: Settings) -> RateBook:
+        """A book over a database with settings already loaded (the CLI's edge loads them once)."""
         return cls(
             DatabaseSource(db, settings.stale_after),
             {v: c.aliases for v, c in settings.vendors.items()},

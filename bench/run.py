@@ -42,6 +42,8 @@ MODELS = (
     ("openai/gpt-4o", "gpt-4o", "openai", "gpt-4o", "openai"),
     ("azure/gpt-5", "azure/gpt-5", None, "gpt-5", "azure"),
 )
+VARIANTS = 1000
+"""Distinct requests cycled through (token counts differ, so no answer is a repeat of the last)."""
 _MEMORY = (
     "import resource, subprocess, sys\n"
     "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
@@ -85,8 +87,11 @@ def peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, int(done.stdout.split()[-1]) / 1024
 
 
-def _eq(theirs: object, ours: Decimal) -> str:
-    return "==" if theirs == ours else "!="
+def _eq(theirs: Decimal, ours: Decimal) -> str:
+    """Exactly equal, equal within a float's rounding (litellm's floats), or different."""
+    if theirs == ours:
+        return "=="
+    return "≈ (float rounding)" if abs(theirs - ours) <= abs(ours) * Decimal("1e-12") else "!="
 
 
 def pricing(db: str, runs: int) -> None:
@@ -105,33 +110,57 @@ def pricing(db: str, runs: int) -> None:
         book.price(ours, Usage(input_tokens=1, output_tokens=1))
         cold = (time.perf_counter() - start) * 1000
 
-        def rb(i: int, ours: str = ours) -> object:
-            return book.price(ours, Usage(input_tokens=5000 + i, output_tokens=500))
+        # each library's own request object is built before the clock starts (litellm takes ints)
+        usages = [Usage(input_tokens=5000 + i, output_tokens=500) for i in range(VARIANTS)]
+        theirs = [genai_prices.Usage(input_tokens=5000 + i, output_tokens=500) for i in range(VARIANTS)]
 
-        def ll(i: int, lite: str = lite, provider: str | None = provider) -> object:
-            return litellm.cost_per_token(
-                model=lite, prompt_tokens=5000 + i, completion_tokens=500, custom_llm_provider=provider
+        def rb(i: int, ours: str = ours, usages: list[Usage] = usages) -> Decimal:
+            return book.price(ours, usages[i % VARIANTS]).total_usd
+
+        def ll(i: int, lite: str = lite, provider: str | None = provider) -> tuple[float, float]:
+            return litellm.cost_per_token(  # type: ignore[no-any-return]
+                model=lite,
+                prompt_tokens=5000 + i % VARIANTS,
+                completion_tokens=500,
+                custom_llm_provider=provider,
             )
 
-        def gp(i: int, genai: str = genai, genai_provider: str = genai_provider) -> object:
-            usage = genai_prices.Usage(input_tokens=5000 + i, output_tokens=500)
-            return genai_prices.calc_price(usage, genai, provider_id=genai_provider)
+        def gp(
+            i: int, genai: str = genai, genai_provider: str = genai_provider, theirs: list[object] = theirs
+        ) -> Decimal:
+            return genai_prices.calc_price(
+                theirs[i % VARIANTS], genai, provider_id=genai_provider
+            ).total_price
+
+        def build(i: int) -> object:
+            return Usage(input_tokens=5000 + i, output_tokens=500)
 
         ours_us, lite_us, genai_us = median_us(rb, runs), median_us(ll, runs), median_us(gp, runs)
+        usage_us = median_us(build, runs)
         total = book.price(ours, Usage(input_tokens=5000, output_tokens=500)).total_usd
-        lite_total = sum(Decimal(repr(x)) for x in ll(0))  # type: ignore[attr-defined]
-        genai_total = gp(0).total_price  # type: ignore[attr-defined]
-        same = f"litellm {_eq(lite_total, total)} ({lite_total}), genai {_eq(genai_total, total)} ({genai_total})"
+        lite_total = sum(Decimal(repr(x)) for x in ll(0))
+        genai_total = gp(0)
+        lite_same, genai_same = _eq(lite_total, total), _eq(genai_total, total)
+        row(f"{ours}: RateBook.price", f"{ours_us:.2f} µs", f"total {total} (exact)")
         row(
-            f"{ours}: RateBook",
-            f"{ours_us:.1f} µs",
-            f"first call of the day {cold:.1f} ms; total {total}; {same}",
+            f"{ours}: litellm.cost_per_token",
+            f"{lite_us:.1f} µs",
+            f"{lite_us / ours_us:.0f}× the RateBook; total {lite_same} ({lite_total})",
         )
-        row(f"{ours}: litellm.cost_per_token", f"{lite_us:.1f} µs", f"{lite_us / ours_us:.0f}× the RateBook")
         row(
             f"{ours}: genai_prices.calc_price",
             f"{genai_us:.1f} µs",
-            f"{genai_us / ours_us:.0f}× the RateBook",
+            f"{genai_us / ours_us:.0f}× the RateBook; total {genai_same} ({genai_total})",
+        )
+        row(
+            f"{ours}: first request of the day",
+            f"{cold:.1f} ms",
+            "reads the vendor's rate card of the day once",
+        )
+        row(
+            f"{ours}: building a Usage",
+            f"{usage_us:.2f} µs",
+            "once per request object, outside the timings above",
         )
 
 
@@ -171,25 +200,60 @@ def startup(db: str, runs: int) -> None:
 
 
 def tables(db: str, runs: int) -> None:
-    section(f"Table vs JSON output of every row (median of {runs}, stdout a pipe)")
-    for command in (["prices"], ["changes"]):
-        rows = len(
-            json.loads(
-                subprocess.run(
-                    [RATECARD, *command, "--format", "json", "--db", db],
-                    capture_output=True,
-                    check=True,
-                    text=True,
-                ).stdout
-            )
-        )
-        js = wall([RATECARD, *command, "--format", "json", "--db", db], runs)
-        tb = wall([RATECARD, *command, "--format", "table", "--db", db], runs)
+    """Whole commands (new processes), then the rendering alone (in-process, same rows)."""
+    import io
+
+    from ratecard import readmodel
+    from ratecard.config.settings import load
+    from ratecard.db_read import open_reader
+    from ratecard.output import Format, emit, rich_table
+    from ratecard.rows import ChangeRow, PriceRow, columns
+
+    section(f"Table vs JSON output of every row (median of {runs}; stdout a pipe, so tables are plain text)")
+    stale = load(None).stale_after
+    with open_reader(db) as r:
+        found: dict[str, tuple[list[object], type]] = {
+            "prices": (list(readmodel.prices(r, date.today(), stale)), PriceRow),
+            "changes": (list(readmodel.changes(r)), ChangeRow),
+        }
+    for command, (rows, kind) in found.items():
+        js = wall([RATECARD, command, "--format", "json", "--db", db], runs)
+        tb = wall([RATECARD, command, "--format", "table", "--db", db], runs)
         row(
-            f"{command[0]} ({rows} rows)",
+            f"`ratecard {command}` ({len(rows)} rows)",
             f"table {tb * 1000:.0f} ms, json {js * 1000:.0f} ms",
             f"table/json {tb / js:.2f}",
         )
+
+        def render(fmt: Format, rows: list[object] = rows, kind: type = kind) -> None:
+            emit(io.StringIO(), rows, fmt, kind)
+
+        text = statistics.median(_timed(lambda: render(Format.table)) for _ in range(runs))
+        as_json = statistics.median(_timed(lambda: render(Format.json)) for _ in range(runs))
+        row(
+            f"rendering {command}: plain table vs JSON",
+            f"{text * 1000:.0f} ms vs {as_json * 1000:.0f} ms",
+            f"table/json {text / as_json:.2f}",
+        )
+        if command == "prices":
+            from rich.console import Console
+
+            def drawn(rows: list[object] = rows, kind: type = kind) -> None:
+                console = Console(file=io.StringIO(), force_terminal=True, width=240)
+                console.print(rich_table(rows, columns(kind, table=True)))
+
+            tty = _timed(drawn)
+            row(
+                "rendering prices on a terminal (rich)",
+                f"{tty * 1000:.0f} ms",
+                f"{tty / as_json:.1f}× JSON; once",
+            )
+
+
+def _timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 def demo(tmp: Path) -> str:
@@ -281,8 +345,10 @@ def main() -> None:
     runs, calls = (5, 2000) if args.quick else (15, 20000)
     days = args.days or (10 if args.quick else 365)
     load = os.getloadavg()
+    mode = "quick" if args.quick else "full"
     print(
-        f"## ratecard bench ({'quick' if args.quick else 'full'}), {os.cpu_count()} CPUs, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+        f"## ratecard bench ({mode}), {os.cpu_count()} CPUs, load average "
+        + " ".join(f"{x:.1f}" for x in load)
     )
     with tempfile.TemporaryDirectory(prefix="ratecard-bench-") as name:
         tmp = Path(name)

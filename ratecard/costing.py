@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ratecard import tiers
 from ratecard.rows import PriceRow
@@ -48,9 +49,11 @@ class MissingRate(PricingError):
     """A quantity of the request needs a rate the model does not have (or not in that tier)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One priced quantity: ``quantity`` × ``rate`` per ``unit`` = ``usd``, exactly."""
+class Line(NamedTuple):
+    """One priced quantity: ``quantity`` × ``rate`` per ``unit`` = ``usd``, exactly.
+
+    A NamedTuple rather than a frozen dataclass: quotes are built per request on the hot path,
+    and a tuple is built several times faster (immutable and typed all the same)."""
 
     field: str
     """The rate field (``input``, ``batch_output``, ``image_generation``...)."""
@@ -74,9 +77,9 @@ class Line:
         return self.rate if self.unit == TOKEN else None
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """The price of one request, with the rates it used and what a reader should know."""
+class Quote(NamedTuple):
+    """The price of one request, with the rates it used and what a reader should know
+    (a NamedTuple for the same reason as :class:`Line`)."""
 
     vendor: str
     model: str
@@ -95,14 +98,17 @@ class Quote:
         return f"{self.vendor}/{self.model}"
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One line of a plan: which Usage field, at which rate row (its scale in powers of ten)."""
+class Step(NamedTuple):
+    """One line of a plan: which Usage field, at which rate row; ``per_unit`` is the rate per one
+    counted item (exact: a power-of-ten shift of the rate), so a line is one multiplication."""
 
     usage: str
-    row: PriceRow
+    field: str
+    tier: str
+    unit: str
     rate: Decimal
-    scale: int
+    per_unit: Decimal
+    row: PriceRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,8 @@ class ModelRates:
     by_field: dict[str, Candidates] = field(init=False, default_factory=dict)
     contexts: tuple[str, ...] = field(init=False, default=())
     """The ``context`` dimension values of the token rates (``>200k``, ``8192-32768``, ``long``)."""
+    bounds: tuple[tuple[int, int, str], ...] = field(init=False, default=())
+    """(above, up to, value) of each context tier a prompt's size selects, ranges first."""
     plans: dict[tuple[object, ...], Plan] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -144,36 +152,45 @@ class ModelRates:
                 if r.unit == TOKEN and "context" in dims:
                     found.add(dims["context"])
         self.contexts = tuple(sorted(found))
+        self.bounds = bounds(self.contexts)
 
     @property
     def ref(self) -> str:
         return f"{self.vendor}/{self.model}"
 
 
-def by_size(contexts: Iterable[str], prompt: int) -> str | None:
-    """The ``context`` value a prompt of this size is billed at: the range holding it, else the
-    largest ``>N`` threshold it exceeds; None for the plain tier (``long`` is never chosen by size)."""
-    best: tuple[int, str] | None = None
+_NO_LIMIT = 1 << 62
+
+
+def bounds(contexts: Iterable[str]) -> tuple[tuple[int, int, str], ...]:
+    """The prompt sizes each context tier covers: a range ``A-B`` covers (A, B]; a ``>N``
+    threshold covers (N, ∞) and the largest one exceeded wins; ``long`` states no size."""
+    ranges, above = [], []
     for value in contexts:
         lo, dash, hi = value.partition("-")
         if dash and lo.isdigit() and hi.isdigit():
-            if int(lo) < prompt <= int(hi):
-                return value
-            continue
-        threshold = tiers.context_threshold(f"context{value}")
-        if threshold is not None and prompt > threshold and (best is None or threshold > best[0]):
-            best = (threshold, value)
-    return best[1] if best else None
+            ranges.append((int(lo), int(hi), value))
+        elif (threshold := tiers.context_threshold(f"context{value}")) is not None:
+            above.append((threshold, _NO_LIMIT, value))
+    return (*ranges, *sorted(above, reverse=True))
 
 
-def request_dims(rates: ModelRates, usage: Usage, tier: str | None) -> dict[str, str]:
+def by_size(limits: Iterable[tuple[int, int, str]], prompt: int) -> str | None:
+    """The ``context`` value a prompt of this size is billed at (see :func:`bounds`); None for
+    the plain tier."""
+    for lo, hi, value in limits:
+        if lo < prompt <= hi:
+            return value
+    return None
+
+
+def request_dims(rates: ModelRates, usage: Usage, tier: str | None, reached: str | None) -> dict[str, str]:
     """The tier dimensions of the whole request: ``tier`` if given, else the vendor's default
-    tier and the context tier its size reaches; plus its service tier (flex, priority)."""
+    tier and the context tier its size ``reached``; plus its service tier (flex, priority)."""
     if tier is not None:
         dims = tiers.parse(tier)
     else:
         dims = tiers.parse(rates.default_tier)
-        reached = by_size(rates.contexts, usage.prompt_tokens) if rates.contexts else None
         if reached is not None:
             dims["context"] = reached
     if usage.service_tier in ("flex", "priority"):
@@ -181,32 +198,35 @@ def request_dims(rates: ModelRates, usage: Usage, tier: str | None) -> dict[str,
     return dims
 
 
+_ZERO = Decimal(0)
+_tuple = tuple.__new__
+"""Builds a Line without its Python-level ``__new__`` (the hot path's one allocation per line)."""
+
+
 def price(rates: ModelRates, usage: Usage, tier: str | None = None) -> Quote:
     """The quote for ``usage`` at ``tier`` (default: as the module says); PricingError if any rate
-    it needs is missing. The choice of rates is memoised per request shape on ``rates``."""
-    dims = request_dims(rates, usage, tier)
-    key = (
-        tuple(sorted(dims.items())),
-        tier is not None,
-        usage.batch,
-        usage.image_size,
-        usage.image_quality,
-        usage.search_context,
-        tuple(bool(getattr(usage, d.name)) for d in DEMANDS),
-    )
+    it needs is missing. The choice of rates is memoised per request shape on ``rates``, so a
+    request of a known shape costs a dict lookup and one exact multiplication per line."""
+    reached = by_size(rates.bounds, usage.prompt_tokens) if rates.bounds else None
+    key = (usage.shape, reached, tier)
     plan = rates.plans.get(key)
     if plan is None:
+        dims = request_dims(rates, usage, tier, reached)
         plan = rates.plans[key] = make_plan(rates, usage, dims, tier is not None)
-    lines = tuple(
-        Line(s.row.field, s.row.tier, q, s.row.unit, s.rate, (q * s.rate).scaleb(-s.scale), s.usage)
-        for s in plan.steps
-        if (q := getattr(usage, s.usage))
-    )
-    total = sum((line.usd for line in lines), Decimal(0))
+    lines = []
+    total = _ZERO
+    for name, fld, tier_of, unit, rate, per_unit, _ in plan.steps:
+        quantity = getattr(usage, name)
+        if quantity:
+            usd = quantity * per_unit
+            total += usd
+            lines.append(_tuple(Line, (fld, tier_of, quantity, unit, rate, usd, name)))
     notes = plan.notes
-    if rates.contexts or tier is not None:
+    if reached is not None or tier is not None:
+        dims = request_dims(rates, usage, tier, reached)
         notes = (*tier_notes(rates, usage.prompt_tokens, dims, tier), *notes)
-    return Quote(rates.vendor, rates.model, rates.day, plan.tier, lines, total, plan.rates_used, notes)
+    quote = (rates.vendor, rates.model, rates.day, plan.tier, tuple(lines), total, plan.rates_used, notes)
+    return _tuple(Quote, quote)
 
 
 def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: bool) -> Plan:
@@ -228,8 +248,9 @@ def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: 
         row = choose(rates, demand, fields, want)
         if row is None:
             continue
-        unit = UNITS[row.unit]
-        steps.append(Step(demand.name, row, row.value or Decimal(0), unit.per_exp))
+        rate = row.value or _ZERO
+        per_unit = rate.scaleb(-UNITS[row.unit].per_exp)
+        steps.append(Step(demand.name, row.field, row.tier, row.unit, rate, per_unit, row))
         notes += line_notes(rates, demand, row, dims, tier)
     if not forced and _LONG in rates.contexts:
         notes.append(
@@ -305,7 +326,7 @@ def line_notes(
 
 def tier_notes(rates: ModelRates, prompt: int, dims: Mapping[str, str], forced: str | None) -> list[str]:
     """Why the request is priced at its context tier, when that is not plainly the standard one."""
-    chosen, reached = dims.get("context"), by_size(rates.contexts, prompt)
+    chosen, reached = dims.get("context"), by_size(rates.bounds, prompt)
     key = tiers.make(context=chosen) if chosen else tiers.STANDARD
     threshold = tiers.context_threshold(key)
     said = f"{prompt} input tokens (input + cached)"

@@ -19,6 +19,7 @@ Importing this module loads neither Scrapy, litellm, SQLAlchemy, typer nor rich.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from datetime import UTC, date, datetime
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ratecard.adapters import PriceCalculation
     from ratecard.config.settings import Settings
 
+_DAY = 86400
 CARDS_KEPT = 64
 """Vendor-days kept in memory (Azure's card of a day is ~2,600 rows)."""
 MODELS_KEPT = 4096
@@ -199,6 +201,7 @@ class RateBook:
         self.catalog = Catalog(self.source.models(), self._aliases)
         self._cards: dict[tuple[str, date], dict[str, list[PriceRow]]] = {}
         self._rates: dict[tuple[str, date], ModelRates] = {}
+        self._day_start, self._day = 0.0, date.min
 
     def models(self) -> list[str]:
         """Every model the book knows, as ``vendor/id``."""
@@ -228,11 +231,21 @@ class RateBook:
         candidates), NoRates (none in force that day) or MissingRate (a quantity needs a rate the
         model lacks): all LookupErrors, never a $0 for something unknown.
         """
-        day = day_of(at)
+        if at is None:
+            now = time.time()
+            day = self._day if self._day_start <= now < self._day_start + _DAY else self._today(now)
+        else:
+            day = day_of(at)
         rates = self._rates.get((model, day))
         if rates is None:
             rates = self.rates(model, day)
         return price(rates, usage, tier)
+
+    def _today(self, now: float) -> date:
+        """Today (UTC) at ``now``, kept until midnight: requests read the clock's seconds only."""
+        self._day_start = now - now % _DAY
+        self._day = datetime.fromtimestamp(self._day_start, UTC).date()
+        return self._day
 
     def cost_per_token(
         self,

@@ -7,15 +7,19 @@ CLI options and the adapters never each keep their own list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
 SERVICE_TIERS: Final = ("standard", "batch", "flex", "priority")
 """``batch`` prices with the ``batch_*`` fields; ``flex``/``priority`` with the ``service=`` tiers."""
 SEARCH_CONTEXTS: Final = ("low", "medium", "high")
+_SERVICE_TIERS = frozenset({None, *SERVICE_TIERS})
+_SEARCH_CONTEXTS = frozenset({None, *SEARCH_CONTEXTS})
 
 Quantity = int | Decimal
+CHOICES: Final = ("image_size", "image_quality", "video_resolution", "search_context", "service_tier")
+"""The Usage fields that choose tiers rather than count anything."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,30 +64,32 @@ class Usage:
     """``low``, ``medium`` or ``high``: the tier of per-request and search fees that depend on it."""
     service_tier: str | None = None
     """``batch``, ``flex`` or ``priority``; None or ``standard`` for the plain rates."""
+    prompt_tokens: int = field(init=False, repr=False, compare=False)
+    """All input tokens, cached or not: what a ``context>N`` threshold is measured on."""
+    shape: int = field(init=False, repr=False, compare=False)
+    """Which quantities are used and the tier choices, as a small number (see :data:`SHAPES`):
+    requests of one shape share their rates, so pricing one needs no pass over its fields."""
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
-                raise ValueError(f"{f.name} must not be negative, got {value}")
-        if self.service_tier not in (None, *SERVICE_TIERS):
+        used: list[object] = []
+        for name in QUANTITIES:
+            value = getattr(self, name)
+            if value:
+                if value < 0:
+                    raise ValueError(f"{name} must not be negative, got {value}")
+                used.append(name)
+        used += [getattr(self, name) for name in CHOICES]
+        cached = self.cache_read_tokens + self.cache_write_5m_tokens + self.cache_write_1h_tokens
+        object.__setattr__(self, "prompt_tokens", self.input_tokens + cached)
+        object.__setattr__(self, "shape", SHAPES.setdefault(tuple(used), len(SHAPES)))
+        if self.service_tier not in _SERVICE_TIERS:
             raise ValueError(
                 f"service_tier must be one of {', '.join(SERVICE_TIERS)}, got {self.service_tier!r}"
             )
-        if self.search_context not in (None, *SEARCH_CONTEXTS):
+        if self.search_context not in _SEARCH_CONTEXTS:
             raise ValueError(
                 f"search_context must be one of {', '.join(SEARCH_CONTEXTS)}, got {self.search_context!r}"
             )
-
-    @property
-    def prompt_tokens(self) -> int:
-        """All input tokens, cached or not: what a ``context>N`` threshold is measured on."""
-        return (
-            self.input_tokens
-            + self.cache_read_tokens
-            + self.cache_write_5m_tokens
-            + self.cache_write_1h_tokens
-        )
 
     @property
     def batch(self) -> bool:
@@ -135,3 +141,8 @@ DEMANDS: Final[tuple[Demand, ...]] = (
     Demand("searches", "requests", ("web_search",), (), (("search_context", "search_context"),)),
 )
 """Every quantity a Usage can hold, in billing order (the order of a quote's lines)."""
+
+
+QUANTITIES: Final[tuple[str, ...]] = tuple(d.name for d in DEMANDS)
+SHAPES: dict[tuple[object, ...], int] = {}
+"""Every request shape seen (used quantities, then tier choices) -> its number."""

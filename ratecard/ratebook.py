@@ -201,7 +201,7 @@ class RateBook:
         self.catalog = Catalog(self.source.models(), self._aliases)
         self._cards: dict[tuple[str, date], dict[str, list[PriceRow]]] = {}
         self._rates: dict[tuple[str, date], ModelRates] = {}
-        self._day_start, self._day = 0.0, date.min
+        self._clock = (0.0, date.min)
 
     def models(self) -> list[str]:
         """Every model the book knows, as ``vendor/id``."""
@@ -232,8 +232,9 @@ class RateBook:
         model lacks): all LookupErrors, never a $0 for something unknown.
         """
         if at is None:
-            now = time.time()
-            day = self._day if self._day_start <= now < self._day_start + _DAY else self._today(now)
+            now, (start, day) = time.time(), self._clock
+            if not start <= now < start + _DAY:
+                day = self._today(now)
         else:
             day = day_of(at)
         rates = self._rates.get((model, day))
@@ -242,10 +243,11 @@ class RateBook:
         return price(rates, usage, tier)
 
     def _today(self, now: float) -> date:
-        """Today (UTC) at ``now``, kept until midnight: requests read the clock's seconds only."""
-        self._day_start = now - now % _DAY
-        self._day = datetime.fromtimestamp(self._day_start, UTC).date()
-        return self._day
+        """Today (UTC) at ``now``, kept until midnight: requests read the clock's seconds only.
+        (Start and day are one tuple, so a thread never sees one without the other.)"""
+        start = now - now % _DAY
+        self._clock = (start, datetime.fromtimestamp(start, UTC).date())
+        return self._clock[1]
 
     def cost_per_token(
         self,

@@ -341,7 +341,10 @@ def main() -> None:
         default=[],
         help="leave out a section: pricing, startup, tables, demo, year",
     )
+    ap.add_argument("--db", default=None, help="with --skip demo: a database `ratecard demo` filled")
     args = ap.parse_args()
+    if "demo" in args.skip and not args.db:
+        ap.error("--skip demo needs --db URL (a database `ratecard demo` filled)")
     runs, calls = (5, 2000) if args.quick else (15, 20000)
     days = args.days or (10 if args.quick else 365)
     load = os.getloadavg()
@@ -352,7 +355,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="ratecard-bench-") as name:
         tmp = Path(name)
-        db = demo(tmp) if "demo" not in args.skip else f"sqlite:///{tmp / 'none.db'}"
+        db = demo(tmp) if "demo" not in args.skip else args.db
         if "pricing" not in args.skip:
             pricing(db, calls)
         if "startup" not in args.skip:

@@ -312,6 +312,11 @@ def synthetic_year(tmp: Path, days: int, runs: int) -> None:
             (first.isoformat(), first.isoformat()),
         ).fetchone()[0]
     row("database size", f"{db_path.stat().st_size / 1e6:.1f} MB", "SQLite file, raw bodies beside it")
+    with sqlite3.connect(db_path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        counts = {n: conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
+    biggest = sorted(counts.items(), key=lambda kv: -kv[1])[:5]
+    row("largest tables (rows)", ", ".join(f"{n} {c}" for n, c in biggest), "what grows with days")
     row(
         "rate rows (spans)",
         f"{spans}",

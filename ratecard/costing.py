@@ -200,7 +200,7 @@ def request_dims(rates: ModelRates, usage: Usage, tier: str | None, reached: str
 
 _ZERO = Decimal(0)
 _tuple = tuple.__new__
-"""Builds a Line without its Python-level ``__new__`` (the hot path's one allocation per line)."""
+"""Builds a Line or Quote without their Python-level ``__new__`` (the hot path's allocations)."""
 
 
 def price(rates: ModelRates, usage: Usage, tier: str | None = None) -> Quote:
@@ -319,7 +319,7 @@ def line_notes(
     own = tiers.parse(row.tier)
     if any(own.get(k) != dims[k] for k in _REQUEST_DIMS if k in dims):
         out.append(f"the {tier} tier has no {row.field} rate; the {row.tier}-tier rate was used")
-    if row.field == "cache_write" and demand.name != "cache_write":
+    if row.field == "cache_write":
         out.append(f"{rates.ref} has one cache-write price (cache_write): used for {demand.name}")
     return out
 

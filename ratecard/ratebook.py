@@ -50,7 +50,9 @@ def day_of(at: date | datetime | None) -> date:
         return datetime.now(UTC).date()
     if isinstance(at, datetime):
         return (at if at.tzinfo is None else at.astimezone(UTC)).date()
-    return at
+    if isinstance(at, date):
+        return at
+    raise TypeError(f"at must be a date, a datetime or None, not {type(at).__name__}")
 
 
 class Source(Protocol):

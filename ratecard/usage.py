@@ -75,6 +75,8 @@ class Usage:
         for name in QUANTITIES:
             value = getattr(self, name)
             if value:
+                if isinstance(value, float):
+                    raise TypeError(f"{name} must be an int or a Decimal (exact), not a float: {value!r}")
                 if value < 0:
                     raise ValueError(f"{name} must not be negative, got {value}")
                 used.append(name)

@@ -59,15 +59,20 @@ def section(title: str) -> None:
     print(f"\n### {title}\n\n| measure | value | note |\n|---|---|---|", flush=True)
 
 
-def median_us(call: Callable[[int], object], runs: int) -> float:
-    """Median wall time of one call in µs; ``call(i)`` varies the request with ``i``."""
-    call(0)
-    times = []
-    for i in range(runs):
-        start = time.perf_counter()
-        call(i)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
+def median_us(calls: dict[str, Callable[[int], object]], runs: int, batch: int = 100) -> dict[str, float]:
+    """Median wall time of one call of each, in µs. Batches of ``batch`` calls (the clock's own cost
+    stays out of µs answers) are interleaved across the callables, so a shared machine's changing
+    load weighs on each the same; ``call(i)`` varies the request with ``i``."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for call in calls.values():
+        call(0)
+    for start in range(0, runs, batch):
+        for name, call in calls.items():
+            begin = time.perf_counter()
+            for i in range(start, start + batch):
+                call(i)
+            times[name].append((time.perf_counter() - begin) / batch)
+    return {name: statistics.median(found) * 1e6 for name, found in times.items()}
 
 
 def wall(cmd: list[str], runs: int, **kw: object) -> float:
@@ -101,7 +106,10 @@ def pricing(db: str, runs: int) -> None:
 
     from ratecard import RateBook, Usage
 
-    section(f"Pricing one request in-process (median µs over {runs} calls, varying token counts)")
+    section(
+        f"Pricing one request in-process (median µs of batches of 100 calls, {runs} calls each, the "
+        "three libraries' batches interleaved; token counts vary)"
+    )
     start = time.perf_counter()
     book = RateBook.open(db)
     row("RateBook.open", f"{(time.perf_counter() - start) * 1000:.1f} ms", f"{len(book.models())} models")
@@ -135,8 +143,8 @@ def pricing(db: str, runs: int) -> None:
         def build(i: int) -> object:
             return Usage(input_tokens=5000 + i, output_tokens=500)
 
-        ours_us, lite_us, genai_us = median_us(rb, runs), median_us(ll, runs), median_us(gp, runs)
-        usage_us = median_us(build, runs)
+        found = median_us({"ours": rb, "litellm": ll, "genai": gp, "usage": build}, runs)
+        ours_us, lite_us, genai_us, usage_us = found["ours"], found["litellm"], found["genai"], found["usage"]
         total = book.price(ours, Usage(input_tokens=5000, output_tokens=500)).total_usd
         lite_total = sum(Decimal(repr(x)) for x in ll(0))
         genai_total = gp(0)

@@ -36,6 +36,7 @@ from ratecard.usage import Usage
 if TYPE_CHECKING:
     from ratecard.adapters import PriceCalculation
     from ratecard.config.settings import Settings
+    from ratecard.readmodel import StaleAfter
 
 _DAY = 86400
 CARDS_KEPT = 64
@@ -70,7 +71,7 @@ class Source(Protocol):
 class DatabaseSource:
     """Rows read through the read model (plain DB-API: no ORM), one connection per read."""
 
-    def __init__(self, url: str | None, stale_after: Any) -> None:
+    def __init__(self, url: str | None, stale_after: StaleAfter) -> None:
         from ratecard.locations import resolve_url
 
         self.url = resolve_url(url)
@@ -174,8 +175,13 @@ class RateBook:
     @classmethod
     def from_settings(cls, db: str | None, settings: Settings) -> RateBook:
         """A book over a database with settings already loaded (the CLI's edge loads them once)."""
+        return cls.configured(DatabaseSource(db, settings.stale_after), settings)
+
+    @classmethod
+    def configured(cls, source: Source, settings: Settings) -> RateBook:
+        """A book over ``source`` with the vendors' aliases and default tiers from ``settings``."""
         return cls(
-            DatabaseSource(db, settings.stale_after),
+            source,
             {v: c.aliases for v, c in settings.vendors.items()},
             {v: c.registry_tier for v, c in settings.vendors.items() if c.registry_tier},
         )
@@ -189,12 +195,7 @@ class RateBook:
         """
         from ratecard.config.settings import load
 
-        settings = load(Path(config) if config is not None else None)
-        return cls(
-            ExportSource(Path(path)),
-            {v: c.aliases for v, c in settings.vendors.items()},
-            {v: c.registry_tier for v, c in settings.vendors.items() if c.registry_tier},
-        )
+        return cls.configured(ExportSource(Path(path)), load(Path(config) if config is not None else None))
 
     def refresh(self) -> None:
         """Forget everything loaded and read the source again (after a nightly run, say)."""

@@ -83,20 +83,19 @@ class Catalog:
     _by_id: dict[str, list[str]] = field(init=False, repr=False, default_factory=dict)
     _by_alias: dict[str, list[tuple[str, str]]] = field(init=False, repr=False, default_factory=dict)
     _pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, default=frozenset())
+    vendors: frozenset[str] = field(init=False, default=frozenset())
+    """Every vendor with a model: the ``vendor/`` a name may start with."""
 
     def __post_init__(self) -> None:
         pairs = frozenset(self.known)
         object.__setattr__(self, "_pairs", pairs)
+        object.__setattr__(self, "vendors", frozenset(v for v, _ in pairs))
         for vendor, model in sorted(pairs):
             self._by_id.setdefault(model, []).append(vendor)
         for vendor, names in self.aliases.items():
             for model, other in names.items():
                 if (vendor, model) in pairs:
                     self._by_alias.setdefault(other.lower(), []).append((vendor, model))
-
-    @property
-    def vendors(self) -> frozenset[str]:
-        return frozenset(v for v, _ in self._pairs)
 
     def resolve(self, ref: str) -> Resolved:
         """The one model ``ref`` names by the module's rules; AmbiguousModel or UnknownModel."""

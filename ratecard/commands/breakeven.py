@@ -98,13 +98,9 @@ def breakeven(
 
 def resolved(source: RateSource, name: str) -> str:
     """``vendor/id`` of the model ``name`` means, by the resolver's rules (UnknownModel/AmbiguousModel)."""
-    from ratecard.dbapi import DatabaseMissing
     from ratecard.rate_source import SnapshotRates
 
-    try:
-        return source.book.resolve(name).ref if isinstance(source, SnapshotRates) else name
-    except DatabaseMissing:
-        return name  # the question's own errors (a missing option) come first
+    return source.book.resolve(name).ref if isinstance(source, SnapshotRates) else name
 
 
 def _answer(opts: dict[str, object]) -> None:
@@ -125,10 +121,15 @@ def _answer(opts: dict[str, object]) -> None:
             opened.append(open_rate_source(db, None if config is None else Path(str(config))))
         return opened[0]
 
+    from ratecard.dbapi import DatabaseMissing
+
     for side in ("baseline", "candidate"):  # one resolver for every command (ratecard.resolve)
         named = text(opts, side)
         if named is not None and text(opts, f"{side}_rates") is None:
-            opts[side] = resolved(open_source(), named)
+            try:
+                opts[side] = resolved(open_source(), named)
+            except DatabaseMissing:
+                break  # the question's own errors (a missing option) are reported first, then this
     result = build(opts, open_source, today()).answer()
     if output == "json":
         typer.echo(json.dumps(to_json(result), indent=2))

@@ -55,7 +55,7 @@ def test_answers_come_from_memory_until_refresh(tmp_path: Path, history: str) ->
     book = RateBook.open(f"sqlite:///{copy}")
     first = book.price(f"anthropic/{HAIKU}", TOKENS, CHANGE)
     copy.unlink()
-    again = book.price(HAIKU.join(("anthropic/", "")), Usage(input_tokens=7), CHANGE)  # same model and day
+    again = book.price(f"anthropic/{HAIKU}", Usage(input_tokens=7), CHANGE)  # same model and day
     assert first.total_usd == Decimal("0.00395") and again.total_usd == Decimal("0.00000875")
     with pytest.raises(DatabaseMissing):
         book.refresh()

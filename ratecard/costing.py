@@ -252,6 +252,10 @@ def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: 
         per_unit = rate.scaleb(-UNITS[row.unit].per_exp)
         steps.append(Step(demand.name, row.field, row.tier, row.unit, rate, per_unit, row))
         notes += line_notes(rates, demand, row, dims, tier)
+    if not steps:
+        raise ValueError(
+            f"nothing to price: the request uses no quantity {rates.ref} bills (tokens, images...)"
+        )
     if not forced and _LONG in rates.contexts:
         notes.append(
             f"{rates.ref} also has a long-context tier (context=long) whose threshold its page does not "

@@ -246,6 +246,8 @@ def test_batch_and_unit_options_price_exactly(checked: str) -> None:  # noqa: F8
     assert "has no image_generation rate on 2025-11-19, needed for images" in err
     bad = run_cost(checked, SONNET, LONG.isoformat(), "--search-context", "huge")
     assert bad.exit_code == 2
+    nothing = CliRunner().invoke(app, ["cost", SONNET, "--at", LONG.isoformat(), "--db", checked])
+    assert nothing.exit_code == 2 and "nothing to price" in nothing.stderr
 
 
 def test_a_bad_config_exits_with_the_config_code(checked: str, tmp_path: Path) -> None:  # noqa: F811

@@ -109,6 +109,8 @@ def test_a_rate_the_request_needs_and_the_model_lacks_is_named(history: str) -> 
         book.price(f"anthropic/{HAIKU}", Usage(input_tokens=5, service_tier="flex"), CHANGE)
     with pytest.raises(ValueError, match="must not be negative"):
         Usage(input_tokens=-1)
+    with pytest.raises(ValueError, match="nothing to price"):  # never a $0 answer to an empty question
+        book.price(f"anthropic/{HAIKU}", Usage(), CHANGE)
     with pytest.raises(TypeError, match="not a float"):
         Usage(seconds=2.5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="at must be a date"):

@@ -1,227 +1,349 @@
-"""The price of one request at the rates in force when it was made.
+"""The price of one request from one model's rates of one day: pure, exact, and never a silent $0.
 
-A request is priced from the snapshot of its own (UTC) day, so a past request is never repriced
-at today's rates. Cached input tokens are charged at ``cache_read`` and ``input_tokens`` counts
-only the input that was not cached. The tier follows the request's size as vendors bill it: when
-all its input (cached or not) exceeds a ``context>Nk`` threshold, every token is charged at that
-tier's rates (Anthropic and Google price long prompts so); otherwise the standard tier applies.
-``--tier`` forces one (``service=flex``, ``context>200k``). A field the tier lacks is charged at
-the standard rate, and the notes say so.
+The rates are the model's rows of the day (:class:`ratecard.rows.PriceRow`, as ``ratecard prices``
+shows them: status, staleness and provenance come from the read model, never recomputed here).
+Each quantity of a :class:`~ratecard.usage.Usage` is billed by the fields :data:`DEMANDS` names,
+at the tier the request falls in:
+
+- a prompt (all input, cached or not) over a ``context>N`` threshold is billed, every token, at
+  that tier, as vendors bill it; a ``context=A-B`` tier applies when the prompt is in (A, B]; a
+  ``context=long`` tier states no threshold and applies only when asked for (``tier=``);
+- ``service_tier`` ``flex``/``priority`` selects the ``service=`` tiers, ``batch`` the ``batch_*``
+  fields; the vendor's default tier (``[vendors.X].registry_tier``: Azure's global eastus2
+  deployment) stands for "no tier given" where the vendor has no plain rate;
+- a field the chosen tier lacks is billed at the rate of a less specific tier (a long prompt's
+  cache reads at the standard rate when the page gives no long-context cache price), and noted.
+
+A rate it needs and cannot find is a :class:`MissingRate` naming it: the answer is never a
+quietly lower total. :class:`ModelRates` keeps the rows indexed by field and memoises each
+request shape's choice of rates (a :class:`Plan`), so pricing a request is arithmetic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import NamedTuple
 
-from ratecard import readmodel, tiers
-from ratecard.dbapi import Reader
-from ratecard.readmodel import StaleAfter
+from ratecard import tiers
 from ratecard.rows import PriceRow
-from ratecard.snapshots import read as snapshots
-from ratecard.snapshots.read import Span
+from ratecard.units import TOKEN, UNITS
+from ratecard.usage import DEMANDS, Demand, Quantity, Usage
 
-SUGGESTIONS = 10
-
-
-class CostError(LookupError):
-    """The request cannot be priced: unknown or ambiguous model, or a rate it needs is missing."""
+_LONG = "long"
+_REQUEST_DIMS = ("context", "service")
+"""Tier dimensions chosen for the whole request; the others (size, search context) per line."""
 
 
-class UnknownModel(CostError):
-    """No vendor prices the model on that day."""
+class PricingError(LookupError):
+    """The request cannot be priced exactly: the message says what is missing."""
+
+
+class NoRates(PricingError):
+    """The model is known but has no rates in force on that day."""
+
+
+class MissingRate(PricingError):
+    """A quantity of the request needs a rate the model does not have (or not in that tier)."""
+
+
+class Line(NamedTuple):
+    """One priced quantity: ``quantity`` × ``rate`` per ``unit`` = ``usd``, exactly.
+
+    A NamedTuple rather than a frozen dataclass: quotes are built per request on the hot path,
+    and a tuple is built several times faster (immutable and typed all the same)."""
+
+    field: str
+    """The rate field (``input``, ``batch_output``, ``image_generation``...)."""
+    tier: str
+    """The tier of the rate used (may be less specific than the quote's: see its notes)."""
+    quantity: Quantity
+    unit: str
+    """The rate's unit (``usd_per_mtok``, ``usd_per_image``, ``usd_per_1k_requests``...)."""
+    rate: Decimal
+    """USD per ``unit``."""
+    usd: Decimal
+    usage: str
+    """The :class:`Usage` field this line bills (``input_tokens``, ``images``...)."""
+
+    @property
+    def tokens(self) -> Quantity | None:
+        return self.quantity if self.unit == TOKEN else None
+
+    @property
+    def usd_per_mtok(self) -> Decimal | None:
+        return self.rate if self.unit == TOKEN else None
+
+
+class Quote(NamedTuple):
+    """The price of one request, with the rates it used and what a reader should know
+    (a NamedTuple for the same reason as :class:`Line`)."""
+
+    vendor: str
+    model: str
+    day: date
+    """The UTC day whose rates priced the request (the request's own day: never repriced)."""
+    tier: str
+    """The tier the request was priced at (``standard``, ``context>200k``, ``service=flex``...)."""
+    lines: tuple[Line, ...]
+    total_usd: Decimal
+    rates_used: tuple[PriceRow, ...]
+    """The rows of the rates used, one per line: status, staleness, source URL, fetch sha256."""
+    notes: tuple[str, ...]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.vendor}/{self.model}"
+
+
+class Step(NamedTuple):
+    """One line of a plan: which Usage field, at which rate row; ``per_unit`` is the rate per one
+    counted item (exact: a power-of-ten shift of the rate), so a line is one multiplication."""
+
+    usage: str
+    field: str
+    tier: str
+    unit: str
+    rate: Decimal
+    per_unit: Decimal
+    row: PriceRow
 
 
 @dataclass(frozen=True, slots=True)
-class Request:
-    """Token counts of one request; ``input_tokens`` excludes the cached ones."""
+class Plan:
+    """The rates chosen for one request shape; only quantities change between its requests."""
 
-    input_tokens: int
-    output_tokens: int
-    cached_input_tokens: int = 0
+    tier: str
+    steps: tuple[Step, ...]
+    notes: tuple[str, ...]
+    rates_used: tuple[PriceRow, ...]
+
+
+Candidates = list[tuple[dict[str, str], PriceRow]]
+
+
+@dataclass
+class ModelRates:
+    """One model's rows of one day, indexed by field, with each request shape's plan memoised."""
+
+    vendor: str
+    model: str
+    day: date
+    rows: Sequence[PriceRow]
+    default_tier: str = tiers.STANDARD
+    """The vendor's tier for "no tier given" (``registry_tier`` in the config)."""
+    notes: tuple[str, ...] = ()
+    """What every quote of these rates should say (how the name asked for resolved)."""
+    by_field: dict[str, Candidates] = field(init=False, default_factory=dict)
+    contexts: tuple[str, ...] = field(init=False, default=())
+    """The ``context`` dimension values of the token rates (``>200k``, ``8192-32768``, ``long``)."""
+    bounds: tuple[tuple[int, int, str], ...] = field(init=False, default=())
+    """(above, up to, value) of each context tier a prompt's size selects, ranges first."""
+    plans: dict[tuple[object, ...], Plan] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        found: set[str] = set()
+        for r in self.rows:
+            if r.unit in UNITS and r.unit != "flag":
+                dims = tiers.parse(r.tier)
+                self.by_field.setdefault(r.field, []).append((dims, r))
+                if r.unit == TOKEN and "context" in dims:
+                    found.add(dims["context"])
+        self.contexts = tuple(sorted(found))
+        self.bounds = bounds(self.contexts)
 
     @property
-    def context(self) -> int:
-        """The tokens a context tier's threshold is measured on: all the input, cached or not."""
-        return self.input_tokens + self.cached_input_tokens
-
-    def lines(self) -> tuple[tuple[str, str, int], ...]:
-        """(rate field, token kind, tokens) in billing order."""
-        return (
-            ("input", "input_tokens", self.input_tokens),
-            ("cache_read", "cached_input_tokens", self.cached_input_tokens),
-            ("output", "output_tokens", self.output_tokens),
-        )
+    def ref(self) -> str:
+        return f"{self.vendor}/{self.model}"
 
 
-def day_of(moment: datetime) -> date:
-    """The snapshot day of a request time; a time without zone is taken as UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).date()
+_NO_LIMIT = 1 << 62
 
 
-def resolve(
-    ref: str, priced: Collection[tuple[str, str]], day: date, tier: str = tiers.STANDARD
-) -> tuple[str, str]:
-    """``VENDOR/MODEL`` or a bare model id -> (vendor, model) among the models ``priced`` on ``day``.
-
-    An explicit vendor wins over a bare id that happens to contain a slash (``openai/gpt-4o`` is
-    OpenAI's; OpenRouter's is ``openrouter/openai/gpt-4o``).
-    """
-    vendor, _, rest = ref.partition("/")
-    if rest and (vendor, rest) in priced:
-        return vendor, rest
-    found = sorted(p for p in priced if p[1] == ref)
-    if len(found) > 1:
-        names = ", ".join(f"{v}/{m}" for v, m in found)
-        raise CostError(f"{ref!r} is priced by several vendors on {day}; name one of: {names}")
-    if not found:
-        raise UnknownModel(f"no {tier}-tier token rates for {ref!r} on {day}")
-    return found[0]
+def bounds(contexts: Iterable[str]) -> tuple[tuple[int, int, str], ...]:
+    """The prompt sizes each context tier covers: a range ``A-B`` covers (A, B]; a ``>N``
+    threshold covers (N, ∞) and the largest one exceeded wins; ``long`` states no size."""
+    ranges, above = [], []
+    for value in contexts:
+        lo, dash, hi = value.partition("-")
+        if dash and lo.isdigit() and hi.isdigit():
+            ranges.append((int(lo), int(hi), value))
+        elif (threshold := tiers.context_threshold(f"context{value}")) is not None:
+            above.append((threshold, _NO_LIMIT, value))
+    return (*ranges, *sorted(above, reverse=True))
 
 
-def candidates(spans: Sequence[Span], ref: str, tier: str = tiers.STANDARD) -> set[tuple[str, str]]:
-    """(vendor, model) pairs ``ref`` may name that have token rates in ``tier`` among ``spans``."""
-    vendor, _, rest = ref.partition("/")
-    return {
-        (s.vendor, s.model)
-        for s in spans
-        if s.tier == tier
-        and s.unit == "usd_per_mtok"
-        and s.status != "not_offered"
-        and (s.model == ref or (s.vendor, s.model) == (vendor, rest))
-    }
+def by_size(limits: Iterable[tuple[int, int, str]], prompt: int) -> str | None:
+    """The ``context`` value a prompt of this size is billed at (see :func:`bounds`); None for
+    the plain tier."""
+    for lo, hi, value in limits:
+        if lo < prompt <= hi:
+            return value
+    return None
 
 
-def similar(spans: Sequence[Span], ref: str, tier: str = tiers.STANDARD) -> list[str]:
-    """A few ``vendor/model`` names containing ``ref``'s model part, for the error message."""
-    needle = ref.rpartition("/")[2]
-    found = sorted({(s.vendor, s.model) for s in spans if s.tier == tier and needle in s.model})
-    return [f"{v}/{m}" for v, m in found[:SUGGESTIONS]]
+def request_dims(rates: ModelRates, usage: Usage, tier: str | None, reached: str | None) -> dict[str, str]:
+    """The tier dimensions of the whole request: ``tier`` if given, else the vendor's default
+    tier and the context tier its size ``reached``; plus its service tier (flex, priority)."""
+    if tier is not None:
+        dims = tiers.parse(tier)
+    else:
+        dims = tiers.parse(rates.default_tier)
+        if reached is not None:
+            dims["context"] = reached
+    if usage.service_tier in ("flex", "priority"):
+        dims["service"] = usage.service_tier
+    return dims
 
 
-def model_rows(
-    db: Reader, ref: str, day: date, stale_after: StaleAfter, tier: str = tiers.STANDARD
-) -> tuple[str, str, list[PriceRow]]:
-    """The model ``ref`` names (priced in ``tier``) and all its rows (every tier) on ``day``."""
-    spans = snapshots.in_force(db, day)
-    try:
-        vendor, model = resolve(ref, candidates(spans, ref, tier), day, tier)
-    except UnknownModel as exc:
-        close = similar(spans, ref, tier)
-        raise UnknownModel(f"{exc}; similar: {', '.join(close)}" if close else str(exc)) from exc
-    rows = [r for r in readmodel.prices(db, day, stale_after, [vendor], model) if r.model == model]
-    return vendor, model, rows
+_ZERO = Decimal(0)
+_tuple = tuple.__new__
+"""Builds a Line or Quote without their Python-level ``__new__`` (the hot path's allocations)."""
 
 
-def token_rates(rows: Sequence[PriceRow], tier: str) -> dict[str, PriceRow]:
-    """Field -> per-MTok row of one tier (a not-offered row included, to refuse it by name)."""
-    return {
-        r.field: r
-        for r in rows
-        if r.tier == tier and r.unit == "usd_per_mtok" and (r.value is not None or r.status == "not_offered")
-    }
+def price(rates: ModelRates, usage: Usage, tier: str | None = None) -> Quote:
+    """The quote for ``usage`` at ``tier`` (default: as the module says); PricingError if any rate
+    it needs is missing. The choice of rates is memoised per request shape on ``rates``, so a
+    request of a known shape costs a dict lookup and one exact multiplication per line."""
+    reached = by_size(rates.bounds, usage.prompt_tokens) if rates.bounds else None
+    key = (usage.shape, reached, tier)
+    plan = rates.plans.get(key)
+    if plan is None:
+        dims = request_dims(rates, usage, tier, reached)
+        plan = rates.plans[key] = make_plan(rates, usage, dims, tier is not None)
+    lines = []
+    total = _ZERO
+    for name, fld, tier_of, unit, rate, per_unit, _ in plan.steps:
+        quantity = getattr(usage, name)
+        if quantity:
+            usd = quantity * per_unit
+            total += usd
+            lines.append(_tuple(Line, (fld, tier_of, quantity, unit, rate, usd, name)))
+    notes = plan.notes
+    if reached is not None or tier is not None:
+        dims = request_dims(rates, usage, tier, reached)
+        notes = (*tier_notes(rates, usage.prompt_tokens, dims, tier), *notes)
+    quote = (rates.vendor, rates.model, rates.day, plan.tier, tuple(lines), total, plan.rates_used, notes)
+    return _tuple(Quote, quote)
 
 
-def size_tier(rows: Sequence[PriceRow], request: Request) -> str:
-    """The tier a request of this size is billed at: the ``context>N`` tier with the largest
-    threshold its input exceeds (vendors then charge every token at that tier), else standard."""
-    reached = [
-        (n, r.tier)
-        for r in rows
-        if r.unit == "usd_per_mtok"
-        and (n := tiers.context_threshold(r.tier)) is not None
-        and request.context > n
-    ]
-    return max(reached)[1] if reached else tiers.STANDARD
-
-
-def pick(own: Mapping[str, PriceRow], standard: Mapping[str, PriceRow], field: str) -> PriceRow | None:
-    """The tier's own rate of ``field``, else the standard one; None when it is not offered."""
-    rate = own.get(field) or standard.get(field)
-    return None if rate is None or rate.status == "not_offered" else rate
-
-
-def price(rows: Sequence[PriceRow], request: Request, ref: str, tier: str | None = None) -> dict[str, Any]:
-    """Tier, lines, total, rates used and notes for ``request``: at ``tier`` if given, else at the
-    tier its size reaches (see :func:`size_tier`), each field the tier lacks at the standard rate."""
-    chosen = tier or size_tier(rows, request)
-    own, standard = token_rates(rows, chosen), token_rates(rows, tiers.STANDARD)
-    if not own:
-        offered = sorted({r.tier for r in rows if r.unit == "usd_per_mtok"})
-        raise CostError(f"{ref} has no {chosen!r} tier on that day; its tiers: {', '.join(offered)}")
-    lines: list[dict[str, Any]] = []
-    used: list[PriceRow] = []
-    for field, kind, tokens in request.lines():
-        if tokens < 0:
-            raise CostError(f"{kind} must not be negative, got {tokens}")
-        if tokens == 0:
+def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: bool) -> Plan:
+    """Choose the rate of every quantity the request uses, with the notes the choice calls for."""
+    tier = tiers.make(**dims)
+    if (forced or "service" in dims) and not any(r.tier == tier for r in rates.rows):
+        offered = sorted({r.tier for r in rates.rows})
+        shown = ", ".join(offered[:10]) + (f" and {len(offered) - 10} more" if len(offered) > 10 else "")
+        raise MissingRate(f"{rates.ref} has no {tier!r} tier on {rates.day}; its tiers: {shown}")
+    steps: list[Step] = []
+    notes = list(rates.notes)
+    for demand in DEMANDS:
+        if not getattr(usage, demand.name):
             continue
-        rate = pick(own, standard, field)
-        if rate is None or rate.value is None:
-            nor = "" if chosen == tiers.STANDARD or field in own else " nor a standard-tier one"
-            raise CostError(f"{ref} has no {chosen}-tier {field} rate{nor}, needed for {kind}")
-        usd = (Decimal(tokens) * rate.value).scaleb(-6)
-        lines.append(
-            {
-                "field": field,
-                "tier": rate.tier,
-                "tokens": tokens,
-                "usd_per_mtok": rate.value,
-                "usd": usd,
-            }
+        fields = demand.batch_fields if usage.batch else demand.fields
+        if not fields:
+            raise MissingRate(f"{demand.name} has no batch price; price them without service_tier='batch'")
+        want = {**dims, **{dim: v for attr, dim in demand.dims if (v := getattr(usage, attr))}}
+        row = choose(rates, demand, fields, want)
+        if row is None:
+            continue
+        rate = row.value or _ZERO
+        per_unit = rate.scaleb(-UNITS[row.unit].per_exp)
+        steps.append(Step(demand.name, row.field, row.tier, row.unit, rate, per_unit, row))
+        notes += line_notes(rates, demand, row, dims, tier)
+    if not steps:
+        raise ValueError(
+            f"nothing to price: the request uses no quantity {rates.ref} bills (tokens, images...)"
         )
-        used.append(rate)
-    total = sum((Decimal(line["usd"]) for line in lines), Decimal(0))
-    return {
-        "tier": chosen,
-        "lines": lines,
-        "total_usd": total,
-        "rates_used": used,
-        "notes": notes(rows, used, request, chosen, forced=tier is not None),
-    }
+    if not forced and _LONG in rates.contexts:
+        notes.append(
+            f"{rates.ref} also has a long-context tier (context=long) whose threshold its page does not "
+            f"state: priced at the {tier} tier; pass tier='context=long' if the vendor billed it so"
+        )
+    notes += [
+        f"{s.row.field} rate of the {s.row.tier} tier is {s.row.status}: {s.row.reason}"
+        for s in steps
+        if s.row.status != "verified"
+    ]
+    return Plan(tier, tuple(steps), tuple(notes), tuple(s.row for s in steps))
 
 
-def notes(
-    rows: Sequence[PriceRow], used: Sequence[PriceRow], request: Request, tier: str, forced: bool
+def choose(
+    rates: ModelRates, demand: Demand, fields: Sequence[str], want: Mapping[str, str]
+) -> PriceRow | None:
+    """The rate of the first of ``fields`` the model has in ``demand``'s unit, in the most specific
+    tier ``want`` fits; None only for an optional demand the model has no rate for."""
+    candidates: Candidates = []
+    for name in fields:
+        candidates = [
+            (d, r) for d, r in rates.by_field.get(name, []) if UNITS[r.unit].quantity == demand.counts
+        ]
+        if candidates:
+            break
+    if not candidates:
+        if demand.optional:
+            return None
+        names = " or ".join(fields)
+        raise MissingRate(f"{rates.ref} has no {names} rate on {rates.day}, needed for {demand.name}")
+    fit = [(d, r) for d, r in candidates if all(want.get(k) == v for k, v in d.items())]
+    if not fit:
+        offered = ", ".join(sorted({r.tier for _, r in candidates}))
+        hint = _hint(demand)
+        raise MissingRate(
+            f"{rates.ref} prices {candidates[0][1].field} only in tiers {offered}; none fits "
+            f"{tiers.make(**want)}: pass tier=...{hint}"
+        )
+    most = max(len(d) for d, _ in fit)
+    top = [r for d, r in fit if len(d) == most]
+    if len(top) > 1:
+        raise MissingRate(
+            f"{rates.ref}: several {top[0].field} rates fit {tiers.make(**want)} "
+            f"({', '.join(r.tier for r in top)}): pass tier=..."
+        )
+    row = top[0]
+    if row.value is None:
+        why = f" ({row.reason})" if row.reason else ""
+        raise MissingRate(
+            f"{rates.ref} does not offer {row.field} in the {row.tier} tier{why}, needed for {demand.name}"
+        )
+    return row
+
+
+def _hint(demand: Demand) -> str:
+    attrs = sorted({attr for attr, _ in demand.dims})
+    return f" or {' / '.join(attrs)}" if attrs else ""
+
+
+def line_notes(
+    rates: ModelRates, demand: Demand, row: PriceRow, dims: Mapping[str, str], tier: str
 ) -> list[str]:
-    """What a reader should know: why this tier, standard rates standing in, doubtful rates used."""
-    out = tier_notes(size_tier(rows, request), request.context, tier, forced)
-    out += [
-        f"the {tier} tier has no {r.field} rate; the standard-tier rate was used"
-        for r in used
-        if r.tier != tier
-    ]
-    out += [
-        f"{r.field} rate of the {r.tier} tier is {r.status}: {r.reason}"
-        for r in used
-        if r.status != "verified"
-    ]
+    """A less specific rate standing in for the request's tier, or one cache-write price for both."""
+    out = []
+    own = tiers.parse(row.tier)
+    if any(own.get(k) != dims[k] for k in _REQUEST_DIMS if k in dims):
+        out.append(f"the {tier} tier has no {row.field} rate; the {row.tier}-tier rate was used")
+    if row.field == "cache_write":
+        out.append(f"{rates.ref} has one cache-write price (cache_write): used for {demand.name}")
     return out
 
 
-def tier_notes(by_size: str, context: int, tier: str, forced: bool) -> list[str]:
-    """Why the request is priced at ``tier``, when that is not plainly the standard tier."""
-    threshold = tiers.context_threshold(by_size)
-    if not forced:
-        if threshold is None:
+def tier_notes(rates: ModelRates, prompt: int, dims: Mapping[str, str], forced: str | None) -> list[str]:
+    """Why the request is priced at its context tier, when that is not plainly the standard one."""
+    chosen, reached = dims.get("context"), by_size(rates.bounds, prompt)
+    key = tiers.make(context=chosen) if chosen else tiers.STANDARD
+    threshold = tiers.context_threshold(key)
+    said = f"{prompt} input tokens (input + cached)"
+    if forced is None:
+        if chosen is None:
             return []
-        return [
-            f"{context} input tokens (input + cached) exceed {threshold}: "
-            f"every token is priced at the {tier} tier's rates, as the vendor bills such a request"
-        ]
+        where = f"exceed {threshold}" if threshold is not None else f"fall in {key}"
+        return [f"{said} {where}: every token is priced at the {key} tier's rates, as the vendor bills it"]
     out = []
-    if threshold is not None and by_size != tier:
-        out.append(
-            f"{context} input tokens exceed the {by_size} tier's threshold; "
-            f"priced at {tier}-tier rates as asked"
-        )
-    own = tiers.context_threshold(tier)
-    if own is not None and context <= own:
-        out.append(
-            f"{context} input tokens do not exceed the {tier} tier's threshold; priced at its rates as asked"
-        )
+    if reached is not None and reached != chosen:
+        out.append(f"{said} reach the {tiers.make(context=reached)} tier; priced at {forced} as asked")
+    if threshold is not None and prompt <= threshold:
+        out.append(f"{said} do not exceed the {key} tier's threshold; priced at its rates as asked")
+    if chosen == _LONG:
+        out.append("priced at the context=long tier as asked: its page states no threshold for it")
     return out

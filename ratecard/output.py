@@ -81,17 +81,26 @@ def _as_dict(row: Any) -> Mapping[str, Any]:
 
 
 def text_table(rows: Sequence[Any], names: Sequence[str], title: str | None = None) -> str:
-    """Plain aligned columns: a header, a rule, one line per row; numbers right-aligned."""
-    grid = [[safe.visible(cell(_as_dict(r).get(n))) for n in names] for r in rows]
+    """Plain aligned columns: a header, a rule, one line per row; numbers right-aligned.
+
+    Each row is turned into a dict once and escaped in one pass (a row without control
+    characters, nearly all of them, is left as it is), so a table costs about what JSON does."""
+    grid = [_cells(_as_dict(r), names) for r in rows]
     widths = [max([len(n), *(len(line[i]) for line in grid)]) for i, n in enumerate(names)]
+    right = [n in _RIGHT for n in names]
 
     def line(cells: Sequence[str]) -> str:
-        fit = zip(cells, widths, names, strict=True)
-        out = [c.rjust(w) if n in _RIGHT else c.ljust(w) for c, w, n in fit]
-        return "  ".join(out).rstrip()
+        fit = zip(cells, widths, right, strict=True)
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in fit).rstrip()
 
     head = [f"{title}"] if title else []
     return "\n".join([*head, line(names), line(["-" * w for w in widths]), *(line(g) for g in grid)]) + "\n"
+
+
+def _cells(values: Mapping[str, Any], names: Sequence[str]) -> list[str]:
+    cells = [cell(values.get(n)) for n in names]
+    joined = "".join(cells)
+    return cells if safe.visible(joined) == joined else [safe.visible(c) for c in cells]
 
 
 def rich_table(rows: Sequence[Any], names: Sequence[str], title: str | None = None) -> Any:

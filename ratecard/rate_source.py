@@ -1,18 +1,21 @@
-"""Where ``ratecard breakeven`` reads snapshot rates from: the pipeline's store, behind a Protocol."""
+"""Where ``ratecard breakeven`` reads snapshot rates from: the RateBook, behind the calculator's Protocol.
+
+The same book, resolver and rows as ``ratecard cost``: a model named in a break-even question
+resolves by the same rules (``vendor/id``, exact id, alias, unique suffix) and is priced from the
+same rates, with the same status and provenance.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
-from ratecard import readmodel
 from ratecard.breakeven.rates import RateSource, RateStatus, RateUsed
 from ratecard.config.settings import Settings, load
-from ratecard.db_read import open_reader
-from ratecard.rows import PriceRow
+from ratecard.ratebook import RateBook
 
 
 @dataclass(frozen=True)
@@ -21,17 +24,20 @@ class SnapshotRates:
 
     db: str | None
     settings: Settings
+    book: RateBook = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "book", RateBook.from_settings(self.db, self.settings))
 
     def model_rates(self, vendor: str, model: str, as_of: date | None) -> list[RateUsed]:
-        day = _day(as_of)
-        rows = [r for r in self._rows(day, vendor=vendor) if r.model == model]
-        priced = [r for r in rows if r.value is not None and r.status != "not_offered"]
+        found = self.book.rates(f"{vendor}/{model}", as_of)
+        priced = [r for r in found.rows if r.value is not None]
         if not priced:
-            raise LookupError(f"no rates for {vendor}/{model} in the snapshot of {day}")
+            raise LookupError(f"no rates for {found.ref} in the snapshot of {found.day}")
         return [
             RateUsed(
-                vendor=vendor,
-                model=model,
+                vendor=found.vendor,
+                model=found.model,
                 field=r.field,
                 tier=r.tier,
                 value_usd=r.value or Decimal(0),
@@ -47,23 +53,13 @@ class SnapshotRates:
         ]
 
     def find(self, model: str, as_of: date | None) -> list[str]:
-        """``VENDOR/MODEL`` of every priced model whose id is ``model`` or starts with it, sorted."""
-        rows = self._rows(_day(as_of), model=model)
-        return sorted(
-            {
-                f"{r.vendor}/{r.model}"
-                for r in rows
-                if r.model.startswith(model) and r.value is not None and r.status != "not_offered"
-            }
-        )
-
-    def _rows(self, day: date, vendor: str | None = None, model: str | None = None) -> list[PriceRow]:
-        with open_reader(self.db) as r:
-            return readmodel.prices(r, day, self.settings.stale_after, [vendor] if vendor else None, model)
-
-
-def _day(as_of: date | None) -> date:
-    return as_of or datetime.now(UTC).date()
+        """The model ``model`` resolves to (by the resolver's rules), then every id starting with it."""
+        try:
+            first = [self.book.resolve(model).ref]
+        except LookupError:
+            first = []
+        starting = sorted(r for r in self.book.models() if r.partition("/")[2].startswith(model))
+        return list(dict.fromkeys([*first, *starting]))
 
 
 def open_rate_source(db: str | None, config: Path | None) -> RateSource:

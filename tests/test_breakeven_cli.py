@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_export import checked  # noqa: F401  (replay, built per module)
 from typer.testing import CliRunner, Result
 
 from ratecard.breakeven.rates import RateUsed
@@ -233,3 +234,17 @@ def test_bare_model_ids_resolve_through_the_snapshot_store(monkeypatch: pytest.M
         "'claude-haiku-4-5' is listed by several vendors: anthropic/claude-haiku-4-5, bedrock/"
         in result.stderr
     )
+
+
+def test_snapshot_models_resolve_by_the_one_resolver(checked: str) -> None:  # noqa: F811
+    workload = ["--requests-per-month", "1000", "--input-tokens", "1000", "--output-tokens", "100"]
+    asked = ["--as-of", "2025-11-19", "--db", checked, *workload]
+    out = as_json("--baseline", "sonnet-4-5", "--candidate", "claude-haiku-4-5", *asked)  # a unique suffix
+    assert {(r["vendor"], r["model"]) for r in out["rates_used"]} == {
+        ("anthropic", "claude-sonnet-4-5"),
+        ("anthropic", "claude-haiku-4-5"),
+    }
+    wrong = invoke("--baseline", "claude-sonet", "--candidate", "claude-haiku-4-5", *asked)
+    assert wrong.exit_code == 2 and "no model matches 'claude-sonet'" in wrong.stderr
+    several = invoke("--baseline", "4-5", "--candidate", "claude-haiku-4-5", *asked)
+    assert several.exit_code == 2 and "matches several models (unique suffix)" in several.stderr

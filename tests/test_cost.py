@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +16,10 @@ from typer.testing import CliRunner
 
 from ratecard import readmodel
 from ratecard.cli import app
-from ratecard.costing import CostError, Request, price, resolve
+from ratecard.costing import MissingRate, ModelRates, price
 from ratecard.db import open_db, session
 from ratecard.dbapi import SessionReader
+from ratecard.usage import Usage
 
 TOKENS = ("--input-tokens", "1000", "--cached-input-tokens", "2000", "--output-tokens", "500")
 
@@ -77,7 +79,11 @@ def test_lines_and_total_are_exact_decimals(history: str) -> None:  # noqa: F811
 
 def test_a_bare_id_priced_by_two_vendors_is_refused_with_the_candidates(history: str) -> None:  # noqa: F811
     err = refused(history, HAIKU, "2025-11-12")
-    assert "several vendors" in err and f"anthropic/{HAIKU}" in err and f"mirror/{HAIKU}" in err
+    assert (
+        "matches several models (exact id)" in err
+        and f"anthropic/{HAIKU}" in err
+        and f"mirror/{HAIKU}" in err
+    )
 
 
 def test_vendor_prefix_and_ids_that_contain_a_slash(history: str) -> None:  # noqa: F811
@@ -105,15 +111,22 @@ def test_cached_tokens_need_a_cache_read_rate(history: str) -> None:  # noqa: F8
         "--cached-input-tokens",
         "1",
     )
-    assert "no standard-tier cache_read rate" in err
+    assert "has no cache_read rate on 2026-01-01, needed for cache_read_tokens" in err
     assert answer(history, model, "2026-01-01", "--input-tokens", "5", "--output-tokens", "5")["total_usd"]
 
 
 def test_unknown_model_or_date_before_any_data_is_refused(history: str) -> None:  # noqa: F811
     err = refused(history, "haiku-4-5", "2025-11-12")
-    assert "no standard-tier token rates for 'haiku-4-5' on 2025-11-12" in err
-    assert f"similar: anthropic/{HAIKU}, mirror/{HAIKU}" in err
-    assert "on 2025-10-01" in refused(history, f"anthropic/{HAIKU}", "2025-10-01")
+    assert f"'haiku-4-5' matches several models (unique suffix): anthropic/{HAIKU}, mirror/{HAIKU}" in err
+    err = refused(history, "claude-haiku", "2025-11-12")
+    assert (
+        err.startswith("Error: no model matches 'claude-haiku'; did you mean: ")
+        and f"anthropic/{HAIKU}" in err
+    )
+    assert err.count("\n") == 1 and "Traceback" not in err  # one line
+    assert f"no rates for anthropic/{HAIKU} on 2025-10-01" in refused(
+        history, f"anthropic/{HAIKU}", "2025-10-01"
+    )
     assert refused(
         history, f"anthropic/{HAIKU}", "2025-11-12", "--input-tokens", "-1", "--output-tokens", "1"
     )
@@ -126,10 +139,7 @@ def test_stale_rates_and_a_forced_tier_are_noted(history: str) -> None:  # noqa:
     assert by_size["rates_used"][0]["status"] == "stale" and any("stale" in n for n in by_size["notes"])
     forced = answer(history, model, "2026-01-01", *tokens, "--tier", "standard")
     assert (forced["tier"], forced["total_usd"]) == ("standard", "0.75")
-    assert any(
-        "exceed the context>200k tier's threshold; priced at standard-tier rates as asked" in n
-        for n in forced["notes"]
-    )
+    assert any("reach the context>200k tier; priced at standard as asked" in n for n in forced["notes"])
 
 
 def test_table_output_names_the_total_and_the_sources(history: str) -> None:  # noqa: F811
@@ -179,6 +189,8 @@ def test_cached_input_tokens_count_toward_the_threshold(checked: str) -> None:  
     assert long["total_usd"] == "0.981"  # 0.9 + 0.036 + 0.045
     assert long["rates_used"][1]["status"] == "inferred"  # derived as 0.1 × the long-context input
     assert any(n.startswith("210000 input tokens (input + cached) exceed 200000") for n in long["notes"])
+    first = long["lines"][0]
+    assert (first["quantity"], first["unit"], first["rate"]) == (150000, "usd_per_mtok", "6")
     assert any(n.startswith("cache_read rate of the context>200k tier is inferred") for n in long["notes"])
 
 
@@ -188,28 +200,60 @@ def test_a_forced_tier_prices_every_line_at_it_or_is_refused(checked: str) -> No
     assert (doc["tier"], doc["total_usd"]) == ("context>200k", "0.00825")  # 1000 × $6 + 100 × $22.50
     assert any("do not exceed the context>200k tier's threshold" in n for n in doc["notes"])
     err = refused(checked, SONNET, LONG.isoformat(), *small, "--tier", "service=flex")
-    assert "no service=flex-tier token rates for 'anthropic/claude-sonnet-4-5' on 2025-11-19" in err
+    assert "anthropic/claude-sonnet-4-5 has no 'service=flex' tier on 2025-11-19" in err
 
 
 def test_a_field_the_tier_lacks_is_charged_at_the_standard_rate_and_noted(checked: str) -> None:  # noqa: F811
     with session(open_db(checked)) as s:
         rows = readmodel.prices(SessionReader(s), LONG, lambda _: 3, ["anthropic"], "claude-sonnet-4-5")
+    rows = [r for r in rows if r.model == "claude-sonnet-4-5"]
     lacking = [r for r in rows if (r.field, r.tier) != ("cache_read", "context>200k")]
-    doc = price(lacking, Request(150_000, 2000, 60_000), SONNET)
-    assert [(x["field"], x["tier"], x["usd_per_mtok"]) for x in doc["lines"]] == [
+    usage = Usage(input_tokens=150_000, output_tokens=2000, cache_read_tokens=60_000)
+    doc = price(ModelRates("anthropic", "claude-sonnet-4-5", LONG, lacking), usage)
+    assert [(x.field, x.tier, x.rate) for x in doc.lines] == [
         ("input", "context>200k", Decimal(6)),
         ("cache_read", "standard", Decimal("0.3")),
         ("output", "context>200k", Decimal("22.5")),
     ]
-    assert "the context>200k tier has no cache_read rate; the standard-tier rate was used" in doc["notes"]
-    with pytest.raises(CostError, match="no context>200k-tier cache_read rate nor a standard-tier one"):
-        price([r for r in lacking if r.field != "cache_read"], Request(150_000, 2000, 60_000), SONNET)
+    assert "the context>200k tier has no cache_read rate; the standard-tier rate was used" in doc.notes
+    without = ModelRates(
+        "anthropic", "claude-sonnet-4-5", LONG, [r for r in lacking if r.field != "cache_read"]
+    )
+    with pytest.raises(
+        MissingRate, match="has no cache_read rate on 2025-11-19, needed for cache_read_tokens"
+    ):
+        price(without, usage)
 
 
-def test_an_explicit_vendor_wins_over_a_bare_id_with_a_slash() -> None:
-    priced = {("openai", "gpt-4o"), ("openrouter", "openai/gpt-4o"), ("azure", "gpt-4o")}
-    day = date(2026, 1, 1)
-    assert resolve("openai/gpt-4o", priced, day) == ("openai", "gpt-4o")
-    assert resolve("openrouter/openai/gpt-4o", priced, day) == ("openrouter", "openai/gpt-4o")
-    with pytest.raises(CostError, match="azure/gpt-4o, openai/gpt-4o"):
-        resolve("gpt-4o", priced, day)
+def test_batch_and_unit_options_price_exactly(checked: str) -> None:  # noqa: F811
+    doc = answer(
+        checked,
+        SONNET,
+        LONG.isoformat(),
+        "--input-tokens",
+        "1000",
+        "--output-tokens",
+        "100",
+        "--service-tier",
+        "batch",
+    )
+    assert [(x["field"], x["rate"], x["tokens"]) for x in doc["lines"]] == [
+        ("batch_input", "1.5", 1000),
+        ("batch_output", "7.5", 100),
+    ]
+    assert doc["total_usd"] == "0.00225" and doc["usage"]["service_tier"] == "batch"
+    err = refused(checked, SONNET, LONG.isoformat(), "--images", "1", "--image-size", "1024x1024")
+    assert "has no image_generation rate on 2025-11-19, needed for images" in err
+    bad = run_cost(checked, SONNET, LONG.isoformat(), "--search-context", "huge")
+    assert bad.exit_code == 2
+    nothing = CliRunner().invoke(app, ["cost", SONNET, "--at", LONG.isoformat(), "--db", checked])
+    assert nothing.exit_code == 2 and "nothing to price" in nothing.stderr
+
+
+def test_a_bad_config_exits_with_the_config_code(checked: str, tmp_path: Path) -> None:  # noqa: F811
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[settings]\nnot_a_key = 1\n")
+    result = CliRunner().invoke(
+        app, ["cost", SONNET, "--input-tokens", "1", "--db", checked, "--config", str(bad)]
+    )
+    assert result.exit_code == 78 and "configuration error" in result.stderr

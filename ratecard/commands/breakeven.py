@@ -96,6 +96,13 @@ def breakeven(
         raise typer.Exit(1) from exc
 
 
+def resolved(source: RateSource, name: str) -> str:
+    """``vendor/id`` of the model ``name`` means, by the resolver's rules (UnknownModel/AmbiguousModel)."""
+    from ratecard.rate_source import SnapshotRates
+
+    return source.book.resolve(name).ref if isinstance(source, SnapshotRates) else name
+
+
 def _answer(opts: dict[str, object]) -> None:
     output = text(opts, "format") or "table"
     if output not in {"table", "json"}:
@@ -105,11 +112,24 @@ def _answer(opts: dict[str, object]) -> None:
         raise InputError(f"--chart must name a .png or .svg file, got {chart!r}")
     db, config = text(opts, "db"), opts.get("config")
 
+    opened: list[RateSource] = []
+
     def open_source() -> RateSource:
-        from ratecard.rate_source import open_rate_source  # the database only when a model is named
+        if not opened:
+            from ratecard.rate_source import open_rate_source  # the database only when a model is named
 
-        return open_rate_source(db, None if config is None else Path(str(config)))
+            opened.append(open_rate_source(db, None if config is None else Path(str(config))))
+        return opened[0]
 
+    from ratecard.dbapi import DatabaseMissing
+
+    for side in ("baseline", "candidate"):  # one resolver for every command (ratecard.resolve)
+        named = text(opts, side)
+        if named is not None and text(opts, f"{side}_rates") is None:
+            try:
+                opts[side] = resolved(open_source(), named)
+            except DatabaseMissing:
+                break  # the question's own errors (a missing option) are reported first, then this
     result = build(opts, open_source, today()).answer()
     if output == "json":
         typer.echo(json.dumps(to_json(result), indent=2))

@@ -1,18 +1,35 @@
-"""`ratecard cost`: the price of one request at the rates in force when it was made."""
+"""`ratecard cost`: the price of one request at the rates in force when it was made (the RateBook)."""
 
 from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ratecard.commands.common import ConfigOpt, DbOpt, command_app, fail, reader, settings
+from ratecard.commands.common import ConfigOpt, DbOpt, command_app, fail
 from ratecard.exports.formats import CostFormat
-from ratecard.outcome import EXIT_USAGE
+from ratecard.outcome import EXIT_CONFIG, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from ratecard.costing import Quote
 
 app = command_app()
+
+
+class ServiceTier(StrEnum):
+    batch = "batch"
+    flex = "flex"
+    priority = "priority"
+
+
+class SearchContext(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
 
 
 def parse_moment(value: str | None) -> datetime:
@@ -25,14 +42,63 @@ def parse_moment(value: str | None) -> datetime:
         raise typer.BadParameter(f"{value!r} is not an ISO date or date-time", param_hint="--at") from exc
 
 
+def amount(value: str | None, option: str) -> Decimal:
+    """A non-negative exact amount (seconds and minutes may be fractional)."""
+    if value is None:
+        return Decimal(0)
+    try:
+        found = Decimal(value)
+    except InvalidOperation as exc:
+        raise typer.BadParameter(f"{value!r} is not a number", param_hint=option) from exc
+    if not found.is_finite() or found < 0:
+        raise typer.BadParameter(f"{value!r} must be a non-negative number", param_hint=option)
+    return found
+
+
+def _count(name: str, help: str) -> Any:
+    return typer.Option(name, min=0, help=help)
+
+
 @app.command("cost")
 def cost(
-    model: Annotated[str, typer.Argument(help="VENDOR/MODEL or a model id.")],
-    input_tokens: Annotated[int, typer.Option("--input-tokens", min=0, help="Input tokens not cached.")],
-    output_tokens: Annotated[int, typer.Option("--output-tokens", min=0, help="Output tokens.")],
-    cached_input_tokens: Annotated[
-        int, typer.Option("--cached-input-tokens", min=0, help="Input tokens read from the cache.")
+    model: Annotated[str, typer.Argument(help="VENDOR/MODEL, a model id, a unique suffix or an alias.")],
+    input_tokens: Annotated[
+        int, _count("--input-tokens", "Input tokens neither cached nor cache-written.")
     ] = 0,
+    output_tokens: Annotated[int, _count("--output-tokens", "Output tokens (reasoning included).")] = 0,
+    reasoning_tokens: Annotated[
+        int, _count("--reasoning-tokens", "Reasoning tokens a vendor prices apart from output.")
+    ] = 0,
+    citation_tokens: Annotated[int, _count("--citation-tokens", "Citation tokens (Perplexity).")] = 0,
+    cached_input_tokens: Annotated[
+        int, _count("--cached-input-tokens", "Input tokens read from the cache.")
+    ] = 0,
+    cache_write_5m_tokens: Annotated[
+        int, _count("--cache-write-5m-tokens", "Tokens written to a 5m cache.")
+    ] = 0,
+    cache_write_1h_tokens: Annotated[
+        int, _count("--cache-write-1h-tokens", "Tokens written to a 1h cache.")
+    ] = 0,
+    images: Annotated[int, _count("--images", "Images generated (priced per image).")] = 0,
+    image_size: Annotated[
+        str | None, typer.Option("--image-size", help="Image size or resolution tier, e.g. 1024x1024, 1k.")
+    ] = None,
+    image_quality: Annotated[str | None, typer.Option("--image-quality", help="low, medium, high...")] = None,
+    seconds: Annotated[str | None, typer.Option("--seconds", help="Seconds of audio or video.")] = None,
+    video_resolution: Annotated[
+        str | None, typer.Option("--video-resolution", help="Resolution tier of per-second video prices.")
+    ] = None,
+    minutes: Annotated[str | None, typer.Option("--minutes", help="Minutes of audio.")] = None,
+    characters: Annotated[int, _count("--characters", "Characters of speech generated.")] = 0,
+    requests: Annotated[int, _count("--requests", "Requests, for per-request fees.")] = 1,
+    searches: Annotated[int, _count("--searches", "Web searches.")] = 0,
+    search_context: Annotated[
+        SearchContext | None, typer.Option("--search-context", help="Search context size of the fees.")
+    ] = None,
+    service_tier: Annotated[
+        ServiceTier | None,
+        typer.Option("--service-tier", help="batch (batch_* rates), flex or priority (service= tiers)."),
+    ] = None,
     at: Annotated[
         str | None, typer.Option("--at", help="When the request was made (ISO; default now, UTC).")
     ] = None,
@@ -40,9 +106,10 @@ def cost(
         str | None,
         typer.Option(
             "--tier",
-            help="Price at this tier (service=flex, service=priority, context>200k, ...). Default: "
-            "the context>Nk tier whose threshold the request's input (input + cached) exceeds, "
-            "else standard.",
+            help="Price at this tier (context>200k, context=long, service=flex, "
+            "deployment=global;region=eastus2). Default: the context>Nk tier whose threshold the "
+            "request's input (input + cached) exceeds, "
+            "else standard (the vendor's configured tier where it has no plain rate).",
         ),
     ] = None,
     fmt: Annotated[CostFormat, typer.Option("--format", "-f", help="table or json.")] = CostFormat.table,
@@ -53,43 +120,91 @@ def cost(
 
     A long request is billed as its vendor bills it: when all its input tokens, cached ones
     included, exceed a context>Nk threshold, every token is charged at that tier's rates.
-    A field the tier lacks is charged at the standard rate; the notes say so.
+    A field the tier lacks is charged at the standard rate; the notes say so. A rate the request
+    needs and the model lacks is an error naming it, never a lower total.
     """
-    from ratecard import safe, tiers
-    from ratecard.costing import CostError, Request, day_of, model_rows, price
-    from ratecard.money import to_text
-    from ratecard.output import to_json, write_table
+    from ratecard.config.settings import ConfigError
+    from ratecard.ratebook import RateBook
+    from ratecard.usage import Usage
 
     moment = parse_moment(at)
-    day = day_of(moment)
-    cfg = settings(config)
-    request = Request(input_tokens, output_tokens, cached_input_tokens)
     try:
-        with reader(db) as r:
-            vendor, found, rows = model_rows(r, model, day, cfg.stale_after, tier or tiers.STANDARD)
-        result = price(rows, request, f"{vendor}/{found}", tier)
-    except CostError as exc:
+        usage = Usage(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            reasoning_tokens=reasoning_tokens,
+            citation_tokens=citation_tokens,
+            cache_read_tokens=cached_input_tokens,
+            cache_write_5m_tokens=cache_write_5m_tokens,
+            cache_write_1h_tokens=cache_write_1h_tokens,
+            images=images,
+            image_size=image_size,
+            image_quality=image_quality,
+            seconds=amount(seconds, "--seconds"),
+            video_resolution=video_resolution,
+            minutes=amount(minutes, "--minutes"),
+            characters=characters,
+            requests=requests,
+            searches=searches,
+            search_context=search_context.value if search_context else None,
+            service_tier=service_tier.value if service_tier else None,
+        )
+        quote = RateBook.open(db, config=config).price(model, usage, moment, tier=tier)
+    except ConfigError as exc:
+        raise fail(f"configuration error: {exc}", EXIT_CONFIG) from exc
+    except (LookupError, ValueError) as exc:
         raise fail(f"Error: {exc}", EXIT_USAGE) from exc
-    answer = {
-        "vendor": vendor,
-        "model": found,
-        "at": moment,
-        "snapshot_date": day,
-        "tier": result["tier"],
-        "input_tokens": input_tokens,
-        "cached_input_tokens": cached_input_tokens,
-        "output_tokens": output_tokens,
-        **result,
-    }
     if fmt is CostFormat.json:
-        sys.stdout.write(to_json(answer) + "\n")
+        from ratecard.output import to_json
+
+        sys.stdout.write(to_json(answer(quote, moment, usage)) + "\n")
         return
-    write_table(
-        sys.stdout, result["lines"], ["field", "tier", "tokens", "usd_per_mtok", "usd"], f"{vendor}/{found}"
-    )
-    lines = [f"total_usd {to_text(result['total_usd'])} at the {result['tier']}-tier rates of {day}"]
-    lines += [
-        f"{u.field} ({u.tier}): {u.status} since {u.since}, {u.source_url}" for u in result["rates_used"]
-    ]
-    lines += [f"note: {n}" for n in result["notes"]]
+    write_quote(quote)
+
+
+def line_record(line: Any) -> dict[str, Any]:
+    """A quote line as JSON keeps it: the token columns of old, then quantity, unit and rate."""
+    return {
+        "field": line.field,
+        "tier": line.tier,
+        "tokens": line.tokens,
+        "usd_per_mtok": line.usd_per_mtok,
+        "usd": line.usd,
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "rate": line.rate,
+    }
+
+
+def answer(quote: Quote, moment: datetime, usage: Any) -> dict[str, Any]:
+    """The JSON object of ``ratecard cost`` (public fields: keep them)."""
+    from dataclasses import asdict
+
+    return {
+        "vendor": quote.vendor,
+        "model": quote.model,
+        "at": moment,
+        "snapshot_date": quote.day,
+        "tier": quote.tier,
+        "input_tokens": usage.input_tokens,
+        "cached_input_tokens": usage.cache_read_tokens,
+        "output_tokens": usage.output_tokens,
+        "usage": asdict(usage),
+        "lines": [line_record(line) for line in quote.lines],
+        "total_usd": quote.total_usd,
+        "rates_used": list(quote.rates_used),
+        "notes": list(quote.notes),
+    }
+
+
+def write_quote(quote: Quote) -> None:
+    from ratecard import safe
+    from ratecard.money import to_text
+    from ratecard.output import write_table
+
+    names = ["field", "tier", "quantity", "unit", "rate", "usd"]
+    write_table(sys.stdout, [line_record(line) for line in quote.lines], names, quote.ref)
+    lines = [f"total_usd {to_text(quote.total_usd)} at the {quote.tier}-tier rates of {quote.day}"]
+    lines += [f"{u.field} ({u.tier}): {u.status} since {u.since}, {u.source_url}" for u in quote.rates_used]
+    lines += [f"note: {n}" for n in quote.notes]
     sys.stdout.write("".join(safe.visible(line) + "\n" for line in lines))

@@ -1,0 +1,295 @@
+"""The in-process API: price requests exactly, at the rates in force when they were made.
+
+    from ratecard import RateBook, Usage
+
+    book = RateBook.open("sqlite:///path/ratecard.db")        # or RateBook.from_export("rates.json")
+    q = book.price("anthropic/claude-sonnet-4-5", Usage(input_tokens=5000, output_tokens=500))
+    q.total_usd, q.lines, q.rates_used, q.notes
+
+A book answers from memory. Opening it reads which models exist (for the resolver,
+:mod:`ratecard.resolve`); the first request of a vendor on a day reads that vendor's rate card of
+the day once, through the read model (the rows ``ratecard prices`` shows: status, staleness,
+provenance); each model's rates are then indexed by field and each request shape's choice of
+rates memoised (:class:`ratecard.costing.ModelRates`), so a request is priced by a dict lookup and
+a few exact multiplications. :meth:`RateBook.refresh` forgets all of it and reloads.
+
+Importing this module loads neither Scrapy, litellm, SQLAlchemy, typer nor rich.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, get_args, get_type_hints
+
+from ratecard import tiers
+from ratecard.costing import ModelRates, NoRates, Quote, price
+from ratecard.resolve import Catalog, Resolved
+from ratecard.rows import PriceRow
+from ratecard.usage import Usage
+
+if TYPE_CHECKING:
+    from ratecard.adapters import PriceCalculation
+    from ratecard.config.settings import Settings
+    from ratecard.readmodel import StaleAfter
+
+_DAY = 86400
+CARDS_KEPT = 64
+"""Vendor-days kept in memory (Azure's card of a day is ~2,600 rows)."""
+MODELS_KEPT = 4096
+"""(name as asked, day) pairs whose indexed rates are kept."""
+
+
+def day_of(at: date | datetime | None) -> date:
+    """The UTC day whose rates price a request made at ``at`` (a time without zone is UTC; None: now)."""
+    if at is None:
+        return datetime.now(UTC).date()
+    if isinstance(at, datetime):
+        return (at if at.tzinfo is None else at.astimezone(UTC)).date()
+    if isinstance(at, date):
+        return at
+    raise TypeError(f"at must be a date, a datetime or None, not {type(at).__name__}")
+
+
+class Source(Protocol):
+    """Where a book's rows come from: a database (read model) or an export file."""
+
+    def models(self) -> list[tuple[str, str]]:
+        """Every (vendor, model id) the source knows, on any day."""
+        ...
+
+    def card(self, vendor: str, day: date) -> list[PriceRow]:
+        """The vendor's rows in force on ``day``, as ``ratecard prices`` gives them."""
+        ...
+
+
+class DatabaseSource:
+    """Rows read through the read model (plain DB-API: no ORM), one connection per read."""
+
+    def __init__(self, url: str | None, stale_after: StaleAfter) -> None:
+        from ratecard.locations import resolve_url
+
+        self.url = resolve_url(url)
+        self._stale_after = stale_after
+
+    def models(self) -> list[tuple[str, str]]:
+        from ratecard.db_read import open_reader
+        from ratecard.snapshots import read as snapshots
+
+        with open_reader(self.url) as r:
+            return snapshots.models(r)
+
+    def card(self, vendor: str, day: date) -> list[PriceRow]:
+        from ratecard import readmodel
+        from ratecard.db_read import open_reader
+
+        with open_reader(self.url) as r:
+            return readmodel.prices(r, day, self._stale_after, [vendor])
+
+
+class ExportSource:
+    """Rows of a ``ratecard export --format json`` file: one day's rates, each in force from its
+    ``since`` (the export knows no change after its own date)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(doc, list):
+            raise ValueError(f"{path}: not a `ratecard export --format json` file (a JSON array of rates)")
+        self.rows = [row_from_json(item, f"{path} item {i}") for i, item in enumerate(doc)]
+
+    def models(self) -> list[tuple[str, str]]:
+        return sorted({(r.vendor, r.model) for r in self.rows})
+
+    def card(self, vendor: str, day: date) -> list[PriceRow]:
+        return [r for r in self.rows if r.vendor == vendor and r.since <= day]
+
+
+def _converter(hint: Any) -> Any:
+    """How a JSON value of a field of this type is read back (None: as it is)."""
+    kinds = set(get_args(hint)) | {hint}
+    if Decimal in kinds:
+        return Decimal
+    if datetime in kinds:
+        return datetime.fromisoformat
+    if date in kinds:
+        return date.fromisoformat
+    return None
+
+
+_PRICE_FIELDS = get_type_hints(PriceRow)
+
+
+def row_from_json(item: object, where: str) -> PriceRow:
+    """A price row back from its JSON object (money from decimal strings, dates from ISO text)."""
+    if not isinstance(item, Mapping):
+        raise ValueError(f"{where}: not a JSON object")
+    names = {f.name: f.metadata.get("name") or f.name for f in fields(PriceRow)}
+    missing = sorted(out for out in names.values() if out not in item)
+    if missing:
+        raise ValueError(f"{where}: lacks {', '.join(missing)} (export it again with this version)")
+    values = {}
+    for name, out in names.items():
+        raw, convert = item[out], _converter(_PRICE_FIELDS[name])
+        values[name] = convert(raw) if convert is not None and raw is not None else raw
+    return PriceRow(**values)
+
+
+def _evict(cache: dict[Any, Any], keep: int) -> None:
+    while len(cache) > keep:
+        del cache[next(iter(cache))]
+
+
+class RateBook:
+    """Exact prices of requests at the rates in force when they were made (see the module).
+
+    Thread-safe for pricing (its caches only grow under the GIL); :meth:`refresh` while other
+    threads price is safe too: they finish with the rates they started with.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        aliases: Mapping[str, Mapping[str, str]] | None = None,
+        default_tiers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.source = source
+        self._aliases = dict(aliases or {})
+        self._default_tiers = dict(default_tiers or {})
+        self.refresh()
+
+    @classmethod
+    def open(cls, db: str | None = None, *, config: str | Path | None = None) -> RateBook:
+        """A book over a ratecard database: any URL (``sqlite:///path.db``,
+        ``postgresql+psycopg://...``), else ``$RATECARD_DB``, else the default data file.
+        ``config`` is a TOML file merged over the bundled one (aliases, stale thresholds, tiers)."""
+        from ratecard.config.settings import load
+
+        return cls.from_settings(db, load(Path(config) if config is not None else None))
+
+    @classmethod
+    def from_settings(cls, db: str | None, settings: Settings) -> RateBook:
+        """A book over a database with settings already loaded (the CLI's edge loads them once)."""
+        return cls.configured(DatabaseSource(db, settings.stale_after), settings)
+
+    @classmethod
+    def configured(cls, source: Source, settings: Settings) -> RateBook:
+        """A book over ``source`` with the vendors' aliases and default tiers from ``settings``."""
+        return cls(
+            source,
+            {v: c.aliases for v, c in settings.vendors.items()},
+            {v: c.registry_tier for v, c in settings.vendors.items() if c.registry_tier},
+        )
+
+    @classmethod
+    def from_export(cls, path: str | Path, *, config: str | Path | None = None) -> RateBook:
+        """A book over the rates of a ``ratecard export --format json`` file (no database needed).
+
+        An export is one day's rates: a request before a rate's ``since`` finds none, one after
+        the export's date is priced at the exported rates (the file cannot know later changes).
+        """
+        from ratecard.config.settings import load
+
+        return cls.configured(ExportSource(Path(path)), load(Path(config) if config is not None else None))
+
+    def refresh(self) -> None:
+        """Forget everything loaded and read the source again (after a nightly run, say)."""
+        if isinstance(self.source, ExportSource):
+            self.source = ExportSource(self.source.path)
+        self.catalog = Catalog(self.source.models(), self._aliases)
+        self._cards: dict[tuple[str, date], dict[str, list[PriceRow]]] = {}
+        self._rates: dict[tuple[str, date], ModelRates] = {}
+        self._clock = (0.0, date.min)
+
+    def models(self) -> list[str]:
+        """Every model the book knows, as ``vendor/id``."""
+        return sorted(f"{v}/{m}" for v, m in self.catalog.known)
+
+    def resolve(self, model: str) -> Resolved:
+        """The model a name means (:mod:`ratecard.resolve`); UnknownModel or AmbiguousModel."""
+        return self.catalog.resolve(model)
+
+    def rates(self, model: str, at: date | datetime | None = None) -> ModelRates:
+        """The model's rates in force at ``at``, indexed; NoRates when it has none that day."""
+        day = day_of(at)
+        found = self._rates.get((model, day))
+        if found is None:
+            found = self._rates[(model, day)] = self._index(model, day)
+            _evict(self._rates, MODELS_KEPT)
+        return found
+
+    def price(
+        self, model: str, usage: Usage, at: date | datetime | None = None, *, tier: str | None = None
+    ) -> Quote:
+        """The exact price of one request to ``model`` made at ``at`` (None: now), at the rates in
+        force on its UTC day. ``tier`` forces a tier (``context=long``, ``service=flex``,
+        ``deployment=datazone;region=westus``) instead of the one the request falls in.
+
+        Raises UnknownModel (no model matches; with suggestions), AmbiguousModel (with the
+        candidates), NoRates (none in force that day) or MissingRate (a quantity needs a rate the
+        model lacks): all LookupErrors, never a $0 for something unknown.
+        """
+        if at is None:
+            now, (start, day) = time.time(), self._clock
+            if not start <= now < start + _DAY:
+                day = self._today(now)
+        else:
+            day = day_of(at)
+        rates = self._rates.get((model, day))
+        if rates is None:
+            rates = self.rates(model, day)
+        return price(rates, usage, tier)
+
+    def _today(self, now: float) -> date:
+        """Today (UTC) at ``now``, kept until midnight: requests read the clock's seconds only.
+        (Start and day are one tuple, so a thread never sees one without the other.)"""
+        start = now - now % _DAY
+        self._clock = (start, datetime.fromtimestamp(start, UTC).date())
+        return self._clock[1]
+
+    def cost_per_token(
+        self,
+        model: str,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        **options: Any,
+    ) -> tuple[Decimal, Decimal]:
+        """LiteLLM's call shape, exact: see :func:`ratecard.adapters.cost_per_token`."""
+        from ratecard.adapters import cost_per_token
+
+        return cost_per_token(self, model, prompt_tokens, completion_tokens, **options)
+
+    def calc_price(self, usage: object, model_ref: str, **options: Any) -> PriceCalculation:
+        """genai-prices' call shape, exact: see :func:`ratecard.adapters.calc_price`."""
+        from ratecard.adapters import calc_price
+
+        return calc_price(self, usage, model_ref, **options)
+
+    def _index(self, model: str, day: date) -> ModelRates:
+        found = self.catalog.resolve(model)
+        rows = self._card(found.vendor, day).get(found.model)
+        if not rows:
+            raise NoRates(f"no rates for {found.ref} on {day} (see `ratecard history {found.model}`)")
+        plain = found.rule in ("exact id", "vendor/id")
+        notes = () if plain else (f"{model!r} is {found.ref} (by {found.rule})",)
+        default = self._default_tiers.get(found.vendor, tiers.STANDARD)
+        return ModelRates(found.vendor, found.model, day, rows, default, notes)
+
+    def _card(self, vendor: str, day: date) -> dict[str, list[PriceRow]]:
+        card = self._cards.get((vendor, day))
+        if card is None:
+            card = self._cards[(vendor, day)] = by_model(self.source.card(vendor, day))
+            _evict(self._cards, CARDS_KEPT)
+        return card
+
+
+def by_model(rows: Iterable[PriceRow]) -> dict[str, list[PriceRow]]:
+    out: dict[str, list[PriceRow]] = {}
+    for r in rows:
+        out.setdefault(r.model, []).append(r)
+    return out

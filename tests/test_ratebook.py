@@ -1,0 +1,263 @@
+"""The in-process API: exact prices at the rates in force when a request was made, from memory."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from test_export import CHANGE, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
+
+import ratecard
+from ratecard import AmbiguousModel, MissingRate, NoRates, RateBook, UnknownModel, Usage
+from ratecard.dbapi import DatabaseMissing, sqlite_file
+from ratecard.output import to_json
+from ratecard.resolve import resolve
+from ratecard.rows import PriceRow
+
+SONNET = "anthropic/claude-sonnet-4-5"
+TOKENS = Usage(input_tokens=1000, cache_read_tokens=2000, output_tokens=500)
+
+
+def test_a_past_request_is_priced_at_the_rates_then_with_their_provenance(history: str) -> None:  # noqa: F811
+    book = RateBook.open(history)
+    before = book.price(f"anthropic/{HAIKU}", TOKENS, datetime(2025, 11, 5, 12, tzinfo=UTC))
+    after = book.price(f"anthropic/{HAIKU}", TOKENS, date(2025, 11, 12))
+    # 1000 × $1 + 2000 × $0.10 + 500 × $5 per MTok, then the input rate raised to $1.25
+    assert (before.total_usd, after.total_usd) == (Decimal("0.0037"), Decimal("0.00395"))
+    assert [(x.field, x.quantity, x.unit, x.rate, x.usd) for x in before.lines] == [
+        ("input", 1000, "usd_per_mtok", Decimal(1), Decimal("0.001")),
+        ("cache_read", 2000, "usd_per_mtok", Decimal("0.1"), Decimal("0.0002")),
+        ("output", 500, "usd_per_mtok", Decimal(5), Decimal("0.0025")),
+    ]
+    raised = after.rates_used[0]
+    assert isinstance(raised, PriceRow) and (raised.value, raised.since) == (Decimal("1.25"), CHANGE)
+    assert raised.source_url.endswith("/edited/pricing.md") and len(raised.fetch_sha256) == 64
+    assert (after.vendor, after.model, after.day) == ("anthropic", HAIKU, date(2025, 11, 12))
+    assert before.rates_used[0].status == "stale"  # last verified 10-29, stale after 3 days
+    assert any("input rate of the standard tier is stale" in n for n in before.notes)
+
+
+def test_the_request_day_is_its_utc_day(history: str) -> None:  # noqa: F811
+    book = RateBook.open(history)
+    new_york = datetime.fromisoformat("2025-11-09T23:30:00-05:00")  # 04:30 UTC on the day of the change
+    assert book.price(f"anthropic/{HAIKU}", TOKENS, new_york).day == CHANGE
+    assert book.price(f"anthropic/{HAIKU}", TOKENS, datetime(2025, 11, 9, 23, 30)).day == date(2025, 11, 9)
+
+
+def test_answers_come_from_memory_until_refresh(tmp_path: Path, history: str) -> None:  # noqa: F811
+    path = sqlite_file(history)
+    if path is None:
+        pytest.skip("the file is removed to prove no read happens: SQLite only")
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(path.read_bytes())
+    book = RateBook.open(f"sqlite:///{copy}")
+    first = book.price(f"anthropic/{HAIKU}", TOKENS, CHANGE)
+    copy.unlink()
+    again = book.price(f"anthropic/{HAIKU}", Usage(input_tokens=7), CHANGE)  # same model and day
+    assert first.total_usd == Decimal("0.00395") and again.total_usd == Decimal("0.00000875")
+    with pytest.raises(DatabaseMissing):
+        book.refresh()
+
+
+def test_names_resolve_by_one_set_of_rules(history: str) -> None:  # noqa: F811
+    book = RateBook.open(history)
+    assert book.resolve("openrouter/anthropic/claude-3.5-haiku").rule == "vendor/id"
+    # no Anthropic model of that id: OpenRouter's id contains the slash
+    assert book.resolve("anthropic/claude-3.5-haiku").ref == "openrouter/anthropic/claude-3.5-haiku"
+    exact = book.resolve("anthropic/claude-3.5-sonnet")
+    assert (exact.ref, exact.rule) == ("openrouter/anthropic/claude-3.5-sonnet", "exact id")
+    suffix = book.resolve("CLAUDE-3.5-Sonnet")
+    assert (suffix.ref, suffix.rule) == ("openrouter/anthropic/claude-3.5-sonnet", "unique suffix")
+    with pytest.raises(AmbiguousModel) as two:
+        book.resolve(HAIKU)
+    assert two.value.candidates == (f"anthropic/{HAIKU}", f"mirror/{HAIKU}")
+    with pytest.raises(UnknownModel) as none:
+        book.resolve("claude-haiku")
+    assert f"anthropic/{HAIKU}" in none.value.suggestions and isinstance(none.value, LookupError)
+    noted = book.price("claude-3.5-sonnet", Usage(output_tokens=1), date(2026, 1, 1))
+    assert "'claude-3.5-sonnet' is openrouter/anthropic/claude-3.5-sonnet (by unique suffix)" in noted.notes
+
+
+def test_configured_aliases_name_models(tmp_path: Path, history: str) -> None:  # noqa: F811
+    config = tmp_path / "aliases.toml"
+    config.write_text('[vendors.anthropic.aliases]\nclaude-opus-4-1 = "claude-opus-4-1-20250805"\n')
+    book = RateBook.open(history, config=config)
+    for name in ("claude-opus-4-1-20250805", "anthropic/claude-opus-4-1-20250805"):
+        assert (book.resolve(name).ref, book.resolve(name).rule) == ("anthropic/claude-opus-4-1", "alias")
+    assert resolve("x-20250805", [("a", "x"), ("b", "x")], {"a": {"x": "x-20250805"}}).ref == "a/x"
+
+
+def test_no_model_and_no_rates_that_day_are_different_errors(history: str) -> None:  # noqa: F811
+    book = RateBook.open(history)
+    with pytest.raises(NoRates, match=f"no rates for anthropic/{HAIKU} on 2025-10-01"):
+        book.price(f"anthropic/{HAIKU}", TOKENS, date(2025, 10, 1))
+    with pytest.raises(UnknownModel, match="no model matches 'gpt-99'"):
+        book.price("gpt-99", TOKENS, CHANGE)
+
+
+def test_a_rate_the_request_needs_and_the_model_lacks_is_named(history: str) -> None:  # noqa: F811
+    book = RateBook.open(history)
+    model = "openrouter/anthropic/claude-3.5-sonnet"
+    assert book.price(model, Usage(input_tokens=5, output_tokens=5), date(2026, 1, 1)).total_usd > 0
+    with pytest.raises(
+        MissingRate, match="has no cache_read rate on 2026-01-01, needed for cache_read_tokens"
+    ):
+        book.price(model, Usage(input_tokens=5, cache_read_tokens=1), date(2026, 1, 1))
+    with pytest.raises(MissingRate, match="no 'service=flex' tier"):
+        book.price(f"anthropic/{HAIKU}", Usage(input_tokens=5, service_tier="flex"), CHANGE)
+    with pytest.raises(ValueError, match="must not be negative"):
+        Usage(input_tokens=-1)
+    with pytest.raises(ValueError, match="nothing to price"):  # never a $0 answer to an empty question
+        book.price(f"anthropic/{HAIKU}", Usage(), CHANGE)
+    with pytest.raises(TypeError, match="not a float"):
+        Usage(seconds=2.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="at must be a date"):
+        book.price(f"anthropic/{HAIKU}", TOKENS, "2025-11-10")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("fresh", "cached", "tier", "total"),
+    [
+        (199_999, 0, "standard", Decimal("0.629997")),  # 199,999 × $3 + 2,000 × $15 per MTok
+        (200_000, 0, "standard", Decimal("0.63")),  # the threshold itself is not exceeded
+        (250_000, 0, "context>200k", Decimal("1.545")),  # every token at $6 / $22.50
+        (150_000, 60_000, "context>200k", Decimal("0.981")),  # cached tokens count toward it
+    ],
+)
+def test_long_prompts_are_billed_at_the_long_context_rates_throughout(
+    checked: str,  # noqa: F811
+    fresh: int,
+    cached: int,
+    tier: str,
+    total: Decimal,
+) -> None:
+    quote = RateBook.open(checked).price(
+        SONNET, Usage(input_tokens=fresh, cache_read_tokens=cached, output_tokens=2000), LONG
+    )
+    assert (quote.tier, quote.total_usd) == (tier, total)
+    assert {line.tier for line in quote.lines} == {tier}
+    assert bool(quote.notes) is (tier != "standard")
+
+
+def test_batch_prices_with_the_batch_fields_and_a_forced_tier_is_explained(checked: str) -> None:  # noqa: F811
+    book = RateBook.open(checked)
+    batch = book.price(SONNET, Usage(input_tokens=1000, output_tokens=100, service_tier="batch"), LONG)
+    assert [(x.field, x.rate) for x in batch.lines] == [
+        ("batch_input", Decimal("1.5")),
+        ("batch_output", Decimal("7.5")),
+    ]
+    assert batch.total_usd == Decimal("0.00225")
+    forced = book.price(SONNET, Usage(input_tokens=1000, output_tokens=100), LONG, tier="context>200k")
+    assert forced.total_usd == Decimal("0.00825")  # 1000 × $6 + 100 × $22.50
+    assert any("do not exceed the context>200k tier's threshold" in n for n in forced.notes)
+
+
+def _row(
+    model: str, field: str, value: str, unit: str, tier: str = "standard", vendor: str = "v"
+) -> PriceRow:
+    day = date(2026, 1, 1)
+    return PriceRow(
+        vendor=vendor,
+        model=model,
+        field=field,
+        tier=tier,
+        usd_per_mtok=Decimal(value) if unit == "usd_per_mtok" else None,
+        value=Decimal(value),
+        unit=unit,
+        status="verified",
+        reason=None,
+        since=day,
+        last_verified=day,
+        source_url="https://v.example/pricing",
+        fetch_sha256="ab" * 32,
+        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+        last_fetch_sha256=None,
+        last_fetched_at=None,
+        attributes=[],
+        verified_status="verified",
+        published_value=None,
+        published_currency=None,
+    )
+
+
+UNIT_ROWS = [
+    _row("search", "input", "1", "usd_per_mtok"),
+    _row("search", "output", "1", "usd_per_mtok"),
+    *(
+        _row("search", "request", p, "usd_per_1k_requests", f"search_context={c}")
+        for c, p in (("low", "5"), ("medium", "8"), ("high", "12"))
+    ),
+    _row("search", "web_search", "5", "usd_per_1k_requests"),
+    _row("painter", "image_generation", "0.04", "usd_per_image", "quality=standard;size=1024x1024"),
+    _row("painter", "image_generation", "0.08", "usd_per_image", "quality=hd;size=1024x1024"),
+    _row("speaker", "speech_generation", "15", "usd_per_mchars"),
+    _row("listener", "transcription", "0.006", "usd_per_minute"),
+    _row("filmer", "video_generation", "0.1", "usd_per_second", "resolution=720p"),
+    _row("gpt-x", "input", "2", "usd_per_mtok"),
+    _row("gpt-x", "input", "4", "usd_per_mtok", "context=long"),
+]
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> RateBook:
+    path = tmp_path / "rates.json"
+    path.write_text(to_json(UNIT_ROWS))  # what `ratecard export --format json` writes
+    return RateBook.from_export(path)
+
+
+def test_other_units_are_priced_exactly_by_their_tiers(exported: RateBook) -> None:
+    day = date(2026, 2, 1)
+    search = exported.price("v/search", Usage(input_tokens=100, searches=3, search_context="high"), day)
+    # 100 tokens × $1/MTok + one request at $12/1k + three searches at $5/1k
+    assert search.total_usd == Decimal("0.0001") + Decimal("0.012") + Decimal("0.015")
+    assert [x.field for x in search.lines] == ["input", "request", "web_search"]
+    with pytest.raises(MissingRate, match="search_context"):
+        exported.price("search", Usage(input_tokens=100), day)
+    image = exported.price("painter", Usage(images=3, image_size="1024x1024", image_quality="hd"), day)
+    assert (image.total_usd, image.lines[0].tier) == (Decimal("0.24"), "quality=hd;size=1024x1024")
+    assert exported.price("speaker", Usage(characters=2000), day).total_usd == Decimal("0.03")
+    assert exported.price("listener", Usage(minutes=Decimal("2.5")), day).total_usd == Decimal("0.015")
+    video = exported.price("filmer", Usage(seconds=8, video_resolution="720p"), day)
+    assert video.total_usd == Decimal("0.8")
+    with pytest.raises(MissingRate, match="no speech_generation rate"):
+        exported.price("filmer", Usage(characters=1), day)
+
+
+def test_a_long_context_tier_without_threshold_applies_only_when_asked(exported: RateBook) -> None:
+    day = date(2026, 2, 1)
+    plain = exported.price("gpt-x", Usage(input_tokens=1_000_000), day)
+    assert plain.total_usd == Decimal(2) and any("context=long" in n for n in plain.notes)
+    asked = exported.price("gpt-x", Usage(input_tokens=1_000_000), day, tier="context=long")
+    assert asked.total_usd == Decimal(4) and any("states no threshold" in n for n in asked.notes)
+
+
+def test_an_export_knows_no_rate_before_its_since(exported: RateBook) -> None:
+    with pytest.raises(NoRates):
+        exported.price("gpt-x", Usage(input_tokens=1), date(2025, 12, 31))
+    assert "v/gpt-x" in exported.models()
+
+
+def test_the_public_names_load_lazily_and_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom ratecard import RateBook, Usage\n"
+        "heavy = sorted(m for m in ('scrapy', 'litellm', 'typer', 'rich', 'sqlalchemy', 'sqlmodel', 'pydantic')"
+        " if m in sys.modules)\nprint(heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert ratecard.RateBook is RateBook and "RateBook" in ratecard.__all__
+    with pytest.raises(AttributeError):
+        _ = ratecard.NotAThing  # type: ignore[attr-defined]
+
+
+def test_an_explicit_vendor_wins_over_a_bare_id_with_a_slash() -> None:
+    known = {("openai", "gpt-4o"), ("openrouter", "openai/gpt-4o"), ("azure", "gpt-4o")}
+    assert resolve("openai/gpt-4o", known).ref == "openai/gpt-4o"
+    assert resolve("openrouter/openai/gpt-4o", known).ref == "openrouter/openai/gpt-4o"
+    with pytest.raises(AmbiguousModel, match="azure/gpt-4o, openai/gpt-4o"):
+        resolve("gpt-4o", known)

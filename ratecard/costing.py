@@ -22,10 +22,10 @@ request shape's choice of rates (a :class:`Plan`), so pricing a request is arith
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ratecard import tiers
 from ratecard.rows import PriceRow
@@ -262,9 +262,9 @@ def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: 
             f"state: priced at the {tier} tier; pass tier='context=long' if the vendor billed it so"
         )
     notes += [
-        f"{s.row.field} rate of the {s.row.tier} tier is {s.row.status}: {s.row.reason}"
+        f"{s.row.field} rate of the {s.row.tier} tier is {standing(s.row)}: {s.row.reason}"
         for s in steps
-        if s.row.status != "verified"
+        if s.row.status != "verified" or s.row.stale
     ]
     return Plan(tier, tuple(steps), tuple(notes), tuple(s.row for s in steps))
 
@@ -347,3 +347,44 @@ def tier_notes(rates: ModelRates, prompt: int, dims: Mapping[str, str], forced: 
     if chosen == _LONG:
         out.append("priced at the context=long tier as asked: its page states no threshold for it")
     return out
+
+
+def standing(row: PriceRow) -> str:
+    """A rate's status with its freshness: ``verified``, ``stale`` (verified, not lately),
+    ``inferred``, ``inferred, stale``, ``disputed``..."""
+    if not row.stale:
+        return row.status
+    return "stale" if row.status == "verified" else f"{row.status}, stale"
+
+
+def line_record(line: Line) -> dict[str, Any]:
+    """A quote line as JSON keeps it: the token columns of old, then quantity, unit and rate."""
+    return {
+        "field": line.field,
+        "tier": line.tier,
+        "tokens": line.tokens,
+        "usd_per_mtok": line.usd_per_mtok,
+        "usd": line.usd,
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "rate": line.rate,
+    }
+
+
+def quote_record(quote: Quote, at: datetime, usage: Usage) -> dict[str, Any]:
+    """The JSON object of ``ratecard cost`` and ``POST /api/v1/cost`` (public fields: keep them)."""
+    return {
+        "vendor": quote.vendor,
+        "model": quote.model,
+        "at": at,
+        "snapshot_date": quote.day,
+        "tier": quote.tier,
+        "input_tokens": usage.input_tokens,
+        "cached_input_tokens": usage.cache_read_tokens,
+        "output_tokens": usage.output_tokens,
+        "usage": {f.name: getattr(usage, f.name) for f in fields(usage) if f.init},
+        "lines": [line_record(line) for line in quote.lines],
+        "total_usd": quote.total_usd,
+        "rates_used": list(quote.rates_used),
+        "notes": list(quote.notes),
+    }

@@ -136,7 +136,9 @@ def test_stale_rates_and_a_forced_tier_are_noted(history: str) -> None:  # noqa:
     model, tokens = "anthropic/claude-sonnet-4-5", ("--input-tokens", "250000", "--output-tokens", "0")
     by_size = answer(history, model, "2026-01-01", *tokens)
     assert (by_size["tier"], by_size["total_usd"]) == ("context>200k", "1.5")
-    assert by_size["rates_used"][0]["status"] == "stale" and any("stale" in n for n in by_size["notes"])
+    used = by_size["rates_used"][0]
+    assert (used["status"], used["stale"]) == ("verified", True)
+    assert any("tier is stale: last verified" in n for n in by_size["notes"])
     forced = answer(history, model, "2026-01-01", *tokens, "--tier", "standard")
     assert (forced["tier"], forced["total_usd"]) == ("standard", "0.75")
     assert any("reach the context>200k tier; priced at standard as asked" in n for n in forced["notes"])

@@ -35,7 +35,10 @@ def test_a_past_request_is_priced_at_the_rates_then_with_their_provenance(histor
     assert isinstance(raised, PriceRow) and (raised.value, raised.since) == (Decimal("1.25"), CHANGE)
     assert raised.source_url.endswith("/edited/pricing.md") and len(raised.fetch_sha256) == 64
     assert (after.vendor, after.model, after.day) == ("anthropic", HAIKU, date(2025, 11, 12))
-    assert before.rates_used[0].status == "stale"  # last verified 10-29, stale after 3 days
+    assert (before.rates_used[0].status, before.rates_used[0].stale) == (
+        "verified",
+        True,
+    )  # last verified 10-29, stale after 3 days
     assert any("input rate of the standard tier is stale" in n for n in before.notes)
 
 
@@ -176,9 +179,12 @@ def _row(
         last_fetch_sha256=None,
         last_fetched_at=None,
         attributes=[],
+        stale=False,
+        age_days=0,
         verified_status="verified",
         published_value=None,
         published_currency=None,
+        captured_at=None,
     )
 
 

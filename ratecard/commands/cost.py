@@ -155,56 +155,25 @@ def cost(
     except (LookupError, ValueError) as exc:
         raise fail(f"Error: {exc}", EXIT_USAGE) from exc
     if fmt is CostFormat.json:
+        from ratecard.costing import quote_record
         from ratecard.output import to_json
 
-        sys.stdout.write(to_json(answer(quote, moment, usage)) + "\n")
+        sys.stdout.write(to_json(quote_record(quote, moment, usage)) + "\n")
         return
     write_quote(quote)
 
 
-def line_record(line: Any) -> dict[str, Any]:
-    """A quote line as JSON keeps it: the token columns of old, then quantity, unit and rate."""
-    return {
-        "field": line.field,
-        "tier": line.tier,
-        "tokens": line.tokens,
-        "usd_per_mtok": line.usd_per_mtok,
-        "usd": line.usd,
-        "quantity": line.quantity,
-        "unit": line.unit,
-        "rate": line.rate,
-    }
-
-
-def answer(quote: Quote, moment: datetime, usage: Any) -> dict[str, Any]:
-    """The JSON object of ``ratecard cost`` (public fields: keep them)."""
-    from dataclasses import asdict
-
-    return {
-        "vendor": quote.vendor,
-        "model": quote.model,
-        "at": moment,
-        "snapshot_date": quote.day,
-        "tier": quote.tier,
-        "input_tokens": usage.input_tokens,
-        "cached_input_tokens": usage.cache_read_tokens,
-        "output_tokens": usage.output_tokens,
-        "usage": asdict(usage),
-        "lines": [line_record(line) for line in quote.lines],
-        "total_usd": quote.total_usd,
-        "rates_used": list(quote.rates_used),
-        "notes": list(quote.notes),
-    }
-
-
 def write_quote(quote: Quote) -> None:
     from ratecard import safe
+    from ratecard.costing import line_record, standing
     from ratecard.money import to_text
     from ratecard.output import write_table
 
     names = ["field", "tier", "quantity", "unit", "rate", "usd"]
     write_table(sys.stdout, [line_record(line) for line in quote.lines], names, quote.ref)
     lines = [f"total_usd {to_text(quote.total_usd)} at the {quote.tier}-tier rates of {quote.day}"]
-    lines += [f"{u.field} ({u.tier}): {u.status} since {u.since}, {u.source_url}" for u in quote.rates_used]
+    lines += [
+        f"{u.field} ({u.tier}): {standing(u)} since {u.since}, {u.source_url}" for u in quote.rates_used
+    ]
     lines += [f"note: {n}" for n in quote.notes]
     sys.stdout.write("".join(safe.visible(line) + "\n" for line in lines))

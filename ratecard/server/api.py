@@ -163,14 +163,18 @@ COST_SCHEMA: dict[str, Any] = {
 
 def quote(db: Reader, served: Served, given: CostIn) -> dict[str, Any]:
     """The priced request as the CLI prints it; the pricing errors as 404 / 422."""
-    usage = pricing.Usage(**given.usage.model_dump())
     try:
-        found = pricing.price(db, served.settings, given.model, usage, given.at)
+        usage = pricing.Usage(**given.usage.model_dump())
+    except ValueError as exc:  # an unknown service tier
+        raise BadInput(str(exc)) from None
+    when = pricing.moment(given.at)
+    try:
+        found = served.pricer.price(db, given.model, usage, when)
     except pricing.UnknownModel as exc:
         raise NotFound(str(exc), suggestions=exc.suggestions) from None
     except pricing.PriceError as exc:
         raise BadInput(str(exc)) from None
-    return pricing.answer(found, usage)
+    return pricing.answer(found, usage, when)
 
 
 @router.post("/cost", responses={**object_of(COST_SCHEMA, "The priced request"), **ERRORS})

@@ -243,7 +243,18 @@ def usage_of(form: Mapping[str, str]) -> pricing.Usage:
         if not raw.isdigit():
             raise BadInput(f"{name} must be a whole number of tokens, got {raw!r}")
         counts[name] = int(raw)
-    return pricing.Usage(**counts, service_tier=(form.get("service_tier") or "").strip() or None)
+    tier = (form.get("service_tier") or "").strip() or None
+    try:
+        return pricing.Usage(
+            input_tokens=counts["input_tokens"],
+            output_tokens=counts["output_tokens"],
+            cache_read_tokens=counts["cache_read_tokens"],
+            cache_write_5m_tokens=counts["cache_write_5m_tokens"],
+            cache_write_1h_tokens=counts["cache_write_1h_tokens"],
+            service_tier=tier,
+        )
+    except ValueError as exc:  # an unknown service tier
+        raise BadInput(str(exc)) from None
 
 
 def form_date(raw: str | None, name: str) -> date | None:
@@ -272,10 +283,9 @@ async def cost(request: Request, served: State) -> Response:
             result, error, status = None, None, 200
             try:
                 usage = usage_of(form)
-                found = pricing.price(
-                    db, served.settings, form.get("model", "").strip(), usage, form_date(form.get("at"), "at")
-                )
-                result = pricing.answer(found, usage)
+                when = pricing.moment(form_date(form.get("at"), "at"))
+                found = served.pricer.price(db, form.get("model", "").strip(), usage, when)
+                result = pricing.answer(found, usage, when)
             except (BadInput, pricing.PriceError) as exc:
                 error, status = {"message": str(exc), "suggestions": []}, 422
             except pricing.UnknownModel as exc:

@@ -13,7 +13,7 @@ import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
 
@@ -22,6 +22,7 @@ from ratecard.config.settings import Settings
 from ratecard.db_read import revision
 from ratecard.dbapi import DatabaseMissing, Reader, connect
 from ratecard.locations import head_revision
+from ratecard.server.pricing import Pricer
 
 POOL_SIZE = 4
 """Connections per worker process: enough to keep two cores busy, few enough for a small PostgreSQL."""
@@ -112,3 +113,8 @@ class Served:
     settings: Settings
     pool: Pool
     fingerprint: str
+    pricer: Pricer = field(init=False)
+    """The process's RateBook for ``POST /cost`` (reloaded after each run)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pricer", Pricer(self.settings))

@@ -4,6 +4,9 @@ A recall test lists, per capture, every price the page publishes (:class:`Price`
 page, never from the parser) and what the page states about prices that is not modelled, with the
 reason (:attr:`Page.not_modelled`, phrases as the page writes them). The checks below then say
 what is missing, wrong, extra, unreported or unlisted.
+
+Each ``test_recall_<vendor>.py`` exposes its pages as ``RECALL: list[tuple[str, Page]]`` (vendor,
+page); :func:`row` sums one up for the recall table of ``docs/units.md``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from ratecard.parsers.base import Parsed, ParsedRate
 
 @dataclass(frozen=True)
 class Price:
-    """One published price: in USD, verified, per ``unit``, at ``tier``."""
+    """One published price: in USD, verified, per ``unit``, at ``tier``; ``value`` None where the
+    page shows '-' (stored as not offered)."""
 
     model: str
     field: str
-    value: str
+    value: str | None
     unit: str = "usd_per_mtok"
     tier: str = "standard"
 
@@ -35,6 +39,13 @@ class Page:
     not_modelled: dict[str, str]
 
 
+def as_stored(p: Price) -> tuple[Decimal | None, str, str, str]:
+    """(value, unit, currency, status) a listed price is stored as; a dash is "not offered"."""
+    if p.value is None:
+        return None, p.unit, "USD", "not_offered"
+    return Decimal(p.value), p.unit, "USD", "verified"
+
+
 def missing_or_wrong(result: Parsed, page: Page) -> tuple[list[Price], list[tuple[Price, ParsedRate]]]:
     """Published prices not stored, and those stored with another value, unit, currency or status."""
     stored = {(r.model, r.field, r.tier): r for r in result.rates}
@@ -44,12 +55,7 @@ def missing_or_wrong(result: Parsed, page: Page) -> tuple[list[Price], list[tupl
         rate = stored.get((p.model, p.field, p.tier))
         if rate is None:
             missing.append(p)
-        elif (rate.value, rate.unit, rate.currency, rate.status) != (
-            Decimal(p.value),
-            p.unit,
-            "USD",
-            "verified",
-        ):
+        elif (rate.value, rate.unit, rate.currency, rate.status) != as_stored(p):
             wrong.append((p, rate))
     return missing, wrong
 
@@ -76,7 +82,7 @@ def amounts(text: str) -> set[Decimal]:
 
 def unlisted_amounts(text: str, page: Page) -> set[Decimal]:
     """``$`` amounts on the page that neither list accounts for (independent of the parser)."""
-    listed = {Decimal(p.value) for p in page.published}
+    listed = {Decimal(p.value) for p in page.published if p.value is not None}
     listed |= {a for phrase in page.not_modelled for a in amounts(phrase)}
     return amounts(text) - listed
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib.resources import files
 
-from test_recall_openai import Price, assert_recalled
+from recall import Page, Price
+from test_recall_openai import assert_recalled
 
 from ratecard import tiers
 from ratecard.parsers import google
@@ -265,6 +266,9 @@ NOT_MODELLED = {
     "Image output is priced at $30 per 1,000,000 tokens": "prose footnote",
     "gemini-2.0-flash-live-001: Input $0.35 (text)": "prose list of half-cascade Live models",
 }
+
+
+RECALL: list[tuple[str, Page]] = [("google", Page(PAGE, PUBLISHED, NOT_MODELLED))]
 
 
 def test_markdown_source_publishes_every_price_stored() -> None:

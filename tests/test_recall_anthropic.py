@@ -236,6 +236,7 @@ APR17 = Page(
 )
 PAGES = [OVERVIEW, OCT25, OCT29, NOV19, JAN15, FEB18, APR17]
 IDS = [p.name for p in PAGES]
+RECALL: list[tuple[str, Page]] = [("anthropic", page) for page in PAGES]
 
 
 def _parse(page: Page) -> Parsed:

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib.resources import files
 
-from test_recall_openai import Price, assert_recalled
+from recall import Page, Price
+from test_recall_openai import assert_recalled
 
 from ratecard import tiers
 from ratecard.parsers import google
@@ -263,8 +264,12 @@ NOT_MODELLED = {
     "Image input is set at 560 tokens or $0.067 per image": "prose footnote",
     "Image output is priced at $120 per 1,000,000 tokens": "prose footnote",
     "Image output is priced at $30 per 1,000,000 tokens": "prose footnote",
-    "gemini-2.0-flash-live-001: Input $0.35 (text)": "prose list of half-cascade Live models",
+    "gemini-2.0-flash-live-001: Input $0.35 (text), $2.10 (audio / image / video), Output: $1.50 (text), "
+    "$8.50 (audio)": "prose list of half-cascade Live models",
 }
+
+
+RECALL: list[tuple[str, Page]] = [("google", Page(PAGE, PUBLISHED, NOT_MODELLED))]
 
 
 def test_markdown_source_publishes_every_price_stored() -> None:

@@ -11,10 +11,11 @@ stored; every entry must appear in ``Parsed.notes`` and every note must be one o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from importlib.resources import files
+
+from recall import Page, Price, as_stored
 
 from ratecard import tiers
 from ratecard.parsers import openai
@@ -24,17 +25,6 @@ from ratecard.parsers.tabs import placed
 CAPTURES = files("ratecard") / "captures" / "openai"
 TOKENS = ("input", "cache_read", "output")
 SHORT_LONG = (*TOKENS, *(f"long:{f}" for f in TOKENS))
-
-
-@dataclass(frozen=True)
-class Price:
-    """One published price: ``value`` None where the page shows '-' (stored as not offered)."""
-
-    model: str
-    field: str
-    value: str | None
-    unit: str = "usd_per_mtok"
-    tier: str = tiers.STANDARD
 
 
 def table(
@@ -57,11 +47,6 @@ def table(
     return out
 
 
-def _as_stored(p: Price) -> tuple[Decimal | None, str, str]:
-    """(value, unit, status) a published price is stored as; a dash is "not offered"."""
-    return (None, p.unit, "not_offered") if p.value is None else (Decimal(p.value), p.unit, "verified")
-
-
 def assert_recalled(result: Parsed, published: list[Price], not_modelled: Mapping[str, str]) -> None:
     """Every published price stored as printed; nothing stored that the page does not publish
     (derived tiers aside); every not-modelled item in the notes and every note accounted for."""
@@ -71,7 +56,7 @@ def assert_recalled(result: Parsed, published: list[Price], not_modelled: Mappin
         r = stored.get((p.model, p.field, p.tier))
         if r is None:
             missing.append(p)
-        elif (r.value, r.unit, r.status) != _as_stored(p):
+        elif (r.value, r.unit, r.currency, r.status) != as_stored(p):
             wrong.append((p, r))
     assert missing == [] and wrong == []
     expected = {(p.model, p.field, p.tier) for p in published}
@@ -625,3 +610,9 @@ DEC_NOT_MODELLED = {
 def test_dec20_page_publishes_every_price_stored() -> None:
     result = parse(DEC, datetime(2025, 12, 20, tzinfo=UTC))
     assert_recalled(result, DEC_PUBLISHED, DEC_NOT_MODELLED)
+
+
+RECALL: list[tuple[str, Page]] = [
+    ("openai", Page(DEC, DEC_PUBLISHED, DEC_NOT_MODELLED)),
+    ("openai", Page(DEV, DEV_PUBLISHED, DEV_NOT_MODELLED)),
+]

@@ -118,6 +118,7 @@ FEB04 = Page(
 )
 PAGES = [OCT15, FEB04]
 IDS = [p.name for p in PAGES]
+RECALL: list[tuple[str, Page]] = [("perplexity", page) for page in PAGES]
 
 
 def _parse(page: Page) -> Parsed:

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from importlib.resources import files
 
 import pytest
-from test_recall_openai import Price, assert_recalled
+from recall import Page, Price
+from test_recall_openai import assert_recalled
 
 from ratecard.parsers import xai
 
@@ -122,16 +123,14 @@ PRICING_NOT_MODELLED = {
 }
 
 
-@pytest.mark.parametrize(
-    ("name", "published", "not_modelled"),
-    [
-        (MODELS_PAGE, MODELS_PUBLISHED, MODELS_NOT_MODELLED),
-        (PRICING_PAGE, PRICING_PUBLISHED, PRICING_NOT_MODELLED),
-    ],
-)
-def test_every_published_price_is_stored(
-    name: str, published: list[Price], not_modelled: dict[str, str]
-) -> None:
-    day = datetime.fromisoformat(name[:10]).replace(tzinfo=UTC)
-    result = xai.parse((CAPTURES / name).read_bytes(), "https://docs.x.ai/docs/pricing", day)
-    assert_recalled(result, published, not_modelled)
+RECALL: list[tuple[str, Page]] = [
+    ("xai", Page(MODELS_PAGE, MODELS_PUBLISHED, MODELS_NOT_MODELLED)),
+    ("xai", Page(PRICING_PAGE, PRICING_PUBLISHED, PRICING_NOT_MODELLED)),
+]
+
+
+@pytest.mark.parametrize("page", [page for _, page in RECALL], ids=lambda page: page.name)
+def test_every_published_price_is_stored(page: Page) -> None:
+    day = datetime.fromisoformat(page.name[:10]).replace(tzinfo=UTC)
+    result = xai.parse((CAPTURES / page.name).read_bytes(), "https://docs.x.ai/docs/pricing", day)
+    assert_recalled(result, page.published, page.not_modelled)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ratecard.money import to_text
 from ratecard.snapshots.facts import Fact, Key
+from ratecard.units import UNITS
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,18 @@ _PER_TOKEN = Decimal("1e-6")
 
 def unit_change(key: Key, new: Fact, facts: Mapping[Key, Fact]) -> str | None:
     """Why a value in another unit looks like the model's per-token price (OpenRouter's ``image``
-    once took its prompt's per-token price): a change of unit, never a price to store as it is."""
-    if new.unit in ("usd_per_mtok", "flag") or not new.value:
-        return None
+    once took its prompt's per-token price): a change of unit, never a price to store as it is.
+    One item's price (an image, a request: ``usd_per_1k_requests`` / 1,000) is compared with one
+    token's; units per million of something (characters) are left alone."""
+    per = UNITS[new.unit].per_exp if new.unit in UNITS else 6
+    if new.unit in ("usd_per_mtok", "flag") or not new.value or per >= 6:
+        return None  # per million characters, per MTok-hour: per-token sized by design
+    one = new.value.scaleb(-per)  # the price of one image, request, second...
     model, _field, tier = key
     for (m, f, t), fact in sorted(facts.items()):
         if (m, t) != (model, tier) or fact.unit != "usd_per_mtok" or not fact.value:
             continue
-        if fact.value * _PER_TOKEN == new.value:
+        if fact.value * _PER_TOKEN == one:
             return (
                 f"{to_text(new.value)} equals {f} per token ({to_text(fact.value)} per MTok): "
                 f"a change of unit at the source, not a price; stored as {new.unit} it would be wrong"

@@ -69,7 +69,6 @@ from ratecard.parsers.base import (
     Status,
     Unit,
     money,
-    normalize,
     parsed,
 )
 from ratecard.parsers.htmltables import cell_lines, cell_text, is_html
@@ -98,8 +97,8 @@ _TOKEN_FIELDS = frozenset({"input", "output", "cache_read", "image_input", "audi
 _REQUEST_FIELDS = frozenset({"web_search", "maps_grounding"})
 #: Units of the fields a row prices other than per token (a "Not available" keeps them).
 _BASE_UNITS: dict[str, Unit] = {
-    "web_search": "usd_per_request",
-    "maps_grounding": "usd_per_request",
+    "web_search": "usd_per_1k_requests",
+    "maps_grounding": "usd_per_1k_requests",
     "image_generation": "usd_per_image",
     "cache_storage": "usd_per_mtok_hour",
 }
@@ -236,8 +235,7 @@ def _line(base: str, line: str) -> list[_Line]:
         fee = _PER_1K.fullmatch(line)
         if fee is None:
             raise ParseError(VENDOR, f"unreadable grounding price {line!r}")
-        price = normalize(money(fee.group(1)) / 1000)
-        return [_Line(base, value=price, unit="usd_per_request")]
+        return [_Line(base, value=money(fee.group(1)), unit="usd_per_1k_requests")]
     image = _per_image(base, line)
     if image is not None:
         return image

@@ -44,7 +44,7 @@ _ALL: Final = (
     Unit("usd_per_container_hour", "container_hours", 0, "per hour a code container runs"),
     Unit("usd_per_container", "containers", 0, "per container session"),
     Unit("usd_per_gb_day", "gb_days", 0, "per GB stored for a day"),
-    Unit("usd_per_hour", "hours", 0, "per hour (training time)"),
+    Unit("usd_per_hour", "hours", 0, "per hour (training time, a session running, audio transcribed)"),
     Unit("usd_per_instance_hour", "instance_hours", 0, "per dedicated instance per hour"),
     Unit("usd_per_instance_month", "instance_months", 0, "per dedicated instance per month"),
     Unit("usd_per_instance_year", "instance_years", 0, "per dedicated instance per year"),

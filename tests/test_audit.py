@@ -195,7 +195,8 @@ def test_a_100x_jump_is_quarantined_until_a_person_accepts_it(engine, db_url, se
 def test_a_value_in_the_wrong_unit_is_held_and_accept_warns(engine, db_url, settings, raw, server) -> None:
     google = capture("google", "2025-11-21").read_text(encoding="utf-8")
     run_captures(engine, settings, raw, server, D1, google=serve(server, "/g1.md", google))
-    # Gemini 2.5 Pro's Maps grounding printed at its per-token input price ($1.25/MTok = $0.00000125)
+    # Gemini 2.5 Pro's Maps grounding printed at its per-token input price: $1.25/MTok is $0.00000125
+    # a token, and "$0.00125 / 1,000" is $0.00000125 a request
     start = google.index("*`gemini-2.5-pro`*")
     maps = "then $25 / 1,000 grounded prompts"
     at = google.index(maps, start)
@@ -205,7 +206,7 @@ def test_a_value_in_the_wrong_unit_is_held_and_accept_warns(engine, db_url, sett
     message = report.outcomes[0].message or ""
     assert "gemini-2.5-pro maps_grounding" in message and "a change of unit at the source" in message
     assert prices(engine, D2, "gemini-2.5-pro", vendor="google")["maps_grounding"]["value"] == Decimal(
-        "0.025"
+        25
     )  # kept
     with session(engine) as s:
         [anomaly] = s.exec(select(AnomalyRecord)).all()
@@ -215,7 +216,7 @@ def test_a_value_in_the_wrong_unit_is_held_and_accept_warns(engine, db_url, sett
     assert "looks like a change of unit" in ok.stderr and "a value in the wrong unit" in ok.stderr
     assert "equals input per token (1.25 per MTok)" in ok.stderr
     assert prices(engine, D2, "gemini-2.5-pro", vendor="google")["maps_grounding"]["value"] == Decimal(
-        "0.00000125"
+        "0.00125"
     )
 
 

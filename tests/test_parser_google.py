@@ -368,9 +368,9 @@ def test_markdown_source_values_checked_by_hand() -> None:
     # Line 88, under the mojibake heading "Gemini 3 Pro Image Preview ðŸŒ": "$0.24 per 4K image".
     four_k = rate(r, "gemini-3-pro-image-preview", "image_generation", tiers.make(resolution="4k"))
     assert (four_k.value, four_k.unit) == (Decimal("0.24"), "usd_per_image")
-    # Line 118: "1,500 RPD (free), then $35 / 1,000 grounded prompts" -> $0.035 per request.
+    # Line 118: "1,500 RPD (free), then $35 / 1,000 grounded prompts": billed per 1,000.
     search = rate(r, "gemini-2.5-pro", "web_search")
-    assert (search.value, search.unit) == (Decimal("0.035"), "usd_per_request")
+    assert (search.value, search.unit) == (Decimal(35), "usd_per_1k_requests")
     # Line 156 (2.5 Flash, Batch): "$0.15 (text / image / video) $0.50 (audio)".
     assert value(r, "gemini-2.5-flash", "batch_input") == Decimal("0.15")
     assert value(r, "gemini-2.5-flash", "batch_audio_input") == Decimal("0.50")
@@ -467,9 +467,9 @@ def test_values_checked_by_hand() -> None:
     assert value(r, "gemini-3.5-flash", "cache_read") == Decimal("0.15")
     storage = rate(r, "gemini-3.5-flash", "cache_storage")
     assert (storage.value, storage.unit) == (Decimal("1.00"), "usd_per_mtok_hour")
-    # Line 46: "... then $14 per 1,000 requests." -> $0.014 per request.
+    # Line 46: "... then $14 per 1,000 requests.": billed per 1,000.
     search = rate(r, "gemini-3.5-flash", "web_search")
-    assert (search.value, search.unit) == (Decimal("0.014"), "usd_per_request")
+    assert (search.value, search.unit) == (Decimal(14), "usd_per_1k_requests")
     # Lines 89 and 99: per-modality prices of gemini-3.1-flash-lite.
     assert value(r, "gemini-3.1-flash-lite", "input") == Decimal("0.25")
     assert value(r, "gemini-3.1-flash-lite", "audio_input") == Decimal("0.50")
@@ -481,7 +481,7 @@ def test_values_checked_by_hand() -> None:
     assert value(r, "gemini-2.5-pro", "cache_read", SHORT) == Decimal("0.125")
     assert value(r, "gemini-2.5-pro", "cache_storage") == Decimal("4.50")
     # Line 166: "10,000 RPD (free), then $25 / 1,000 grounded prompts".
-    assert value(r, "gemini-2.5-pro", "maps_grounding") == Decimal("0.025")
+    assert value(r, "gemini-2.5-pro", "maps_grounding") == Decimal(25)
     # A split price reads as the standard rate up to 200k plus one context>200k rate, once each.
     assert sorted(x.tier for x in r.rates if x.model == "gemini-2.5-pro" and x.field == "input") == [
         "context>200k",
@@ -615,7 +615,7 @@ def test_later_page_other_rows_and_skipped_tables() -> None:
     assert (veo.value, veo.unit) == (Decimal("0.35"), "usd_per_second")
     # Id-less sections (Gemma, tools) are skipped, and said so in the notes.
     assert not [m for m in r.models if m.startswith("gemma")]
-    assert all(x.unit != "usd_per_1k_requests" for x in r.rates)
+    assert all(x.model.startswith("gemini") for x in r.rates if x.unit == "usd_per_1k_requests")
     assert any("'Gemma 4'" in n for n in r.notes)
 
 

@@ -4,7 +4,7 @@ stored with its unit and tier, or is on the reviewed list of what is not modelle
 Written from reading the page: each ``## model`` section's ``*`id`*`` line, its ``### Standard``
 and ``### Batch`` tables (Paid Tier column only: the free tier is a quota), the ``<= 200k`` /
 ``> 200k`` lines, ``(text / image / video)`` and ``(audio)`` lines, storage per hour, grounding
-"$35 / 1,000 grounded prompts" (stored per request, $0.035), Imagen per image, Veo per second.
+"$35 / 1,000 grounded prompts" (stored per 1,000 requests, as billed), Imagen per image, Veo per second.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ LONG = tiers.make(context=">200k")
 #: Field -> unit of the rows that are not per 1M tokens.
 UNITS = {
     "cache_storage": "usd_per_mtok_hour",
-    "web_search": "usd_per_request",
-    "maps_grounding": "usd_per_request",
+    "web_search": "usd_per_1k_requests",
+    "maps_grounding": "usd_per_1k_requests",
     "image_generation": "usd_per_image",
 }
 
@@ -62,7 +62,7 @@ FLASH: dict[
         "cache_read": "0.03",
         "audio_cache_read": "0.1",
         "cache_storage": "1.00",
-        "web_search": "0.035",
+        "web_search": "35",
     },
     "batch": {
         "input": "0.15",
@@ -71,7 +71,7 @@ FLASH: dict[
         "cache_read": "0.03",
         "audio_cache_read": "0.1",
         "cache_storage": "1.00",
-        "web_search": "0.035",
+        "web_search": "35",
     },
 }
 LITE: dict[
@@ -84,7 +84,7 @@ LITE: dict[
         "cache_read": "0.01",
         "audio_cache_read": "0.03",
         "cache_storage": "1.00",
-        "web_search": "0.035",
+        "web_search": "35",
     },
     "batch": {
         "input": "0.05",
@@ -93,7 +93,7 @@ LITE: dict[
         "cache_read": "0.01",
         "audio_cache_read": "0.03",
         "cache_storage": "1.00",
-        "web_search": "0.035",
+        "web_search": "35",
     },
 }
 PUBLISHED = [
@@ -134,27 +134,27 @@ PUBLISHED = [
             "output": ("10.00", "15.00"),
             "cache_read": ("0.125", "0.25"),
             "cache_storage": "4.50",
-            "web_search": "0.035",
-            "maps_grounding": "0.025",
+            "web_search": "35",
+            "maps_grounding": "25",
         },
         {
             "input": ("0.625", "1.25"),
             "output": ("5.00", "7.50"),
             "cache_read": ("0.125", "0.25"),
             "cache_storage": "4.50",
-            "web_search": "0.035",
+            "web_search": "35",
             "maps_grounding": None,
         },
     ),
     *both_tabs(
         "gemini-2.5-flash",
-        {**FLASH["standard"], "maps_grounding": "0.025"},
+        {**FLASH["standard"], "maps_grounding": "25"},
         {**FLASH["batch"], "maps_grounding": None},
     ),
     *both_tabs("gemini-2.5-flash-preview-09-2025", FLASH["standard"], FLASH["batch"]),
     *both_tabs(
         "gemini-2.5-flash-lite",
-        {**LITE["standard"], "maps_grounding": "0.025"},
+        {**LITE["standard"], "maps_grounding": "25"},
         {**LITE["batch"], "maps_grounding": None},
     ),
     *both_tabs("gemini-2.5-flash-lite-preview-09-2025", LITE["standard"], LITE["batch"]),
@@ -198,8 +198,8 @@ PUBLISHED = [
             "audio_cache_read": "0.175",
             "cache_storage": "1.00",
             "image_generation": "0.039",
-            "web_search": "0.035",
-            "maps_grounding": "0.025",
+            "web_search": "35",
+            "maps_grounding": "25",
         },
         {
             "input": "0.05",
@@ -209,7 +209,7 @@ PUBLISHED = [
             "audio_cache_read": "0.175",
             "cache_storage": "1.00",
             "image_generation": "0.0195",
-            "web_search": "0.035",
+            "web_search": "35",
             "maps_grounding": None,
         },
     ),
@@ -235,7 +235,7 @@ PUBLISHED = [
     # Robotics-ER (lines 533-544): its Batch tab is "Not available" throughout.
     *both_tabs(
         "gemini-robotics-er-1.5-preview",
-        {"input": "0.30", "audio_input": "1.00", "output": "2.50", "web_search": "0.035"},
+        {"input": "0.30", "audio_input": "1.00", "output": "2.50", "web_search": "35"},
         {"input": None, "output": None, "web_search": None},
     ),
     # Computer Use (lines 555-556), untabbed; "prompts > 200k token".

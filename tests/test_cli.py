@@ -185,6 +185,28 @@ def test_bad_config_exits_with_the_config_code(tmp_path: Path) -> None:
     assert result.exit_code == 78
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["prices"],
+        ["history", "claude-sonnet-4-5"],
+        ["changes"],
+        ["flags"],
+        ["vendors"],
+        ["cost", "anthropic/claude-sonnet-4-5", "--input-tokens", "1"],
+        ["export", "--format", "json"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_missing_database_is_one_line_and_never_created(args: list[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "ratecard.db"
+    result = runner.invoke(app, [*args, "--db", f"sqlite:///{missing}"])
+    assert result.exit_code == 78, result.output
+    assert f"no database at {missing}" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not missing.parent.exists()
+
+
 # --- Queries answer what was asked (issue 14). ---
 
 

@@ -124,6 +124,7 @@ def cost(
     needs and the model lacks is an error naming it, never a lower total.
     """
     from ratecard.config.settings import ConfigError
+    from ratecard.dbapi import DatabaseMissing
     from ratecard.ratebook import RateBook
     from ratecard.usage import Usage
 
@@ -152,6 +153,8 @@ def cost(
         quote = RateBook.open(db, config=config).price(model, usage, moment, tier=tier)
     except ConfigError as exc:
         raise fail(f"configuration error: {exc}", EXIT_CONFIG) from exc
+    except DatabaseMissing as exc:  # as every query command says it
+        raise fail(str(exc), EXIT_CONFIG) from exc
     except (LookupError, ValueError) as exc:
         raise fail(f"Error: {exc}", EXIT_USAGE) from exc
     if fmt is CostFormat.json:

@@ -23,6 +23,7 @@ resolver's question: "no model matches" and "no rates for it on that date" are d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -64,6 +65,11 @@ class Resolved:
     @property
     def ref(self) -> str:
         return f"{self.vendor}/{self.model}"
+
+
+def _loose(text: str) -> str:
+    """A name with its separators made one (spaces, dots, dashes, underscores): for suggestions."""
+    return "-".join(t for t in re.split(r"[\s._-]+", text.lower()) if t)
 
 
 def _suffix_of(name: str, model: str) -> bool:
@@ -131,7 +137,8 @@ class Catalog:
 
         needle = name.rpartition("/")[2]
         names = sorted(f"{v}/{m}" for v, m in self._pairs)
-        containing = [n for n in names if needle and needle in n.partition("/")[2]]
+        loose = _loose(needle)  # "sonnet 4.5" finds claude-sonnet-4-5 and claude-sonnet-4.5
+        containing = [n for n in names if needle and loose in _loose(n.partition("/")[2])]
         ids = sorted(self._by_id)
         near = get_close_matches(needle, ids, n=SHOWN, cutoff=0.6)
         spelled = [f"{v}/{m}" for m in near for v in self._by_id[m]]

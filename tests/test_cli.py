@@ -151,15 +151,24 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 
 
 @pytest.mark.parametrize(
-    "args",
-    [["prices", "--format", "json"], ["changes"], ["history", "x"], ["runs"], ["flags"], ["crosscheck"]],
+    ("args", "exit_code"),
+    [
+        (["prices", "--format", "json"], 0),
+        (["changes"], 0),
+        (["history", "x"], 2),  # no model matches 'x' in an empty database
+        (["runs"], 0),
+        (["flags"], 0),
+        (["crosscheck"], 0),
+    ],
 )
-def test_query_commands_import_neither_scrapy_nor_litellm(args: list[str], tmp_path: Path) -> None:
+def test_query_commands_import_neither_scrapy_nor_litellm(
+    args: list[str], exit_code: int, tmp_path: Path
+) -> None:
     db = f"sqlite:///{tmp_path / 'q.db'}"
     open_db(db).dispose()  # an existing (empty) database: read commands never create one
     code = (
         "import sys\nfrom ratecard.cli import app\n"
-        f"try:\n    app({[*args, '--db', db]!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        f"try:\n    app({[*args, '--db', db]!r})\nexcept SystemExit as e:\n    assert (e.code or 0) == {exit_code}, e.code\n"
         "heavy = [m for m in ('scrapy', 'twisted', 'litellm') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
@@ -307,7 +316,29 @@ def test_changes_until_and_kind_and_history_vendor_and_as_of(filled: str) -> Non
     assert [(h["from"], h["to"]) for h in known_then] == [
         ("2025-10-25", None)
     ]  # the removal was not known yet
+    # OpenRouter has no model of that id: a usage error naming what it may mean, not an empty answer
+    other = runner.invoke(app, ["history", "claude-3-5-sonnet", "--vendor", "openrouter", "--db", filled])
+    assert other.exit_code == 2
+    assert "no model matches 'claude-3-5-sonnet'; did you mean: " in other.output
+    assert "openrouter/anthropic/claude-3.5-sonnet" in other.output
+
+
+def test_prices_and_history_resolve_names_like_cost(filled: str) -> None:
+    """One resolver: a unique suffix is named on stderr, a suffix of two vendors' ids is ambiguous
+    (the candidates listed), a typo is no model (with suggestions), never "no rates"."""
+    by_suffix = runner.invoke(app, ["history", "3-5-sonnet", "--field", "input", "--db", filled])
+    assert by_suffix.exit_code == 0, by_suffix.output
+    assert "note: '3-5-sonnet' is anthropic/claude-3-5-sonnet (by unique suffix)" in by_suffix.stderr
+    ambiguous = runner.invoke(app, ["history", "sonnet-4", "--db", filled])
+    assert ambiguous.exit_code == 2
     assert (
-        call("history", "claude-3-5-sonnet", "--vendor", "openrouter", "--db", filled, "--format", "json")
-        == []
+        "'sonnet-4' matches several models (unique suffix): anthropic/claude-sonnet-4, " in ambiguous.output
     )
+    assert "openrouter/anthropic/claude-sonnet-4;" in ambiguous.output
+    typo = runner.invoke(app, ["prices", "--model", "sonnet 4.5", "--db", filled])
+    assert typo.exit_code == 2 and "no model matches 'sonnet 4.5'; did you mean: " in typo.output
+    assert "anthropic/claude-sonnet-4-5" in typo.output and "no rates" not in typo.output
+    early = runner.invoke(
+        app, ["prices", "--model", "claude-sonnet-4-5", "--as-of", "2020-01-01", "--db", filled]
+    )
+    assert (early.exit_code, early.stdout) == (0, "no rates as of 2020-01-01\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import functools
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from ratecard.config.settings import Settings
     from ratecard.dbapi import Reader
+    from ratecard.resolve import Catalog, Resolved
 
 DbOpt = Annotated[
     str | None,
@@ -224,3 +225,38 @@ def known_vendor(cfg: Settings, vendor: str | None) -> str | None:
 
 def exit_usage(message: str) -> typer.Exit:
     return fail(message, EXIT_USAGE)
+
+
+def _catalog(r: Reader, cfg: Settings, vendors: Collection[str] | None) -> Catalog:
+    from ratecard.resolve import Catalog
+    from ratecard.snapshots import read as snapshots
+
+    aliases = {v: c.aliases for v, c in cfg.vendors.items()}
+    return Catalog(snapshots.models(r, vendors), aliases)
+
+
+def resolve_model(r: Reader, cfg: Settings, vendors: Collection[str] | None, name: str) -> Resolved:
+    """The one model ``name`` means, by the rules ``cost`` and ``breakeven`` use
+    (:mod:`ratecard.resolve`); an unknown or ambiguous name is one usage error naming the
+    candidates or suggestions. A name resolved by alias or suffix is said on stderr."""
+    from ratecard import safe
+    from ratecard.resolve import AmbiguousModel, UnknownModel
+
+    try:
+        found = _catalog(r, cfg, vendors).resolve(name)
+    except (UnknownModel, AmbiguousModel) as exc:
+        raise fail(f"Error: {exc}", EXIT_USAGE) from exc
+    if found.rule not in ("vendor/id", "exact id"):
+        sys.stderr.write(safe.visible(f"note: {name!r} is {found.ref} (by {found.rule})") + "\n")
+    return found
+
+
+def unknown_model(r: Reader, cfg: Settings, vendors: Collection[str] | None, part: str) -> None:
+    """When no model id contains ``part`` on any day, the usage error ``no model matches``, with
+    suggestions; when one does, nothing (the date simply has no rates for it)."""
+    from ratecard.resolve import UnknownModel
+
+    catalog = _catalog(r, cfg, vendors)
+    if any(part.lower() in model.lower() for _, model in catalog.known):
+        return
+    raise fail(f"Error: {UnknownModel(part, catalog.suggest(part.lower()))}", EXIT_USAGE)

@@ -18,6 +18,7 @@ from ratecard.commands.common import (
     known_vendors,
     parse_date,
     reader,
+    resolve_model,
     settings,
 )
 from ratecard.output import Format, emit
@@ -27,7 +28,12 @@ app = command_app()
 
 @app.command("history")
 def history(
-    model: Annotated[str, typer.Argument(help="Model id (exact, else substring).")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            help="Model: vendor/id, an exact id, a configured alias or a unique suffix (sonnet-4-5)."
+        ),
+    ],
     field: Annotated[str | None, typer.Option("--field", help="Only this field, e.g. input.")] = None,
     vendor: VendorsOpt = None,
     as_of: AsOfOpt = None,
@@ -40,8 +46,11 @@ def history(
     from ratecard import readmodel
     from ratecard.rows import HistoryRow
 
-    vendors = known_vendors(settings(config), vendor)
+    cfg = settings(config)
+    vendors = known_vendors(cfg, vendor)
     day = parse_date(as_of, "--as-of") if as_of else None
     with reader(db) as r:
-        rows = readmodel.history(r, model, vendors, field, day)
-    emit(sys.stdout, rows, fmt, HistoryRow, title="history", csv_raw=csv_raw)
+        found = resolve_model(r, cfg, vendors, model)
+        rows = readmodel.history(r, found.model, [found.vendor], field, day)
+    title = f"history of {found.ref}" + (f" as known on {day}" if day else "")
+    emit(sys.stdout, rows, fmt, HistoryRow, title=title, csv_raw=csv_raw)

@@ -19,6 +19,7 @@ from ratecard.commands.common import (
     parse_date,
     reader,
     settings,
+    unknown_model,
 )
 from ratecard.output import Format, emit
 
@@ -45,4 +46,6 @@ def prices(
     vendors = known_vendors(cfg, vendor)
     with reader(db) as r:
         rows = readmodel.prices(r, day, cfg.stale_after, vendors, model)
+        if model and not rows:
+            unknown_model(r, cfg, vendors, model)  # a typo is not a date without rates
     emit(sys.stdout, rows, fmt, PriceRow, title=f"rates as of {day}", csv_raw=csv_raw)

@@ -98,7 +98,8 @@ def test_hostile_ids_are_refused_or_stored_inert_in_every_output(
     ).stdout
     assert "=cmd|' /c calc'!a0" in {row[1] for row in csv.reader(io.StringIO(raw_csv))}
 
-    for command in (["changes"], ["history", "bold"], ["flags", "--as-of", "2026-02-01"]):
+    history = ["history", "openrouter/[bold red]x[/bold red]"]
+    for command in (["changes"], history, ["flags", "--as-of", "2026-02-01"]):
         result = runner.invoke(app, [*command, "--db", db_url])
         assert result.exit_code == 0, (command, result.output)
         assert "\x1b" not in result.stdout
@@ -198,9 +199,12 @@ def test_history_treats_percent_and_underscore_as_text(engine, db_url, settings,
     run_captures(
         engine, settings, raw, server, date(2025, 11, 19), anthropic=capture("anthropic", "2025-11-19")
     )
-    for pattern in ("%", "_", "claude%"):
+    for pattern in ("%", "_", "claude%"):  # never a LIKE wildcard: no model has that name
         result = runner.invoke(app, ["history", pattern, "--db", db_url, "--format", "json"])
-        assert result.exit_code == 0 and json.loads(result.stdout) == [], pattern
+        assert result.exit_code == 2 and f"no model matches {pattern!r}" in result.output, pattern
+        assert result.stdout == ""
+        listed = runner.invoke(app, ["prices", "--model", pattern, "--db", db_url, "--format", "json"])
+        assert listed.exit_code == 2 and f"no model matches {pattern!r}" in listed.output, pattern
 
 
 @pytest.mark.parametrize(

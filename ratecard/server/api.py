@@ -16,13 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ratecard.breakeven.report import to_json
 from ratecard.dbapi import Reader
-from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow
+from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow, VendorRow
 from ratecard.server import breakeven, pricing, queries
 from ratecard.server.deps import State, as_json
 from ratecard.server.errors import BadInput, NotFound
 from ratecard.server.schemas import row_schema
 from ratecard.server.state import Served, today
-from ratecard.server.vendors import VendorRow, vendor_rows
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -109,9 +108,9 @@ def flags(
 
 @router.get("/vendors", responses=rows_of(VendorRow))
 def vendors(served: State, as_of: AsOf = None) -> Response:
-    """Per configured vendor: last verified day, days since, models and rates in force, last failure."""
+    """Each configured vendor's health: the rows of `ratecard vendors --format json`."""
     with served.pool.reader() as db:
-        return as_json(vendor_rows(db, served.settings, as_of or today()))
+        return as_json(queries.vendors(db, served.settings, as_of or today()))
 
 
 @router.get("/runs", responses=rows_of(RunRow))

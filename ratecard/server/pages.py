@@ -29,7 +29,6 @@ from ratecard.server import breakeven, charts, pricing, queries
 from ratecard.server.deps import State
 from ratecard.server.errors import BadInput, NotFound
 from ratecard.server.state import Served, today
-from ratecard.server.vendors import vendor_rows
 from ratecard.snapshots import read as snapshots
 
 router = APIRouter(include_in_schema=False)
@@ -105,7 +104,7 @@ def home(served: State) -> Response:
         return page(
             "home.html",
             day=day,
-            vendors=vendor_rows(db, served.settings, day),
+            vendors=queries.vendors(db, served.settings, day),
             changes=queries.latest_changes(db, served.settings, day, NEWS),
             flag_counts=sorted(flag_counts.items()),
         )

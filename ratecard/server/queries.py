@@ -13,7 +13,7 @@ from datetime import date
 from ratecard import readmodel
 from ratecard.config.settings import Settings
 from ratecard.dbapi import Reader
-from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow
+from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow, VendorRow
 from ratecard.server.errors import BadInput
 
 REAL_CHANGES = ("changed", "added", "removed", "status", "correction")
@@ -117,6 +117,11 @@ def flags(
 
 def runs(db: Reader, limit: int | None = None) -> list[RunRow]:
     return readmodel.run_rows(db, limit)
+
+
+def vendors(db: Reader, settings: Settings, day: date) -> list[VendorRow]:
+    """``ratecard vendors`` rows: every configured vendor, in the configuration's order."""
+    return readmodel.vendors(db, day, settings.vendors, settings.stale_after)
 
 
 def latest_changes(db: Reader, settings: Settings, day: date, count: int) -> list[ChangeRow]:

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -41,6 +41,11 @@ TODAY = datetime.now(UTC).date()
 
 def hostile_ids() -> list[str]:
     return [f"evil/{h}".lower() for h in HOSTILE]
+
+
+def newest_capture_day(vendor: str) -> date:
+    """The day of the vendor's newest dated bundled capture (its latest page in the archive)."""
+    return max(date.fromisoformat(p.name[:10]) for p in (bundled_dir() / vendor).glob("20*"))
 
 
 def free_port() -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TODAY, Live, run_cli
+from conftest import TODAY, Live, newest_capture_day, run_cli
 
 ANTHROPIC = ["--vendor", "anthropic"]
 
@@ -66,15 +66,21 @@ def test_changes_between_two_days_of_some_kinds(client: httpx.Client) -> None:
     assert {r["kind"] for r in rows} == {"model_removed", "added"}
 
 
-def test_vendors_say_when_each_was_last_verified(client: httpx.Client) -> None:
-    rows = {r["vendor"]: r for r in client.get("/api/v1/vendors").json()}
-    assert rows["anthropic"]["last_verified"] == TODAY.isoformat()
-    assert rows["anthropic"]["days_since"] == 0 and rows["anthropic"]["stale"] is False
-    assert rows["anthropic"]["models"] == 9
-    assert rows["openai"]["last_verified"] == "2025-12-20" and rows["openai"]["stale"] is True
+def test_vendors_say_when_each_was_last_verified(client: httpx.Client, live: Live) -> None:
+    answer = client.get("/api/v1/vendors").json()
+    assert answer == cli_json("vendors", db=live.db)
+    rows = {r["vendor"]: r for r in answer}
+    anthropic = rows["anthropic"]
+    assert anthropic["last_verified"] == TODAY.isoformat() and anthropic["state"] == "ok"
+    assert anthropic["days_since"] == 0 and anthropic["stale"] is False
+    in_force = client.get("/api/v1/prices", params={"vendor": "anthropic"}).json()
+    assert anthropic["rates"] == len(in_force) and anthropic["models"] == len({r["model"] for r in in_force})
+    openai = rows["openai"]
+    assert openai["last_verified"] == newest_capture_day("openai").isoformat() and openai["stale"] is True
     # a run that held odd values back still verified the rest: not a failure
-    assert rows["openrouter"]["last_status"] == "quarantined" and rows["openrouter"]["last_failure"] is None
-    assert rows["azure"]["last_verified"] is None and rows["azure"]["rates"] == 0
+    assert rows["openrouter"]["state"] == "ok" and rows["openrouter"]["last_failure"] is None
+    assert rows["azure"]["state"] == "never" and rows["azure"]["last_verified"] is None
+    assert rows["azure"]["rates"] == 0
 
 
 def test_cost_is_the_object_of_the_cost_command(client: httpx.Client, live: Live) -> None:

@@ -52,10 +52,15 @@ def prices(
     model: Annotated[str | None, Query(description="Model id or part of it.")] = None,
     as_of: AsOf = None,
     status: Annotated[
-        str | None, Query(description="verified, inferred, not_offered (stored status) or stale.")
+        str | None,
+        Query(
+            description="verified, inferred, disputed or not_offered (the row's status); "
+            "stale is kept as another way to write stale=true."
+        ),
     ] = None,
     stale: Annotated[
-        bool | None, Query(description="true: only stale rates; false: only fresh ones.")
+        bool | None,
+        Query(description="true: only rates not re-verified lately (whatever their status); false: fresh."),
     ] = None,
 ) -> Response:
     """The rates in force on a day: the rows of `ratecard prices --format json`."""

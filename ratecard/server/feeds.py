@@ -7,8 +7,8 @@
 - genai-prices (``UpdatePrices(url=...)``) gets the v2 document of
   :mod:`ratecard.exports.genai_prices`, with its start-date history, written exactly.
 
-Both carry verified rates only by default: no inferred (derived or currency-converted) rate and
-nothing of a vendor not re-verified lately, so a consumer never loads a guess as a price.
+Both carry verified rates only by default: no inferred (derived or currency-converted) rate, no
+disputed one and nothing stale, so a consumer never loads a guess as a price.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def litellm_base() -> Mapping[str, Any]:
 
 
 def verified(rows: Sequence[PriceRow]) -> list[PriceRow]:
-    """Rates verified on the vendor's page and fresh: not inferred, not stale, not converted."""
-    return [r for r in rows if r.status == "verified" and r.published_currency is None]
+    """Rates verified on the vendor's page and fresh: not inferred, not disputed, not stale (freshness
+    is a field of its own: a stale rate keeps status verified), not converted."""
+    return [r for r in rows if r.status == "verified" and not r.stale and r.published_currency is None]
 
 
 def overlay(base: Mapping[str, Any], ours: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from conftest import RATECARD
 
 from ratecard.rows import HistoryRow
 from ratecard.runs.read import Run
-from ratecard.server import caching, charts, feeds, schemas
+from ratecard.server import caching, charts, feeds, queries, schemas
 from ratecard.server.state import broken
 
 STATIC = Path(__file__).parents[2] / "ratecard" / "server" / "static"
@@ -98,6 +98,15 @@ def test_step_chart_holds_each_value_until_the_next_boundary() -> None:
     ]
     assert chart.series[0].values == ["3", "3", "2.5", "2.5"]
     assert chart.series[2].values == [None, "15", "15", "15"]
+
+
+def test_the_filters_know_every_kind_the_cli_does() -> None:
+    from ratecard.commands.changes import ChangeKind
+    from ratecard.commands.review import FlagKind
+
+    assert set(queries.FLAG_KINDS) == {k.value for k in FlagKind}
+    assert set(queries.CHANGE_KINDS) == {k.value for k in ChangeKind}
+    assert set(queries.REAL_CHANGES) < set(queries.CHANGE_KINDS)
 
 
 def test_svg_is_inlined_without_prolog_or_comments() -> None:

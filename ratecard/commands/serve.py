@@ -77,9 +77,12 @@ def _publish(url: str, config: Path | None, folder: Path) -> None:
     import sys
 
     from ratecard.commands.common import reader, settings, today
-    from ratecard.server.feeds import publish
+    from ratecard.locations import raw_dir
+    from ratecard.server.feeds import litellm_base, publish
 
     with reader(url) as db:
-        written = publish(db, settings(config), folder, today())
+        written = publish(db, settings(config), raw_dir(url), folder, today())
+        base = litellm_base(db, raw_dir(url))
     for path in written:
         sys.stderr.write(f"wrote {path}\n")
+    sys.stderr.write(f"the LiteLLM map is laid over {base.label}\n")

@@ -16,13 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ratecard.breakeven.report import to_json
 from ratecard.dbapi import Reader
-from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow
+from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow, VendorRow
 from ratecard.server import breakeven, pricing, queries
 from ratecard.server.deps import State, as_json
 from ratecard.server.errors import BadInput, NotFound
 from ratecard.server.schemas import row_schema
 from ratecard.server.state import Served, today
-from ratecard.server.vendors import VendorRow, vendor_rows
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -53,10 +52,15 @@ def prices(
     model: Annotated[str | None, Query(description="Model id or part of it.")] = None,
     as_of: AsOf = None,
     status: Annotated[
-        str | None, Query(description="verified, inferred, not_offered (stored status) or stale.")
+        str | None,
+        Query(
+            description="verified, inferred, disputed or not_offered (the row's status); "
+            "stale is kept as another way to write stale=true."
+        ),
     ] = None,
     stale: Annotated[
-        bool | None, Query(description="true: only stale rates; false: only fresh ones.")
+        bool | None,
+        Query(description="true: only rates not re-verified lately (whatever their status); false: fresh."),
     ] = None,
 ) -> Response:
     """The rates in force on a day: the rows of `ratecard prices --format json`."""
@@ -109,9 +113,9 @@ def flags(
 
 @router.get("/vendors", responses=rows_of(VendorRow))
 def vendors(served: State, as_of: AsOf = None) -> Response:
-    """Per configured vendor: last verified day, days since, models and rates in force, last failure."""
+    """Each configured vendor's health: the rows of `ratecard vendors --format json`."""
     with served.pool.reader() as db:
-        return as_json(vendor_rows(db, served.settings, as_of or today()))
+        return as_json(queries.vendors(db, served.settings, as_of or today()))
 
 
 @router.get("/runs", responses=rows_of(RunRow))

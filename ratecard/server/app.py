@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from ratecard import __version__, safe
 from ratecard.config.settings import load
 from ratecard.dbapi import DatabaseMissing
-from ratecard.locations import resolve_url
+from ratecard.locations import raw_dir, resolve_url
 from ratecard.server import api, feed_routes, pages
 from ratecard.server.caching import Revalidate
 from ratecard.server.errors import ServerError, body
@@ -89,7 +89,7 @@ def create_app(db: str | None = None, config: Path | None = None) -> FastAPI:
     url = resolve_url(db)
     check_schema(url)
     settings = load(config)
-    served = Served(url, settings, Pool(url), fingerprint(settings))
+    served = Served(url, settings, Pool(url), fingerprint(settings), raw_dir(url))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

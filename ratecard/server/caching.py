@@ -4,7 +4,8 @@ The data changes only when a run writes, so the ETag is made of the latest run (
 ended), the day (answers without ``as_of`` mean today: staleness moves with it) and the server's
 fingerprint (version and settings). A client or proxy revalidates with ``If-None-Match`` and gets
 ``304 Not Modified`` without the database being read for the answer. While the latest run is still
-writing, answers carry its tag but never a 304: its rows may land between two requests.
+writing, answers carry its tag but never a 304: its rows may land between two requests. A run whose
+process died without ending (``interrupted`` in ``ratecard runs``) writes nothing more: it settles.
 
 An answer for a day before today (``as_of`` in the past) is marked long-lived and immutable: a day
 that is over does not change, except through a reparse or an accepted anomaly, which reach caches
@@ -23,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ratecard import readmodel
 from ratecard.runs import read as runs
 from ratecard.server.state import Served, today
 
@@ -45,13 +47,14 @@ class Tag:
     """False while the latest run has not ended: then no 304 is answered."""
 
 
-def tag_for(run: runs.Run | None, day: date, fingerprint: str) -> Tag:
-    """The ETag of every answer while ``run`` is the latest run, on ``day``."""
+def tag_for(run: runs.Run | None, day: date, fingerprint: str, state: str = "finished") -> Tag:
+    """The ETag of every answer while ``run`` is the latest run, on ``day``; ``state`` is the run's
+    (:func:`ratecard.readmodel.run_state`): finished, running or interrupted."""
     if run is None:
         return Tag(f'"none-{day:%Y%m%d}-{fingerprint}"', True)
-    ended = run.ended_at.isoformat() if run.ended_at else "open"
+    ended = run.ended_at.isoformat() if run.ended_at else state
     digest = hashlib.sha256(f"{ended}|{day}|{fingerprint}".encode()).hexdigest()[:16]
-    return Tag(f'"r{run.run_id}-{digest}"', run.ended_at is not None)
+    return Tag(f'"r{run.run_id}-{digest}"', run.ended_at is not None or state == "interrupted")
 
 
 def matches(if_none_match: str | None, tag: str) -> bool:
@@ -89,7 +92,10 @@ class Revalidate:
     def lookup(self, day: date) -> Tag:
         with self.served.pool.reader() as db:
             latest = runs.recent(db, 1)
-        return tag_for(latest[0][0] if latest else None, day, self.served.fingerprint)
+        if not latest:
+            return tag_for(None, day, self.served.fingerprint)
+        run = latest[0][0]
+        return tag_for(run, day, self.served.fingerprint, readmodel.run_state(run))
 
     async def current(self) -> Tag:
         """The tag of this moment: looked up at most once per :data:`TAG_TTL` (and each new day)."""

@@ -25,16 +25,29 @@ VerifiedOnly = Annotated[
 JSON = "application/json"
 
 
-@router.get("/litellm/model_prices_and_context_window.json")
+@router.get(
+    "/litellm/model_prices_and_context_window.json",
+    responses={
+        200: {
+            "headers": {
+                feeds.BASE_HEADER: {
+                    "description": "The map under our rates: `upstream <sha256[:12]> fetched <day>` (the "
+                    "newest copy a run fetched) or `installed litellm <version>`.",
+                    "schema": {"type": "string"},
+                }
+            }
+        }
+    },
+)
 def litellm_map(served: State, as_of: AsOf = None) -> Response:
     """LiteLLM's whole price map with ratecard's verified rates laid over it, for
     `LITELLM_MODEL_COST_MAP_URL`. Per-token floats, as LiteLLM's format demands."""
     with served.pool.reader() as db:
         try:
-            text = feeds.feed_text(db, served.settings, "litellm", as_of or today())
+            text, base = feeds.litellm_feed(db, served.settings, served.raw, as_of or today())
         except ValueError as exc:  # two vendors claim one LiteLLM key: a configuration problem
             raise ServerError(f"cannot build the LiteLLM map: {exc}") from None
-        return Response(text, media_type=JSON)
+        return Response(text, media_type=JSON, headers={feeds.BASE_HEADER: base.label})
 
 
 @router.get("/genai-prices/data.json")

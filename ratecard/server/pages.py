@@ -29,7 +29,6 @@ from ratecard.server import breakeven, charts, pricing, queries
 from ratecard.server.deps import State
 from ratecard.server.errors import BadInput, NotFound
 from ratecard.server.state import Served, today
-from ratecard.server.vendors import vendor_rows
 from ratecard.snapshots import read as snapshots
 
 router = APIRouter(include_in_schema=False)
@@ -105,7 +104,7 @@ def home(served: State) -> Response:
         return page(
             "home.html",
             day=day,
-            vendors=vendor_rows(db, served.settings, day),
+            vendors=queries.vendors(db, served.settings, day),
             changes=queries.latest_changes(db, served.settings, day, NEWS),
             flag_counts=sorted(flag_counts.items()),
         )
@@ -145,20 +144,27 @@ def decorations(
     db: Reader, served: Served, rows: list[HistoryRow], day: date
 ) -> dict[tuple[str, str], list[str]]:
     """(field, tier) -> what to say about the value in force today besides its stored status:
-    ``stale`` (the vendor not re-verified lately), ``disputed`` (a registry disagrees)."""
+    ``stale`` (not re-verified lately), ``disputed`` (the latest page or an open anomaly says
+    otherwise), ``disagree`` (a registry has another price)."""
     out: dict[tuple[str, str], list[str]] = {}
     if not rows:
         return out
     vendor, model = rows[0].vendor, rows[0].model
-    verified = readmodel.last_verified(db, day).get(vendor)
-    if readmodel.stale_reason(verified, day, served.settings.stale_after(vendor)):
-        for row in rows:
-            if row.valid_to is None and row.status != "not_offered":
-                out.setdefault((row.field, row.tier), []).append("stale")
+    for p in readmodel.prices(db, day, served.settings.stale_after, [vendor], model):
+        if p.model != model:
+            continue
+        marks = (["stale"] if p.stale else []) + (["disputed"] if p.status == "disputed" else [])
+        for mark in marks:
+            out.setdefault((p.field, p.tier), []).append(mark)
     for check in readmodel.check_rows(db, None, [vendor]):
         if check.model == model and check.outcome == "disagree":
-            out.setdefault((check.field, check.tier), []).append("disputed")
+            out.setdefault((check.field, check.tier), []).append("disagree")
     return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def not_listed(db: Reader, vendor: str, model: str, day: date) -> snapshots.Unlisted | None:
+    """The open question about a model its pages stopped listing (kept until confirm-removed)."""
+    return next((u for u in snapshots.unlisted(db, [vendor]) if u.model == model and u.since <= day), None)
 
 
 @router.get("/models/{vendor}/{model:path}", response_class=HTMLResponse)
@@ -179,6 +185,7 @@ def model_page(served: State, vendor: str, model: str) -> Response:
             chart={"x": chart.x, "series": [{"label": s.label, "values": s.values} for s in chart.series]},
             series_count=len(chart.series),
             current=decorations(db, served, rows, day),
+            unlisted=not_listed(db, vendor, model, day),
         )
 
 

@@ -13,16 +13,29 @@ from datetime import date
 from ratecard import readmodel
 from ratecard.config.settings import Settings
 from ratecard.dbapi import Reader
-from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow
+from ratecard.rows import ChangeRow, FlagRow, HistoryRow, PriceRow, RunRow, VendorRow
 from ratecard.server.errors import BadInput
 
 REAL_CHANGES = ("changed", "added", "removed", "status", "correction")
 """Change kinds that are news: a value moved, a field appeared or went, a status turned, a person
 corrected a value. First sightings of a whole model (``model_added``) are not."""
-CHANGE_KINDS = (*REAL_CHANGES, "model_added", "model_removed")
-STATUSES = ("verified", "inferred", "not_offered", "stale")
-"""``status=`` values: a stored status, or ``stale`` (the vendor not re-verified lately)."""
-FLAG_KINDS = ("stale", "inferred", "disagree", "vendor-only", "registry-only", "anomaly", "failing")
+CHANGE_KINDS = (*REAL_CHANGES, "model_added", "model_removed", "scheduled", "withdrawn")
+"""Every kind ``ratecard changes --kind`` takes; ``scheduled``/``withdrawn`` are announced future prices."""
+STATUSES = ("verified", "inferred", "disputed", "not_offered", "stale")
+"""``status=`` values: a row's ``status``, or ``stale``, kept from before freshness had a field of its
+own: the stale rows whatever their status, as ``stale=true``."""
+FLAG_KINDS = (
+    "stale",
+    "inferred",
+    "disputed",
+    "disagree",
+    "vendor-only",
+    "registry-only",
+    "anomaly",
+    "not-listed",
+    "failing",
+)
+"""Every kind ``ratecard flags --kind`` takes."""
 
 
 def vendor_ids(settings: Settings, given: Sequence[str] | None) -> list[str] | None:
@@ -56,19 +69,19 @@ def prices(
     status: str | None = None,
     stale: bool | None = None,
 ) -> list[PriceRow]:
-    """``ratecard prices`` rows, optionally only one status and only stale (or only fresh) rates.
+    """``ratecard prices`` rows, optionally of one status only and only stale (or only fresh) ones.
 
-    ``status`` is the stored status (``verified_status``: a stale verified rate is ``verified``),
-    or ``stale``; ``stale=true`` keeps the rates of vendors not re-verified lately, ``false`` the others.
+    ``status`` is the row's verification state (a stale verified rate is ``verified``), or ``stale``
+    (same as ``stale=true``); ``stale=true`` keeps the rates not re-verified lately, ``false`` the others.
     """
     one_of(status, STATUSES, "status")
     rows = readmodel.prices(db, day, settings.stale_after, vendor_ids(settings, vendors), model)
     if status == "stale":
-        rows = [r for r in rows if r.status == "stale"]
+        rows = [r for r in rows if r.stale]
     elif status is not None:
-        rows = [r for r in rows if r.verified_status == status]
+        rows = [r for r in rows if r.status == status]
     if stale is not None:
-        rows = [r for r in rows if (r.status == "stale") == stale]
+        rows = [r for r in rows if r.stale == stale]
     return rows
 
 
@@ -117,6 +130,11 @@ def flags(
 
 def runs(db: Reader, limit: int | None = None) -> list[RunRow]:
     return readmodel.run_rows(db, limit)
+
+
+def vendors(db: Reader, settings: Settings, day: date) -> list[VendorRow]:
+    """``ratecard vendors`` rows: every configured vendor, in the configuration's order."""
+    return readmodel.vendors(db, day, settings.vendors, settings.stale_after)
 
 
 def latest_changes(db: Reader, settings: Settings, day: date, count: int) -> list[ChangeRow]:

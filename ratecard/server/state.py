@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Protocol
 
 from ratecard import __version__
@@ -98,11 +100,16 @@ def check_schema(url: str) -> None:
 
 
 def fingerprint(settings: Settings) -> str:
-    """A short digest of what shapes answers besides the data: the code's version and the settings.
+    """A short digest of what shapes answers besides the data: the code's version, the settings and
+    the installed litellm (the LiteLLM feed's base when no run fetched one).
 
     Part of every ETag, so a restart with another configuration never answers 304 for old bytes.
     """
-    return hashlib.sha256(f"{__version__}|{settings!r}".encode()).hexdigest()[:12]
+    try:
+        litellm = version("litellm")
+    except PackageNotFoundError:
+        litellm = "none"
+    return hashlib.sha256(f"{__version__}|{settings!r}|{litellm}".encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,8 @@ class Served:
     settings: Settings
     pool: Pool
     fingerprint: str
+    raw: Path
+    """The raw store the runs keep fetched bodies in (:func:`ratecard.locations.raw_dir`); read only."""
     pricer: Pricer = field(init=False)
     """The process's RateBook for ``POST /cost`` (reloaded after each run)."""
 

@@ -2,9 +2,13 @@
 
 The database is built once per session by `ratecard backfill` over bundled captures of three
 vendors (anthropic, openai, openrouter), plus two copies dated today so that today's answers have
-verified rates: anthropic's latest page, and OpenRouter's latest API answer with hostile model ids
-appended (markup, a template string, ANSI escapes, rich markup), stored like any other model.
-The cross-check runs against the bundled LiteLLM registry copy, as in `ratecard demo`.
+verified rates: anthropic's latest page, and OpenRouter's latest API answer (whose moved values
+stay quarantined, so their held values read as disputed). Every OpenRouter answer lists hostile model
+ids too: markup, a template string and rich markup are stored like any other model; an id with ANSI
+escapes is refused by name (said in the run's message wherever its length leaves room). OpenAI's newest page lists far fewer models than the one before: the models it
+dropped are kept, flagged not-listed, and a person confirms one of them gone through
+`ratecard confirm-removed`. The cross-check runs against the bundled LiteLLM registry copy, as in
+`ratecard demo`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -31,16 +35,25 @@ RATECARD = str(VENV_BIN / "ratecard")
 HOSTILE = (
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
-    "\x1b[31mred\x1b[0m",
     "[bold red]x[/bold red]",
     "{{ 7*7 }}",
 )
 """Model names an OpenRouter lister could choose; stored as ``evil/<name>`` (lower-cased by the parser)."""
+REFUSED = ("\x1b[31mred\x1b[0m",)
+"""Names holding control characters (an ANSI colour escape): refused by name when parsed, never stored."""
+CONFIRMED = ("openai", "o1-mini")
+"""A model OpenAI's newest page no longer lists, confirmed gone by a person (the others stay kept)."""
+CONFIRMER = "server-tests"
 TODAY = datetime.now(UTC).date()
 
 
-def hostile_ids() -> list[str]:
-    return [f"evil/{h}".lower() for h in HOSTILE]
+def hostile_ids(names: tuple[str, ...] = HOSTILE) -> list[str]:
+    return [f"evil/{h}".lower() for h in names]
+
+
+def newest_capture_day(vendor: str) -> date:
+    """The day of the vendor's newest dated bundled capture (its latest page in the archive)."""
+    return max(date.fromisoformat(p.name[:10]) for p in (bundled_dir() / vendor).glob("20*"))
 
 
 def free_port() -> int:
@@ -60,11 +73,16 @@ def archive(root: Path, vendors: tuple[str, ...], hostile: bool, today: bool = T
         latest = src / "anthropic" / "2025-11-19__docs-claude-pricing.md"
         shutil.copy(latest, root / "anthropic" / f"{TODAY}__docs-claude-pricing.md")
     if hostile:
-        doc = json.loads((src / "openrouter" / "2026-01-24__openrouter-api-v1-models.json").read_text())
-        for name in HOSTILE:
-            pricing = {"prompt": "0.000001", "completion": "0.000002"}
-            doc["data"].append({"id": f"evil/{name}", "name": name, "pricing": pricing})
-        (root / "openrouter" / f"{TODAY}__openrouter-api-v1-models.json").write_text(json.dumps(doc))
+        pages = sorted((root / "openrouter").glob("20*"))
+        latest = root / "openrouter" / f"{TODAY}__{pages[-1].name.partition('__')[2]}"
+        shutil.copy(pages[-1], latest)
+        for page in [*pages, latest]:
+            doc = json.loads(page.read_text())
+            models = doc if isinstance(doc, list) else doc["data"]  # a bare .data array, or the API's object
+            for name in (*HOSTILE, *REFUSED):
+                pricing = {"prompt": "0.000001", "completion": "0.000002"}
+                models.append({"id": f"evil/{name}", "name": name, "pricing": pricing})
+            page.write_text(json.dumps(doc))
     return root
 
 
@@ -75,9 +93,11 @@ def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     )
 
 
-def backfill(url: str, root: Path, config: Path) -> None:
+def backfill(url: str, root: Path, config: Path) -> str:
+    """`ratecard backfill` of the archive ``root``; returns what it printed (a line per vendor-day)."""
     done = run_cli("backfill", str(root), "--db", url, "--config", str(config), check=False)
     assert done.returncode in (0, 1), done.stderr  # 1: OpenRouter's quarantined values, as in the demo
+    return done.stdout
 
 
 @pytest.fixture(scope="session")
@@ -88,13 +108,28 @@ def config_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Demo:
+    url: str
+    report: str
+    """What `ratecard backfill` printed: one line per vendor-day, with its notes."""
+
+
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, config_file: Path) -> str:
-    """An SQLite database filled by `ratecard backfill` (anthropic, openai, openrouter + hostile ids)."""
+def demo(tmp_path_factory: pytest.TempPathFactory, config_file: Path) -> Demo:
+    """An SQLite database filled by `ratecard backfill` (anthropic, openai, openrouter + hostile ids),
+    then one removal confirmed by a person (:data:`CONFIRMED`)."""
     root = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{root / 'ratecard.db'}"
-    backfill(url, archive(root / "archive", ("anthropic", "openai", "openrouter"), hostile=True), config_file)
-    return url
+    vendors = ("anthropic", "openai", "openrouter")
+    report = backfill(url, archive(root / "archive", vendors, hostile=True), config_file)
+    run_cli("confirm-removed", *CONFIRMED, "--by", CONFIRMER, "--db", url)
+    return Demo(url, report)
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo: Demo) -> str:
+    return demo.url
 
 
 @dataclass

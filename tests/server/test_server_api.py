@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TODAY, Live, run_cli
+from conftest import CONFIRMED, CONFIRMER, TODAY, Live, newest_capture_day, run_cli
 
 ANTHROPIC = ["--vendor", "anthropic"]
 
@@ -35,21 +35,32 @@ def test_prices_of_a_past_day_and_of_one_model(client: httpx.Client, live: Live)
     assert answer and all("gpt-4o" in r["model"] for r in answer)
 
 
-def test_status_and_stale_filter_the_rows(client: httpx.Client) -> None:
+def test_status_and_stale_filter_the_rows(client: httpx.Client, live: Live) -> None:
     every = client.get("/api/v1/prices").json()
     stale = client.get("/api/v1/prices", params={"stale": "true"}).json()
     fresh = client.get("/api/v1/prices", params={"stale": "false"}).json()
     assert len(stale) + len(fresh) == len(every)
-    assert stale and {r["vendor"] for r in stale} == {"openai"}  # verified last in 2025
-    assert {r["status"] for r in stale} == {"stale"}
+    # openai's newest page is months old; a disputed value ages from the last day a page said it
+    assert stale and {r["vendor"] for r in stale if r["status"] != "disputed"} == {"openai"}
+    assert all(r["stale"] for r in stale) and not any(r["stale"] for r in fresh)
+    assert "verified" in {r["status"] for r in stale}  # freshness is apart: a stale rate keeps its status
+    assert client.get("/api/v1/prices", params={"status": "stale"}).json() == stale  # the old spelling
     inferred = client.get("/api/v1/prices", params={"status": "inferred"}).json()
-    assert inferred and {r["verified_status"] for r in inferred} == {"inferred"}
+    assert inferred and {(r["status"], r["verified_status"]) for r in inferred} == {("inferred", "inferred")}
+    disputed = client.get("/api/v1/prices", params={"status": "disputed"}).json()
+    flagged = cli_json("flags", "--kind", "disputed", db=live.db)
+    assert disputed and {(r["vendor"], r["model"], r["field"], r["tier"]) for r in disputed} == {
+        (f["vendor"], f["model"], f["field"], f["tier"]) for f in flagged
+    }
+    assert all(r["status"] == "disputed" and "anomaly #" in r["reason"] for r in disputed)
+    assert all(r["stale"] for r in disputed)  # last said by a page long ago
 
 
 def test_history_changes_runs_and_flags_are_the_cli_rows(client: httpx.Client, live: Live) -> None:
     history = client.get("/api/v1/history", params={"model": "claude-3-5-sonnet"}).json()
     assert history == cli_json("history", "claude-3-5-sonnet", db=live.db)
-    assert {r["to"] for r in history} == {"2025-10-29"}  # removed from the page that day
+    # the page of that day no longer listed it (and still listed most models): every rate ended there
+    assert last_ends(history) == {"2025-10-29"}
     changes = client.get("/api/v1/changes", params={"since": "2025-10-26", "vendor": "anthropic"}).json()
     assert changes == cli_json("changes", "--since", "2025-10-26", *ANTHROPIC, db=live.db)
     runs = client.get("/api/v1/runs").json()
@@ -59,6 +70,35 @@ def test_history_changes_runs_and_flags_are_the_cli_rows(client: httpx.Client, l
     assert anomalies and {f["vendor"] for f in anomalies} == {"openrouter"}
 
 
+def last_ends(history: list[dict[str, Any]]) -> set[str | None]:
+    """The end of each (field, tier)'s latest span: None while it is still in force."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for h in sorted(history, key=lambda h: h["from"]):
+        latest[h["field"], h["tier"]] = h
+    return {h["to"] for h in latest.values()}
+
+
+def test_models_a_narrower_page_dropped_are_kept_until_a_person_confirms(
+    client: httpx.Client, live: Live
+) -> None:
+    dropped = newest_capture_day("openai").isoformat()  # its newest page lists far fewer models
+    kept = client.get("/api/v1/history", params={"model": "gpt-4o", "vendor": "openai"}).json()
+    assert last_ends([h for h in kept if h["model"] == "gpt-4o"]) == {None}
+    rates = client.get("/api/v1/prices", params={"vendor": "openai", "model": "gpt-4o"}).json()
+    rates = [r for r in rates if r["model"] == "gpt-4o" and r["status"] != "not_offered"]
+    assert rates and all(r["stale"] and r["last_verified"] < dropped for r in rates)  # ageing
+    unlisted = client.get("/api/v1/flags", params={"kind": "not-listed", "vendor": "openai"}).json()
+    assert unlisted == cli_json("flags", "--kind", "not-listed", "--vendor", "openai", db=live.db)
+    assert "gpt-4o" in {f["model"] for f in unlisted} and CONFIRMED[1] not in {f["model"] for f in unlisted}
+    vendor, model = CONFIRMED
+    gone = client.get("/api/v1/history", params={"model": model, "vendor": vendor}).json()
+    assert last_ends([h for h in gone if h["model"] == model]) == {dropped}
+    removals = client.get("/api/v1/changes", params={"model": model, "kind": "model_removed"}).json()
+    assert removals and {r["date"] for r in removals} == {dropped}
+    assert all(f"removal confirmed by {CONFIRMER}" in r["reason"] for r in removals)
+    assert not client.get("/api/v1/prices", params={"vendor": vendor, "model": model}).json()
+
+
 def test_changes_between_two_days_of_some_kinds(client: httpx.Client) -> None:
     params = {"since": "2025-10-29", "until": "2025-10-29", "kind": ["model_removed", "added"]}
     rows = client.get("/api/v1/changes", params=params).json()
@@ -66,15 +106,21 @@ def test_changes_between_two_days_of_some_kinds(client: httpx.Client) -> None:
     assert {r["kind"] for r in rows} == {"model_removed", "added"}
 
 
-def test_vendors_say_when_each_was_last_verified(client: httpx.Client) -> None:
-    rows = {r["vendor"]: r for r in client.get("/api/v1/vendors").json()}
-    assert rows["anthropic"]["last_verified"] == TODAY.isoformat()
-    assert rows["anthropic"]["days_since"] == 0 and rows["anthropic"]["stale"] is False
-    assert rows["anthropic"]["models"] == 9
-    assert rows["openai"]["last_verified"] == "2025-12-20" and rows["openai"]["stale"] is True
+def test_vendors_say_when_each_was_last_verified(client: httpx.Client, live: Live) -> None:
+    answer = client.get("/api/v1/vendors").json()
+    assert answer == cli_json("vendors", db=live.db)
+    rows = {r["vendor"]: r for r in answer}
+    anthropic = rows["anthropic"]
+    assert anthropic["last_verified"] == TODAY.isoformat() and anthropic["state"] == "ok"
+    assert anthropic["days_since"] == 0 and anthropic["stale"] is False
+    in_force = client.get("/api/v1/prices", params={"vendor": "anthropic"}).json()
+    assert anthropic["rates"] == len(in_force) and anthropic["models"] == len({r["model"] for r in in_force})
+    openai = rows["openai"]
+    assert openai["last_verified"] == newest_capture_day("openai").isoformat() and openai["stale"] is True
     # a run that held odd values back still verified the rest: not a failure
-    assert rows["openrouter"]["last_status"] == "quarantined" and rows["openrouter"]["last_failure"] is None
-    assert rows["azure"]["last_verified"] is None and rows["azure"]["rates"] == 0
+    assert rows["openrouter"]["state"] == "ok" and rows["openrouter"]["last_failure"] is None
+    assert rows["azure"]["state"] == "never" and rows["azure"]["last_verified"] is None
+    assert rows["azure"]["rates"] == 0
 
 
 def test_cost_is_the_object_of_the_cost_command(client: httpx.Client, live: Live) -> None:

@@ -3,11 +3,13 @@ prices with our data, and both agree with `ratecard cost` for today and for a pa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,11 +17,21 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Live, run_cli
+from conftest import TODAY, Live, run_cli, start, stop
+from helpers import capture, run_captures
 
-from ratecard.server.feeds import litellm_base
+from ratecard.capture_server import CaptureServer, Route
+from ratecard.config.settings import Settings
+from ratecard.crawler.rawstore import RawStore
+from ratecard.db import open_db
+from ratecard.locations import raw_dir
+from ratecard.server.feeds import BASE_HEADER, installed_base
 
 FEED = "/feeds/litellm/model_prices_and_context_window.json"
+UPSTREAM = (
+    Path(__file__).parents[1]
+    / "fixtures/registries/litellm/2025-12-29__model_prices_and_context_window.wrapped.json"
+)
 LITELLM_PROBE = """
 import json, litellm
 from litellm.litellm_core_utils.get_model_cost_map import get_model_cost_map_source_info
@@ -44,6 +56,9 @@ def cli_cost(db: str, model: str, *args: str) -> Decimal:
 def feed(client: httpx.Client) -> dict[str, Any]:
     answer = client.get(FEED)
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    # no run of the test database fetched LiteLLM's map (it cross-checks against a file)
+    assert answer.headers[BASE_HEADER] == installed_base().label
+    assert answer.headers[BASE_HEADER].startswith("installed litellm 1.")
     doc: dict[str, Any] = answer.json()
     return doc
 
@@ -58,7 +73,7 @@ def test_litellm_loads_our_map_and_prices_with_the_corrected_rates(live: Live) -
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["source"]["source"] == "remote" and got["source"]["url"] == live.url(FEED)
     # LiteLLM's own entry has no long-context price: it would bill 250k tokens at $3, the page says $6
-    assert "input_cost_per_token_above_200k_tokens" not in litellm_base()["claude-sonnet-4-5"]
+    assert "input_cost_per_token_above_200k_tokens" not in installed_base().doc["claude-sonnet-4-5"]
     assert got["sonnet"]["input_cost_per_token_above_200k_tokens"] == pytest.approx(6e-6, rel=1e-15)
     assert got["sonnet"]["ratecard_status"]["input_cost_per_token"] == "verified"
     # claude-3-haiku's 1-hour cache write is $0.50/MTok on the page (LiteLLM once had a flat $6)
@@ -68,11 +83,11 @@ def test_litellm_loads_our_map_and_prices_with_the_corrected_rates(live: Live) -
     )
     assert ours == Decimal("1.5225")
     assert got["cost"] == pytest.approx(float(ours), rel=1e-12)
-    assert got["count"] >= len(litellm_base()) - 2  # reserved keys aside, nothing dropped
+    assert got["count"] >= len(installed_base().doc) - 2  # reserved keys aside, nothing dropped
 
 
 def test_the_litellm_map_drops_nothing_and_overlays_only_verified_rates(feed: dict[str, Any]) -> None:
-    base = litellm_base()
+    base = installed_base().doc
     assert set(base) <= set(feed)
     sonnet, theirs = feed["claude-sonnet-4-5"], base["claude-sonnet-4-5"]
     assert sonnet["max_input_tokens"] == theirs["max_input_tokens"]  # LiteLLM's own fields stay
@@ -81,6 +96,54 @@ def test_the_litellm_map_drops_nothing_and_overlays_only_verified_rates(feed: di
     assert feed["gpt-4o"] == base["gpt-4o"]  # OpenAI is stale today: LiteLLM's entry untouched
     overlaid = [e for e in feed.values() if isinstance(e, dict) and "ratecard_status" in e]
     assert overlaid and all(set(e["ratecard_status"].values()) == {"verified"} for e in overlaid)
+
+
+def test_the_litellm_map_is_laid_over_the_newest_upstream_copy_a_run_fetched(
+    sqlite_url: str, settings: Settings, server: CaptureServer
+) -> None:
+    upstream = json.loads(UPSTREAM.read_text(encoding="utf-8"))["data"]
+    upstream["ratecard-test/upstream-only"] = {"litellm_provider": "openai", "mode": "chat", "max_tokens": 7}
+    body = json.dumps(upstream).encode()
+    url = server.add("/model_prices_and_context_window.json", Route(body, content_type="application/json"))
+    engine, raw = open_db(sqlite_url), RawStore(raw_dir(sqlite_url))
+    try:
+        night = replace(settings, registries=("litellm",), litellm_url=url)
+        report = run_captures(engine, night, raw, server, TODAY, anthropic=capture("anthropic", "2025-11-19"))
+    finally:
+        engine.dispose()
+    assert report.exit_code == 0, report.outcomes
+    digest = hashlib.sha256(body).hexdigest()
+    assert raw.has(digest)
+    stored = sorted((p, p.stat().st_mtime_ns) for p in raw.root.rglob("*"))
+
+    answer = served_feed(sqlite_url)
+    assert answer.headers[BASE_HEADER] == f"upstream {digest[:12]} fetched {TODAY}"
+    got = answer.json()
+    assert (
+        set(upstream) <= set(got)
+        and got["ratecard-test/upstream-only"] == upstream["ratecard-test/upstream-only"]
+    )
+    assert "ratecard-test/upstream-only" not in installed_base().doc
+    sonnet = got["claude-sonnet-4-5"]
+    assert set(sonnet["ratecard_status"].values()) == {"verified"}  # today's page laid over upstream's entry
+    assert sonnet["max_input_tokens"] == upstream["claude-sonnet-4-5"]["max_input_tokens"]
+    assert sorted((p, p.stat().st_mtime_ns) for p in raw.root.rglob("*")) == stored  # read, never written
+
+    raw.delete(digest)  # a server whose raw store does not hold the body (another host's, pruned)
+    fallback = served_feed(sqlite_url)
+    assert fallback.headers[BASE_HEADER] == installed_base().label
+    assert "ratecard-test/upstream-only" not in fallback.json()
+
+
+def served_feed(db: str) -> httpx.Response:
+    """The LiteLLM feed as a fresh `ratecard serve` over ``db`` answers it."""
+    live = start(db)
+    try:
+        answer = httpx.get(live.url(FEED), timeout=60)
+    finally:
+        stop(live)
+    assert answer.status_code == 200, answer.text
+    return answer
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +205,7 @@ def test_published_files_are_the_feeds_the_server_answers(
 ) -> None:
     done = run_cli("serve", "--publish", str(tmp_path / "feeds"), "--db", live.db)
     assert done.stderr.count("wrote ") == 4
+    assert f"the LiteLLM map is laid over {installed_base().label}" in done.stderr
     for relative in (
         "litellm/model_prices_and_context_window.json",
         "genai-prices/data.json",

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import HOSTILE, Live, hostile_ids
+from conftest import CONFIRMED, HOSTILE, REFUSED, Live, hostile_ids, newest_capture_day
 
 from ratecard import safe
 from ratecard.server.queries import REAL_CHANGES
@@ -56,10 +56,12 @@ def test_home_shows_vendor_health_real_changes_and_flags(page: Any, live: Live, 
     vendors = cells(page, "#vendors tbody tr")
     assert len(vendors) == len(client.get("/api/v1/vendors").json())
     anthropic = next(r for r in vendors if "anthropic" in r[0])
-    assert anthropic[2] == "0"  # verified today
+    assert anthropic[2] == "0" and anthropic[5] == "ok"  # verified today
+    assert next(r for r in vendors if "azure" in r[0])[5] == "never"
     kinds = {r[5] for r in cells(page, "#latest-changes tbody tr")}
     assert kinds and kinds <= set(REAL_CHANGES)  # first sightings of whole models are not news
-    assert "anomaly" in page.inner_text("#flag-counts")
+    counts = page.inner_text("#flag-counts")
+    assert all(f"{kind}:" in counts for kind in ("anomaly", "disputed", "not-listed", "stale"))
     only_local(page, live)
 
 
@@ -112,10 +114,38 @@ def test_model_page_charts_every_field_and_tables_every_span(
     only_local(page, live)
 
 
-def test_a_removed_model_shows_when_its_spans_ended(page: Any, live: Live) -> None:
-    page.goto(live.url(model_path("anthropic", "claude-3-5-sonnet")))
+def latest_ends(rows: list[list[str]]) -> set[str]:
+    """The "to" cell of each (field, tier)'s latest span ("" while it is in force)."""
+    latest: dict[tuple[str, str], list[str]] = {}
+    for r in sorted(rows, key=lambda r: r[5]):
+        latest[r[0], r[1]] = r
+    return {r[6] for r in latest.values()}
+
+
+@pytest.mark.parametrize(
+    ("vendor", "model", "ended"),
+    [
+        ("anthropic", "claude-3-5-sonnet", "2025-10-29"),  # its page stopped listing it: removed
+        (*CONFIRMED, newest_capture_day("openai").isoformat()),  # a narrower page dropped it; confirmed
+    ],
+)
+def test_a_removed_model_shows_when_its_spans_ended(
+    page: Any, live: Live, vendor: str, model: str, ended: str
+) -> None:
+    page.goto(live.url(model_path(vendor, model)))
     page.wait_for_selector("#price-chart[data-drawn=true]")
-    assert {r[6] for r in cells(page, "#spans tbody tr")} == {"2025-10-29"}
+    assert latest_ends(cells(page, "#spans tbody tr")) == {ended}
+    assert page.locator("#not-listed").count() == 0
+
+
+def test_a_model_a_narrower_page_dropped_is_kept_and_says_so(page: Any, live: Live) -> None:
+    page.goto(live.url(model_path("openai", "gpt-4o")))
+    page.wait_for_selector("#price-chart[data-drawn=true]")
+    assert latest_ends(cells(page, "#spans tbody tr")) == {""}  # still in force
+    note = page.inner_text("#not-listed")
+    assert (
+        f"since {newest_capture_day('openai')}" in note and "ratecard confirm-removed openai gpt-4o" in note
+    )
 
 
 def test_stale_rates_are_marked_on_the_model_page(page: Any, live: Live) -> None:
@@ -184,9 +214,22 @@ def test_hostile_model_ids_are_shown_as_text(page: Any, live: Live, model: str) 
     assert "49" not in page.inner_text("h1")  # {{ 7*7 }} is not evaluated
     page.goto(live.url("/prices?vendor=openrouter&model=evil/"))
     shown = {r[1] for r in cells(page, "#prices tbody tr")}
-    assert shown == {safe.visible(m) for m in hostile_ids()}
+    assert shown == set(hostile_ids())  # the refused one is not among them
     assert page.evaluate("window.__alerts") == [] and page.locator("img").count() == 0
     only_local(page, live)
+
+
+@pytest.mark.parametrize("model", hostile_ids(REFUSED))
+def test_a_model_id_with_control_characters_is_refused_by_name(client: httpx.Client, model: str) -> None:
+    runs = sorted(client.get("/api/v1/runs").json(), key=lambda r: r["run_id"])
+    said = [v["message"] or "" for r in runs for v in r["vendors"] if v["vendor"] == "openrouter"]
+    assert f"note: refused model '{safe.visible(model)}'" in said[0]  # named, its escapes shown as text
+    assert not any("\x1b" in m for m in said)
+    assert client.get("/api/v1/history", params={"model": model}).json() == []  # never stored
+    stored = {r["model"] for r in client.get("/api/v1/prices", params={"model": "evil/"}).json()}
+    assert stored == set(hostile_ids())
+    answer = client.get(model_path("openrouter", model))
+    assert answer.status_code == 404 and "\x1b" not in answer.text
 
 
 def test_pages_carry_a_content_security_policy(client: httpx.Client) -> None:

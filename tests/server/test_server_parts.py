@@ -15,7 +15,7 @@ from conftest import RATECARD
 
 from ratecard.rows import HistoryRow
 from ratecard.runs.read import Run
-from ratecard.server import caching, charts, feeds, schemas
+from ratecard.server import caching, charts, feeds, queries, schemas
 from ratecard.server.state import broken
 
 STATIC = Path(__file__).parents[2] / "ratecard" / "server" / "static"
@@ -23,7 +23,7 @@ DAY = date(2025, 11, 20)
 
 
 def run(run_id: int, ended: datetime | None) -> Run:
-    return Run(run_id, DAY, datetime(2025, 11, 20, 3, tzinfo=UTC), ended, 0, "schedule", "host")
+    return Run(run_id, DAY, datetime(2025, 11, 20, 3, tzinfo=UTC), ended, 0, "schedule", "host", 4242)
 
 
 def test_the_etag_follows_the_latest_run_the_day_and_the_settings() -> None:
@@ -33,7 +33,9 @@ def test_the_etag_follows_the_latest_run_the_day_and_the_settings() -> None:
     assert caching.tag_for(run(8, done.ended_at), DAY, "abc").value != tag.value
     assert caching.tag_for(done, date(2025, 11, 21), "abc").value != tag.value  # staleness moves daily
     assert caching.tag_for(done, DAY, "other settings").value != tag.value
-    assert not caching.tag_for(run(8, None), DAY, "abc").settled  # still writing: never a 304
+    assert not caching.tag_for(run(8, None), DAY, "abc", "running").settled  # still writing: never a 304
+    died = caching.tag_for(run(8, None), DAY, "abc", "interrupted")  # its process is gone: nothing more comes
+    assert died.settled and died.value != caching.tag_for(run(8, None), DAY, "abc", "running").value
     assert caching.tag_for(None, DAY, "abc").settled
 
 
@@ -78,7 +80,7 @@ def test_the_overlay_keeps_every_key_and_litellm_routing_fields() -> None:
 def span(field: str, value: str, start: date, end: date | None, tier: str = "standard") -> HistoryRow:
     return HistoryRow(
         "v", "m", field, tier, Decimal(value), "usd_per_mtok", "verified", start, end, Decimal(value),
-        None, "https://x", "0" * 64, 1, datetime(2025, 1, 1, tzinfo=UTC),
+        None, "https://x", "0" * 64, 1, datetime(2025, 1, 1, tzinfo=UTC), None,
     )  # fmt: skip
 
 
@@ -96,6 +98,15 @@ def test_step_chart_holds_each_value_until_the_next_boundary() -> None:
     ]
     assert chart.series[0].values == ["3", "3", "2.5", "2.5"]
     assert chart.series[2].values == [None, "15", "15", "15"]
+
+
+def test_the_filters_know_every_kind_the_cli_does() -> None:
+    from ratecard.commands.changes import ChangeKind
+    from ratecard.commands.review import FlagKind
+
+    assert set(queries.FLAG_KINDS) == {k.value for k in FlagKind}
+    assert set(queries.CHANGE_KINDS) == {k.value for k in ChangeKind}
+    assert set(queries.REAL_CHANGES) < set(queries.CHANGE_KINDS)
 
 
 def test_svg_is_inlined_without_prolog_or_comments() -> None:

@@ -7,12 +7,13 @@ with ``{"error", "status", "message"}`` (see :mod:`ratecard.server.errors`).
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ratecard.breakeven.report import to_json
 from ratecard.dbapi import Reader
@@ -128,15 +129,38 @@ def runs(
 
 
 class UsageIn(BaseModel):
-    """Token counts of one request (``input_tokens`` excludes cached ones)."""
+    """One request's quantities: the fields of :class:`ratecard.usage.Usage` (``ratecard cost``'s
+    options), so the API prices whatever the CLI prices. ``input_tokens`` excludes cached ones."""
 
     model_config = ConfigDict(extra="forbid")
-    input_tokens: int = Field(0, ge=0, description="Input tokens not read from the cache.")
-    output_tokens: int = Field(0, ge=0)
+    input_tokens: int = Field(0, ge=0, description="Input tokens not read from or written to the cache.")
+    output_tokens: int = Field(
+        0, ge=0, description="Output tokens (reasoning included where billed as output)."
+    )
+    reasoning_tokens: int = Field(0, ge=0, description="Reasoning tokens a vendor prices apart from output.")
+    citation_tokens: int = Field(0, ge=0, description="Citation tokens (Perplexity Deep Research).")
     cache_read_tokens: int = Field(0, ge=0, description="Input tokens read from the cache.")
     cache_write_5m_tokens: int = Field(0, ge=0, description="Tokens written to the 5-minute cache.")
     cache_write_1h_tokens: int = Field(0, ge=0, description="Tokens written to the 1-hour cache.")
-    service_tier: str | None = Field(None, description="flex, priority...: the service=<tier> rates.")
+    images: int = Field(0, ge=0, description="Images generated, priced by image_size and image_quality.")
+    image_size: str | None = Field(
+        None, max_length=64, description="1024x1024, 1k...: as the vendor names it."
+    )
+    image_quality: str | None = Field(None, max_length=64, description="low, medium, high...")
+    seconds: Decimal = Field(Decimal(0), ge=0, description="Seconds of audio or video (exact decimal).")
+    video_resolution: str | None = Field(None, max_length=64, description="720p...: per-second video tier.")
+    minutes: Decimal = Field(Decimal(0), ge=0, description="Minutes of audio (exact decimal).")
+    characters: int = Field(0, ge=0, description="Characters of speech generated.")
+    requests: int = Field(1, ge=0, description="Requests: 1 charges a model's per-request fee once.")
+    searches: int = Field(0, ge=0, description="Web searches (tool calls).")
+    search_context: str | None = Field(None, description="low, medium or high: tier of search fees.")
+    service_tier: str | None = Field(None, description="batch, flex or priority; none for the plain rates.")
+
+    @field_validator("seconds", "minutes", mode="before")
+    @classmethod
+    def _exact(cls, value: object) -> object:
+        """A JSON number is read from its text, never through a float: 0.1 stays 0.1."""
+        return Decimal(str(value)) if isinstance(value, float) else value
 
 
 class CostIn(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -148,6 +149,48 @@ def test_cost_is_the_object_of_the_cost_command(client: httpx.Client, live: Live
     assert got["total_usd"] == "0.0225"
 
 
+@pytest.mark.parametrize(
+    ("model", "usage", "options"),
+    [
+        (
+            "openai/dall-e-2",
+            {"images": 3, "image_size": "1024x1024", "image_quality": "standard"},
+            ("--images", "3", "--image-size", "1024x1024", "--image-quality", "standard"),
+        ),
+        (
+            "openai/sora-2",
+            {"seconds": 2.5, "video_resolution": "720x1280"},
+            ("--seconds", "2.5", "--video-resolution", "720x1280"),
+        ),
+        ("openai/tts", {"characters": 1000}, ("--characters", "1000")),
+    ],
+)
+def test_cost_prices_every_quantity_the_cli_prices(
+    client: httpx.Client, live: Live, model: str, usage: dict[str, object], options: tuple[str, ...]
+) -> None:
+    """Images, seconds of video, characters of speech: the API takes ``ratecard cost``'s options."""
+    at = "2026-01-05"
+    answer = client.post("/api/v1/cost", json={"model": model, "usage": usage, "at": at})
+    assert answer.status_code == 200, answer.text
+    got = answer.json()
+    cli = cli_json("cost", model, *options, "--at", at, db=live.db)
+    for key in ("total_usd", "lines", "rates_used", "notes", "usage"):
+        assert got[key] == cli[key], key
+    assert Decimal(got["total_usd"]) > 0 and got["lines"][0]["unit"] != "usd_per_mtok"
+
+
+def test_cost_reads_fractional_seconds_exactly(client: httpx.Client) -> None:
+    body = {
+        "model": "openai/sora-2",
+        "usage": {"seconds": 0.1, "video_resolution": "720x1280"},
+        "at": "2026-01-05",
+    }
+    got = client.post("/api/v1/cost", json=body).json()
+    assert got["usage"]["seconds"] == "0.1" and Decimal(got["total_usd"]) == Decimal("0.1") * Decimal(
+        got["lines"][0]["rate"]
+    )
+
+
 def test_cost_prices_one_hour_cache_writes_at_the_page_rate(client: httpx.Client) -> None:
     usage = {"input_tokens": 1000, "cache_write_1h_tokens": 2_000_000, "output_tokens": 0}
     got = client.post("/api/v1/cost", json={"model": "anthropic/claude-3-haiku", "usage": usage}).json()
@@ -174,6 +217,13 @@ def test_an_unknown_model_is_404_with_suggestions(client: httpx.Client) -> None:
         ("GET", "/api/v1/changes?since=2025-11-02&until=2025-11-01", None, "before since"),
         ("POST", "/api/v1/cost", {"model": "x", "usage": {"input_tokens": -1}}, "input_tokens"),
         ("POST", "/api/v1/cost", {"model": "x", "usage": {"tokens": 1}}, "tokens"),
+        ("POST", "/api/v1/cost", {"model": "x", "usage": {"seconds": "NaN"}}, "seconds"),
+        (
+            "POST",
+            "/api/v1/cost",
+            {"model": "openai/gpt-4o", "usage": {"search_context": "vast"}},
+            "search_context",
+        ),
         ("POST", "/api/v1/breakeven", {"baseline": "anthropic/claude-sonnet-4-5"}, "workload"),
         ("POST", "/api/v1/breakeven", {"requests_per_month": 1, "colour": "red"}, "colour"),
     ],

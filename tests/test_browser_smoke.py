@@ -15,25 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-KNOWN_PATHS = ("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium-headless-shell")
-# --no-sandbox: we run as root in a container; the rest keep Chromium off the (closed) network.
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str | None:
-    """``$RATECARD_CHROMIUM`` if set (it must then exist), else Debian's install location."""
-    env = os.environ.get("RATECARD_CHROMIUM")
-    if env:
-        return env
-    return next((p for p in KNOWN_PATHS if os.access(p, os.X_OK)), None)
+from browser import LAUNCH_ARGS, chromium_path
 
 
 @pytest.fixture(scope="module")

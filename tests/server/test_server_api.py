@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CONFIRMED, CONFIRMER, TODAY, Live, newest_capture_day, run_cli
+from serving import CONFIRMED, CONFIRMER, TODAY, Live, newest_capture_day, run_cli
 
 ANTHROPIC = ["--vendor", "anthropic"]
 

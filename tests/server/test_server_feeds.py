@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TODAY, Live, run_cli, start, stop
 from helpers import capture, run_captures
+from serving import TODAY, Live, run_cli, start, stop
 
 from ratecard.capture_server import CaptureServer, Route
 from ratecard.config.settings import Settings

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import CONFIRMED, HOSTILE, REFUSED, Live, hostile_ids, newest_capture_day
+from serving import CONFIRMED, HOSTILE, REFUSED, Live, hostile_ids, newest_capture_day
 
 from ratecard import safe
 from ratecard.server.queries import REAL_CHANGES

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import RATECARD
+from serving import RATECARD
 
 from ratecard.rows import HistoryRow
 from ratecard.runs.read import Run

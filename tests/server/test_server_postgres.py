@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import TODAY, Live, archive, backfill, run_cli, start, stop
 from helpers import new_pg_db
+from serving import TODAY, Live, archive, backfill, run_cli, start, stop
 
 from ratecard.captures import bundled_dir
 from ratecard.server import caching

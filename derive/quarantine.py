@@ -6,7 +6,7 @@ value is a question, answered with `ratecard accept`, not a verdict.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,22 +59,33 @@ UNIT_CHANGE = "unit_change"
 _PER_TOKEN = Decimal("1e-6")
 
 
-def unit_change(key: Key, new: Fact, facts: Mapping[Key, Fact]) -> str | None:
+def token_prices(facts: Mapping[Key, Fact]) -> dict[tuple[str, str], list[tuple[str, Decimal]]]:
+    """Each (model, tier)'s priced per-token fields, by field name: what :func:`unit_change`
+    compares with, indexed once per screening rather than searched once per value."""
+    out: dict[tuple[str, str], list[tuple[str, Decimal]]] = {}
+    for (m, f, t), fact in sorted(facts.items()):
+        if fact.unit == "usd_per_mtok" and fact.value:
+            out.setdefault((m, t), []).append((f, fact.value))
+    return out
+
+
+def unit_change(
+    key: Key, new: Fact, tokens: Mapping[tuple[str, str], Sequence[tuple[str, Decimal]]]
+) -> str | None:
     """Why a value in another unit looks like the model's per-token price (OpenRouter's ``image``
     once took its prompt's per-token price): a change of unit, never a price to store as it is.
     One item's price (an image, a request: ``usd_per_1k_requests`` / 1,000) is compared with one
-    token's; units per million of something (characters) are left alone."""
+    token's (``tokens``: :func:`token_prices`); units per million of something (characters) are
+    left alone."""
     per = UNITS[new.unit].per_exp if new.unit in UNITS else 6
     if new.unit in ("usd_per_mtok", "flag") or not new.value or per >= 6:
         return None  # per million characters, per MTok-hour: per-token sized by design
     one = new.value.scaleb(-per)  # the price of one image, request, second...
     model, _field, tier = key
-    for (m, f, t), fact in sorted(facts.items()):
-        if (m, t) != (model, tier) or fact.unit != "usd_per_mtok" or not fact.value:
-            continue
-        if fact.value * _PER_TOKEN == one:
+    for f, value in tokens.get((model, tier), ()):
+        if value * _PER_TOKEN == one:
             return (
-                f"{to_text(new.value)} equals {f} per token ({to_text(fact.value)} per MTok): "
+                f"{to_text(new.value)} equals {f} per token ({to_text(value)} per MTok): "
                 f"a change of unit at the source, not a price; stored as {new.unit} it would be wrong"
             )
     return None
@@ -93,6 +104,7 @@ def screen(
     ``history`` holds each key's last priced value, for keys that were removed or not offered since.
     """
     free = {k[0] for k in new if k[1] == "free"}
+    tokens = token_prices(new)
     kept = dict(new)
     anomalies = []
     for key, fact in sorted(new.items()):
@@ -100,7 +112,7 @@ def screen(
         if fact.value is not None and (key, fact.value) in accepted:
             continue
         last = old if old is not None and old.value is not None else (history or {}).get(key, old)
-        changed = unit_change(key, fact, new)
+        changed = unit_change(key, fact, tokens)
         found = (UNIT_CHANGE, changed) if changed else _check(key, last, fact, key[0] in free, limits)
         if found is None:
             continue

@@ -10,7 +10,7 @@ side), and changelog rows that only an earlier parser produced are marked supers
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -114,13 +114,20 @@ def corrections(before: Facts, after: Facts, last: dict[Key, tuple[Rate, Rate]])
     return out
 
 
-def _same(row: ChangeRecord, d: Delta) -> bool:
-    return (row.model, row.field, row.tier, row.kind, row.old, row.new) == (
-        *d.key,
-        d.kind,
-        d.old.value if d.old else None,
-        d.new.value if d.new else None,
-    )
+def _row_said(row: ChangeRecord) -> tuple[object, ...]:
+    """What a stored change says, comparable with :func:`_delta_said` (set lookups, not pairwise)."""
+    return (row.model, row.field, row.tier, row.kind, row.old, row.new)
+
+
+def _delta_said(d: Delta) -> tuple[object, ...]:
+    return (*d.key, d.kind, d.old.value if d.old else None, d.new.value if d.new else None)
+
+
+def _by_effective_day(rows: Iterable[ChangeRecord]) -> dict[date, list[ChangeRecord]]:
+    out: dict[date, list[ChangeRecord]] = {}
+    for r in rows:
+        out.setdefault(r.effective_date, []).append(r)
+    return out
 
 
 def reparse_vendor(
@@ -135,9 +142,11 @@ def reparse_vendor(
     replay = [d for d in all_days if d >= first]
     spans = store.held_since(s, vendor.id, first)  # grows with changes; one day's snapshot at a time
     stored = changelog.vendor_changes_since(s, vendor.id, first)
-    old_rows = [r for r in stored if r.kind not in changelog.SCHEDULE_KINDS]
+    old_rows = _by_effective_day(r for r in stored if r.kind not in changelog.SCHEDULE_KINDS)
     announced = {
-        (r.model, r.field, r.tier, r.kind, r.new, r.effective_date) for r in stored if r not in old_rows
+        (r.model, r.field, r.tier, r.kind, r.new, r.effective_date)
+        for r in stored
+        if r.kind in changelog.SCHEDULE_KINDS
     }
     accepted = anomalies.answered(s, vendor.id, "accepted")
     rejected = anomalies.answered(s, vendor.id, "rejected")
@@ -163,11 +172,13 @@ def reparse_vendor(
         changelog.record(s, vendor.id, day, fixed, run_id, reason=reason)
         result.corrections += len(fixed)
         deltas = store.apply(s, vendor.id, day, facts, run_id)
-        stored_today = [r for r in old_rows if r.effective_date == day]
-        gone = [r for r in stored_today if not any(_same(r, d) for d in deltas)]
+        stored_today = old_rows.get(day, [])
+        said_now = {_delta_said(d) for d in deltas}
+        said_before = {_row_said(r) for r in stored_today}
+        gone = [r for r in stored_today if _row_said(r) not in said_now]
         changelog.supersede(s, gone, run_id)
         result.superseded += len(gone)
-        unseen = [d for d in deltas if not any(_same(r, d) for r in stored_today)]
+        unseen = [d for d in deltas if _delta_said(d) not in said_before]
         if day not in days:  # the stored history resumes: its step from the corrected days is a correction
             boundary = [Delta(d.key, "correction", d.old, d.new) for d in unseen]
             resumes = f"{reason}; the stored history resumes here"

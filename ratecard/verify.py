@@ -7,6 +7,7 @@ only in where ``Known`` comes from and what they store of the result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
@@ -102,6 +103,7 @@ def later(held: SourcedRate, new: SourcedRate, vendor: str) -> SourcedRate:
 
 
 _LIMITS = {"model": 255, "field": 64, "tier": 255}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 """Column widths: a longer name is refused by name on every backend (PostgreSQL would refuse it
 with an error, SQLite would store it), so both behave the same."""
 
@@ -110,7 +112,7 @@ def storable(r: ParsedRate) -> str | None:
     """Why a parsed rate cannot be stored as named (too long, a NUL or control character), else None."""
     for name, limit in _LIMITS.items():
         text = getattr(r, name)
-        if len(text) > limit or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        if len(text) > limit or _CONTROL.search(text):
             shown = safe.message(text, 80)
             return f"refused {name} '{shown}': longer than {limit} characters or holding control characters"
     return None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from ratecard.snapshots.diff import Delta, diff
@@ -58,6 +59,20 @@ def last_change_date(session: Session, vendor: str) -> date | None:
     return max(found) if found else None
 
 
+RATE_SPANS = RateSpan.__table__  # type: ignore[attr-defined]  # SQLModel sets it on the class
+"""The spans' table, for reads of plain rows (columns by name)."""
+
+
+def held_on(session: Session, vendor: str, day: date) -> dict[Key, tuple[int, Fact]]:
+    """The vendor's spans in force on ``day`` as (span id, fact): plain rows, no ORM object per
+    span, so a day's write loads only the spans it changes (a backfill day stays cheap)."""
+    names = ("id", "model", "field", "tier", *(f.name for f in fields(Fact)))
+    query = sa_select(*(RATE_SPANS.c[name] for name in names)).where(col(RateSpan.vendor) == vendor, at(day))
+    return {
+        (m, f, t): (span_id, Fact(*rest)) for span_id, m, f, t, *rest in session.connection().execute(query)
+    }
+
+
 def apply(
     session: Session,
     vendor: str,
@@ -73,15 +88,16 @@ def apply(
     verification, which the caller knows) is refused: later snapshots would silently contradict
     what was verified then. History is rewritten by reparse, not by a late run.
     """
-    spans = {(s.model, s.field, s.tier): s for s in snapshot(session, day, [vendor])}
-    deltas = diff({k: fact_of(s) for k, s in spans.items()}, new)
+    held = held_on(session, vendor, day)
+    deltas = diff({k: fact for k, (_, fact) in held.items()}, new)
     if deltas and latest is not None and day < latest:
         raise ValueError(
             f"{vendor}: {len(deltas)} change(s) on {day}, but the stored history already runs to "
             f"{latest}; re-parse to rewrite history"
         )
     for delta in deltas:
-        old_span = spans.get(delta.key)
+        found = held.get(delta.key)
+        old_span = session.get(RateSpan, found[0]) if found is not None else None
         if old_span is not None:
             if old_span.valid_from == day:
                 session.delete(old_span)  # replaced the same day: no empty span left behind
@@ -153,7 +169,14 @@ def schedule(
         if same is None:
             deltas.append(Delta(key, "withdrawn", fact_of(span), None, effective=span.valid_from))
     session.flush()
-    today = {(s.model, s.field, s.tier): s for s in snapshot(session, day, [vendor])}
+    if ahead or ends:
+        in_force = snapshot(session, day, [vendor])
+    else:  # nothing announced: only a span still ending on a withdrawn date can change
+        bounded = select(RateSpan).where(
+            RateSpan.vendor == vendor, at(day), col(RateSpan.valid_to).is_not(None)
+        )
+        in_force = list(session.exec(bounded))
+    today = {(s.model, s.field, s.tier): s for s in in_force}
     for a in sorted(wanted.values(), key=lambda a: (a.key, a.start)):
         span = _span(vendor, a.key, a.fact, a.start, run_id)
         span.valid_to = a.until

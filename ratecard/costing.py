@@ -79,7 +79,8 @@ class Line(NamedTuple):
 
 class Quote(NamedTuple):
     """The price of one request, with the rates it used and what a reader should know
-    (a NamedTuple for the same reason as :class:`Line`)."""
+    (a NamedTuple for the same reason as :class:`Line`; its :attr:`lines` are built when read,
+    since most callers want the total only)."""
 
     vendor: str
     model: str
@@ -87,11 +88,24 @@ class Quote(NamedTuple):
     """The UTC day whose rates priced the request (the request's own day: never repriced)."""
     tier: str
     """The tier the request was priced at (``standard``, ``context>200k``, ``service=flex``...)."""
-    lines: tuple[Line, ...]
     total_usd: Decimal
     rates_used: tuple[PriceRow, ...]
     """The rows of the rates used, one per line: status, staleness, source URL, fetch sha256."""
     notes: tuple[str, ...]
+    usage: Usage
+    """The request priced."""
+    steps: tuple[Step, ...]
+    """The rate chosen for each quantity the request uses (the plan of its shape)."""
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """Per priced quantity: ``quantity`` × ``rate`` per ``unit`` = ``usd``, exactly."""
+        usage = self.usage
+        return tuple(
+            _tuple(Line, (s.field, s.tier, q, s.unit, s.rate, q * s.per_unit, s.usage))
+            for s in self.steps
+            if (q := getattr(usage, s.usage))
+        )
 
     @property
     def ref(self) -> str:
@@ -213,19 +227,26 @@ def price(rates: ModelRates, usage: Usage, tier: str | None = None) -> Quote:
     if plan is None:
         dims = request_dims(rates, usage, tier, reached)
         plan = rates.plans[key] = make_plan(rates, usage, dims, tier is not None)
-    lines = []
     total = _ZERO
-    for name, fld, tier_of, unit, rate, per_unit, _ in plan.steps:
-        quantity = getattr(usage, name)
+    for step in plan.steps:
+        quantity = getattr(usage, step.usage)
         if quantity:
-            usd = quantity * per_unit
-            total += usd
-            lines.append(_tuple(Line, (fld, tier_of, quantity, unit, rate, usd, name)))
+            total += quantity * step.per_unit
     notes = plan.notes
     if reached is not None or tier is not None:
         dims = request_dims(rates, usage, tier, reached)
         notes = (*tier_notes(rates, usage.prompt_tokens, dims, tier), *notes)
-    quote = (rates.vendor, rates.model, rates.day, plan.tier, tuple(lines), total, plan.rates_used, notes)
+    quote = (
+        rates.vendor,
+        rates.model,
+        rates.day,
+        plan.tier,
+        total,
+        plan.rates_used,
+        notes,
+        usage,
+        plan.steps,
+    )
     return _tuple(Quote, quote)
 
 

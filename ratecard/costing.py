@@ -155,7 +155,10 @@ class ModelRates:
     """The ``context`` dimension values of the token rates (``>200k``, ``8192-32768``, ``long``)."""
     bounds: tuple[tuple[int, int, str], ...] = field(init=False, default=())
     """(above, up to, value) of each context tier a prompt's size selects, ranges first."""
-    plans: dict[tuple[object, ...], Plan] = field(init=False, default_factory=dict)
+    floor: int = field(init=False, default=1 << 62)
+    """The largest prompt no context tier covers: a smaller one needs no look at :attr:`bounds`."""
+    plans: dict[object, Plan] = field(init=False, default_factory=dict)
+    """Plans by request shape (an int), or by (shape, context reached, tier) when either is set."""
 
     def __post_init__(self) -> None:
         found: set[str] = set()
@@ -167,6 +170,7 @@ class ModelRates:
                     found.add(dims["context"])
         self.contexts = tuple(sorted(found))
         self.bounds = bounds(self.contexts)
+        self.floor = min((lo for lo, _hi, _v in self.bounds), default=_NO_LIMIT)
 
     @property
     def ref(self) -> str:
@@ -221,8 +225,8 @@ def price(rates: ModelRates, usage: Usage, tier: str | None = None) -> Quote:
     """The quote for ``usage`` at ``tier`` (default: as the module says); PricingError if any rate
     it needs is missing. The choice of rates is memoised per request shape on ``rates``, so a
     request of a known shape costs a dict lookup and one exact multiplication per line."""
-    reached = by_size(rates.bounds, usage.prompt_tokens) if rates.bounds else None
-    key = (usage.shape, reached, tier)
+    reached = by_size(rates.bounds, usage.prompt_tokens) if usage.prompt_tokens > rates.floor else None
+    key: object = usage.shape if reached is None and tier is None else (usage.shape, reached, tier)
     plan = rates.plans.get(key)
     if plan is None:
         dims = request_dims(rates, usage, tier, reached)

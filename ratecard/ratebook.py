@@ -204,7 +204,7 @@ class RateBook:
         self.catalog = Catalog(self.source.models(), self._aliases)
         self._cards: dict[tuple[str, date], dict[str, list[PriceRow]]] = {}
         self._rates: dict[tuple[str, date], ModelRates] = {}
-        self._clock = (0.0, date.min)
+        self._clock: tuple[float, date, dict[str, ModelRates]] = (0.0, date.min, {})
 
     def models(self) -> list[str]:
         """Every model the book knows, as ``vendor/id``."""
@@ -235,9 +235,14 @@ class RateBook:
         model lacks): all LookupErrors, never a $0 for something unknown.
         """
         if at is None:
-            now, (start, day) = time.time(), self._clock
-            if not start <= now < start + _DAY:
-                day = self._today(now)
+            now, (start, day, today) = time.time(), self._clock
+            if start <= now < start + _DAY:
+                rates = today.get(model)
+                if rates is None:
+                    rates = today[model] = self.rates(model, day)
+                    _evict(today, MODELS_KEPT)
+                return price(rates, usage, tier)
+            day = self._today(now)
         else:
             day = day_of(at)
         rates = self._rates.get((model, day))
@@ -246,10 +251,11 @@ class RateBook:
         return price(rates, usage, tier)
 
     def _today(self, now: float) -> date:
-        """Today (UTC) at ``now``, kept until midnight: requests read the clock's seconds only.
-        (Start and day are one tuple, so a thread never sees one without the other.)"""
+        """Today (UTC) at ``now``, kept until midnight with today's rates by model: requests made
+        now read the clock's seconds only. (Start, day and rates are one tuple, so a thread never
+        sees one without the others.)"""
         start = now - now % _DAY
-        self._clock = (start, datetime.fromtimestamp(start, UTC).date())
+        self._clock = (start, datetime.fromtimestamp(start, UTC).date(), {})
         return self._clock[1]
 
     def cost_per_token(

@@ -23,7 +23,8 @@ from ratecard.outcome import VendorFailure
 from ratecard.parsers import get_parser
 from ratecard.parsers.base import ParsedRate, ParseError, SourcedRate, normalize
 from ratecard.registry.base import Registry
-from ratecard.registry.record import Check, check_rows
+from ratecard.registry.read import Check
+from ratecard.registry.record import check_rows
 from ratecard.snapshots.facts import Fact, Key
 
 Facts = dict[Key, Fact]

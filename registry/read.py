@@ -12,8 +12,9 @@ from ratecard.dbapi import Reader, Row, as_date, as_decimal, maybe
 
 
 @dataclass(frozen=True, slots=True)
-class StoredCheck:
-    run_id: int
+class Check:
+    """One compared rate, with the registry version it was compared against and our evidence."""
+
     vendor: str
     model: str
     field: str
@@ -27,12 +28,21 @@ class StoredCheck:
     match_rule: str | None
     registry_name: str
     registry_version: str
+    """sha256 of the registry file."""
     registry_date: date | None
     registry_source: str
     source_url: str | None
+    """Where we read our value (for patches)."""
     seen: date
-    """The last day a run made this comparison (the result holds since ``valid_from``)."""
-    converted: bool
+    converted: bool = False
+    """Our value is a conversion of a price published in another currency (marked, still compared)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredCheck(Check):
+    """A comparison as stored: by the run that made it last (``seen``), holding since ``valid_from``."""
+
+    run_id: int
     valid_from: date
 
 

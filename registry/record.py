@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from ratecard.parsers.base import normalize
 from ratecard.registry.base import Registry
 from ratecard.registry.crosscheck import OurRate, crosscheck
 from ratecard.registry.match import match_models
+from ratecard.registry.read import Check
 from ratecard.snapshots.facts import Fact, Key
 
 
@@ -44,33 +44,6 @@ def comparable(facts: Mapping[Key, Fact], reference_tier: str | None = None) -> 
             t = tiers.STANDARD
         out.append((m, f, t, fact.value))
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One compared rate, with the registry version it was compared against and our evidence."""
-
-    vendor: str
-    model: str
-    field: str
-    tier: str
-    outcome: str
-    """agree, disagree, vendor_only or registry_only."""
-    ours: Decimal | None
-    theirs: Decimal | None
-    rel_diff: Decimal | None
-    registry_key: str | None
-    match_rule: str | None
-    registry_name: str
-    registry_version: str
-    """sha256 of the registry file."""
-    registry_date: date | None
-    registry_source: str
-    source_url: str | None
-    """Where we read our value (for patches)."""
-    seen: date
-    converted: bool = False
-    """Our value is a conversion of a price published in another currency (marked, still compared)."""
 
 
 def check_rows(

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from ratecard.registry.base import Registry
-from ratecard.registry.record import Check
+from ratecard.registry.read import Check
 from ratecard.registry.tables import CheckRecord, RegistryRead
 
 Identity = tuple[str, str, str, str]

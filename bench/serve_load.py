@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -126,15 +127,15 @@ def serving(url: str, workers: int) -> Iterator[tuple[str, int]]:
         process.wait(timeout=30)
 
 
-async def load(base: str, seconds: float, clients: int) -> tuple[dict[str, list[float]], int, int]:
-    """``clients`` loops, each cycling through the routes until the deadline; latencies per route."""
+async def load(base: str, seconds: float, clients: int) -> tuple[dict[str, list[float]], Counter[str], int]:
+    """``clients`` loops, each cycling through the routes until the deadline; latencies per route,
+    and the failed answers by route and status (or exception)."""
     latencies: dict[str, list[float]] = {path: [] for _, path, _ in ROUTES}
-    errors = 0
+    errors: Counter[str] = Counter()
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients)
 
     async def client(i: int, http: httpx.AsyncClient) -> None:
-        nonlocal errors
         n = i
         while time.monotonic() < deadline:
             method, path, body = ROUTES[n % len(ROUTES)]
@@ -142,11 +143,14 @@ async def load(base: str, seconds: float, clients: int) -> tuple[dict[str, list[
             start = time.perf_counter()
             try:
                 answer = await http.request(method, path, json=body)
-                ok = answer.status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                failure = (
+                    None if answer.status_code == 200 else f"HTTP {answer.status_code}: {answer.text[:160]}"
+                )
+            except httpx.HTTPError as exc:
+                failure = type(exc).__name__
             latencies[path].append(time.perf_counter() - start)
-            errors += not ok
+            if failure is not None:
+                errors[f"{path} {failure}"] += 1
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         await asyncio.gather(*(client(i, http) for i in range(clients)))
@@ -220,7 +224,9 @@ def bench(
         api, command = one_answer_ratio(base, url)
     during = "a backfill writing" if write else "no writer"
     print(f"\n{backend}: {clients} clients, {seconds:.0f} s, {workers} workers, {during}")
-    print(f"  {total / seconds:8.1f} requests/s, {errors} errors of {total}")
+    print(f"  {total / seconds:8.1f} requests/s, {sum(errors.values())} errors of {total}")
+    for failure, count in errors.most_common():
+        print(f"    {count} x {failure}")
     print(f"  server CPU {spent * 1000 / max(total, 1):.1f} ms per request (its workers' user + system time)")
     for path, values in latencies.items():
         p50, p99 = pct(values, 0.5) * 1000, pct(values, 0.99) * 1000

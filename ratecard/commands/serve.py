@@ -68,6 +68,9 @@ def serve(
         workers=workers,
         proxy_headers=True,
         server_header=False,
+        # longer than a proxy's or a client pool's idle timeout (60 s is common): a connection the
+        # server closes as a client reuses it fails that request (uvicorn's default is 5 s)
+        timeout_keep_alive=75,
         log_level="info",
     )
 

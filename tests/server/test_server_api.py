@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -299,3 +301,22 @@ def test_openapi_lists_the_public_paths_and_docs_need_no_cdn(client: httpx.Clien
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/api/v1/breakeven" in docs.text
     assert "cdn" not in docs.text.lower() and "https://" not in docs.text.split("<main>")[1]
+
+
+def test_a_kept_alive_connection_outlives_uvicorns_default_timeout(live: Live) -> None:
+    """A client pool or proxy reuses an idle connection: the server must not have closed it after
+    uvicorn's default 5 s (the request would fail), so ratecard keeps connections for 75 s."""
+    host, port = live.base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        sockets = []
+        for pause in (0, 6.5):
+            time.sleep(pause)
+            conn.request("GET", "/api/v1/runs?limit=1")
+            answer = conn.getresponse()  # RemoteDisconnected if the server closed the connection
+            answer.read()
+            assert answer.status == 200
+            sockets.append(conn.sock)
+        assert sockets[0] is sockets[1] is not None  # the same connection, not a new one
+    finally:
+        conn.close()

@@ -52,6 +52,12 @@ def of_runs(db: Reader, run_ids: Collection[int]) -> list[Fetch]:
     return [_fetch(r) for r in db.rows(sql, {"ids": sorted(run_ids)})]
 
 
+def of_vendor(db: Reader, vendor: str) -> list[Fetch]:
+    """Every fetch of one vendor's pages, by run, in the order they were logged."""
+    sql = f"SELECT {_COLUMNS} FROM fetches WHERE vendor = :vendor ORDER BY run_id, id"
+    return [_fetch(r) for r in db.rows(sql, {"vendor": vendor})]
+
+
 def latest_bodies(db: Reader, vendor: str, limit: int = 3) -> list[Fetch]:
     """The ``vendor``'s latest fetches that brought a body into the raw store (HTTP 200), newest first:
     for a registry (``registry:litellm``), the copies the nightly runs fetched from upstream."""

@@ -21,7 +21,7 @@ request shape's choice of rates (a :class:`Plan`), so pricing a request is arith
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -77,25 +77,50 @@ class Line(NamedTuple):
         return self.rate if self.unit == TOKEN else None
 
 
-class Quote(NamedTuple):
-    """The price of one request, with the rates it used and what a reader should know
-    (a NamedTuple for the same reason as :class:`Line`; its :attr:`lines` are built when read,
-    since most callers want the total only)."""
+@dataclass(slots=True, repr=False)
+class Quote:
+    """The price of one request, with the rates it used and what a reader should know.
 
-    vendor: str
-    model: str
-    day: date
-    """The UTC day whose rates priced the request (the request's own day: never repriced)."""
-    tier: str
-    """The tier the request was priced at (``standard``, ``context>200k``, ``service=flex``...)."""
+    Four fields: the total, the :class:`Plan` that priced the request's shape, the request and the
+    notes; everything else is read from the plan, and :attr:`lines` are built when read, since most
+    callers want the total only. (Not frozen: :meth:`Plan.quote` fills a new one's slots directly,
+    the cheapest object Python builds; treat it as a value all the same.)
+    """
+
     total_usd: Decimal
-    rates_used: tuple[PriceRow, ...]
-    """The rows of the rates used, one per line: status, staleness, source URL, fetch sha256."""
-    notes: tuple[str, ...]
+    plan: Plan
+    """The rates chosen for the request's shape (shared by every request of that shape)."""
     usage: Usage
     """The request priced."""
-    steps: tuple[Step, ...]
-    """The rate chosen for each quantity the request uses (the plan of its shape)."""
+    notes: tuple[str, ...]
+
+    @property
+    def vendor(self) -> str:
+        return self.plan.rates.vendor
+
+    @property
+    def model(self) -> str:
+        return self.plan.rates.model
+
+    @property
+    def day(self) -> date:
+        """The UTC day whose rates priced the request (the request's own day: never repriced)."""
+        return self.plan.rates.day
+
+    @property
+    def tier(self) -> str:
+        """The tier the request was priced at (``standard``, ``context>200k``, ``service=flex``...)."""
+        return self.plan.tier
+
+    @property
+    def rates_used(self) -> tuple[PriceRow, ...]:
+        """The rows of the rates used, one per line: status, staleness, source URL, fetch sha256."""
+        return self.plan.rates_used
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The rate chosen for each quantity the request uses."""
+        return self.plan.steps
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -103,13 +128,16 @@ class Quote(NamedTuple):
         usage = self.usage
         return tuple(
             _tuple(Line, (s.field, s.tier, q, s.unit, s.rate, q * s.per_unit, s.usage))
-            for s in self.steps
+            for s in self.plan.steps
             if (q := getattr(usage, s.usage))
         )
 
     @property
     def ref(self) -> str:
         return f"{self.vendor}/{self.model}"
+
+    def __repr__(self) -> str:
+        return f"Quote({self.ref!r}, {self.day}, tier={self.tier!r}, total_usd={self.total_usd!r})"
 
 
 class Step(NamedTuple):
@@ -129,16 +157,71 @@ class Step(NamedTuple):
 class Plan:
     """The rates chosen for one request shape; only quantities change between its requests."""
 
+    rates: ModelRates = field(repr=False)
     tier: str
     steps: tuple[Step, ...]
     notes: tuple[str, ...]
-    rates_used: tuple[PriceRow, ...]
+    rates_used: tuple[PriceRow, ...] = field(repr=False)
+    quote: Callable[[Usage], Quote] = field(repr=False, compare=False)
+    """The quote of a request of this shape (see :func:`quoting`)."""
+
+    @classmethod
+    def of(cls, rates: ModelRates, tier: str, steps: tuple[Step, ...], notes: tuple[str, ...]) -> Plan:
+        scope: dict[str, Any] = {"notes": notes}
+        plan = cls(rates, tier, steps, notes, tuple(s.row for s in steps), quoting(steps, scope))
+        scope["plan"] = plan
+        return plan
+
+
+def quoting(steps: Sequence[Step], scope: dict[str, Any]) -> Callable[[Usage], Quote]:
+    """A plan's quote of a request, compiled once per plan; its total is a sum in integers,
+    ``unit * (u.input_tokens * 25 + u.output_tokens * 100)`` for $2.50 and $10 per million tokens
+    (``unit`` = 1E-7, the finest step of the plan's rates, each an exact integer multiple of it).
+
+    Pricing a request is this and nothing else, so it is built the way ``dataclasses`` builds
+    ``__init__``: as code, here filling a new Quote's slots. Its text holds only Usage field names
+    (from :data:`DEMANDS`, ours) and the names ``a0, a1...``, bound in ``scope`` to integers: nothing
+    read from a page becomes code (``scope`` holds ``notes``; the caller sets ``plan`` once it exists).
+    Integer arithmetic is exact at any size; the one Decimal product at the end has the value a
+    Decimal sum would (a Decimal quantity, such as 1.5 seconds, makes the sum a Decimal, as exact).
+    """
+    exponents = [_exponent(s.per_unit) for s in steps]
+    unit = min(exponents)
+    scope.update(new=object.__new__, Quote=Quote, unit=Decimal((0, (1,), unit)))
+    for i, (s, exp) in enumerate(zip(steps, exponents, strict=True)):
+        scope[f"a{i}"] = int(s.per_unit.scaleb(-exp)) * 10 ** (exp - unit)
+    terms = " + ".join(f"u.{s.usage} * a{i}" for i, s in enumerate(steps))
+    if not terms or not all(s.usage in _QUANTITIES for s in steps):
+        raise ValueError(f"cannot sum steps {[s.usage for s in steps]!r}")
+    code = (
+        "def quote(u):\n"
+        "    q = new(Quote)\n"
+        f"    q.total_usd = unit * ({terms})\n"
+        "    q.plan = plan\n"
+        "    q.usage = u\n"
+        "    q.notes = notes\n"
+        "    return q\n"
+    )
+    exec(code, scope)
+    made: Callable[[Usage], Quote] = scope["quote"]
+    return made
+
+
+_QUANTITIES = frozenset(d.name for d in DEMANDS)
+
+
+def _exponent(rate: Decimal) -> int:
+    """The power of ten of a rate's last digit (``0.0000025`` -> -7); its coefficient is an integer."""
+    exp = rate.as_tuple().exponent
+    if not isinstance(exp, int):
+        raise ValueError(f"not a finite rate: {rate}")
+    return exp
 
 
 Candidates = list[tuple[dict[str, str], PriceRow]]
 
 
-@dataclass
+@dataclass(slots=True)
 class ModelRates:
     """One model's rows of one day, indexed by field, with each request shape's plan memoised."""
 
@@ -218,40 +301,28 @@ def request_dims(rates: ModelRates, usage: Usage, tier: str | None, reached: str
 
 _ZERO = Decimal(0)
 _tuple = tuple.__new__
-"""Builds a Line or Quote without their Python-level ``__new__`` (the hot path's allocations)."""
+"""Builds a Line without its Python-level ``__new__`` (the lines of a quote are many)."""
 
 
 def price(rates: ModelRates, usage: Usage, tier: str | None = None) -> Quote:
     """The quote for ``usage`` at ``tier`` (default: as the module says); PricingError if any rate
     it needs is missing. The choice of rates is memoised per request shape on ``rates``, so a
-    request of a known shape costs a dict lookup and one exact multiplication per line."""
+    request of a known shape below every context threshold costs a dict lookup and its plan's sum."""
+    if tier is None and usage.prompt_tokens <= rates.floor:
+        plan = rates.plans.get(usage.shape)
+        if plan is not None:
+            return plan.quote(usage)
     reached = by_size(rates.bounds, usage.prompt_tokens) if usage.prompt_tokens > rates.floor else None
     key: object = usage.shape if reached is None and tier is None else (usage.shape, reached, tier)
     plan = rates.plans.get(key)
     if plan is None:
         dims = request_dims(rates, usage, tier, reached)
         plan = rates.plans[key] = make_plan(rates, usage, dims, tier is not None)
-    total = _ZERO
-    for step in plan.steps:
-        quantity = getattr(usage, step.usage)
-        if quantity:
-            total += quantity * step.per_unit
-    notes = plan.notes
+    quote = plan.quote(usage)
     if reached is not None or tier is not None:
         dims = request_dims(rates, usage, tier, reached)
-        notes = (*tier_notes(rates, usage.prompt_tokens, dims, tier), *notes)
-    quote = (
-        rates.vendor,
-        rates.model,
-        rates.day,
-        plan.tier,
-        total,
-        plan.rates_used,
-        notes,
-        usage,
-        plan.steps,
-    )
-    return _tuple(Quote, quote)
+        quote.notes = (*tier_notes(rates, usage.prompt_tokens, dims, tier), *plan.notes)
+    return quote
 
 
 def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: bool) -> Plan:
@@ -291,7 +362,7 @@ def make_plan(rates: ModelRates, usage: Usage, dims: Mapping[str, str], forced: 
         for s in steps
         if s.row.status != "verified" or s.row.stale
     ]
-    return Plan(tier, tuple(steps), tuple(notes), tuple(s.row for s in steps))
+    return Plan.of(rates, tier, tuple(steps), tuple(notes))
 
 
 def choose(

@@ -7,11 +7,13 @@
     q.total_usd, q.lines, q.rates_used, q.notes
 
 A book answers from memory. Opening it reads which models exist (for the resolver,
-:mod:`ratecard.resolve`); the first request of a vendor on a day reads that vendor's rate card of
-the day once, through the read model (the rows ``ratecard prices`` shows: status, staleness,
-provenance); each model's rates are then indexed by field and each request shape's choice of
-rates memoised (:class:`ratecard.costing.ModelRates`), so a request is priced by a dict lookup and
-a few exact multiplications. :meth:`RateBook.refresh` forgets all of it and reloads.
+:mod:`ratecard.resolve`); the first request to a vendor reads that vendor's whole history once
+into an index (:class:`ratecard.vendor_index.VendorIndex`: per model, its spans as a step function
+of the date, found by ``bisect``), which gives the rows ``ratecard prices`` would show for any day
+(status, staleness, provenance). A model's rows of a day are then indexed by field and each
+request shape's choice of rates memoised with its sum compiled (:class:`ratecard.costing.Plan`),
+so a request is priced by two dict lookups and a few exact multiplications. :meth:`RateBook.refresh`
+forgets all of it and reloads.
 
 Importing this module loads neither Scrapy, litellm, SQLAlchemy, typer nor rich.
 """
@@ -19,12 +21,12 @@ Importing this module loads neither Scrapy, litellm, SQLAlchemy, typer nor rich.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from time import time as _time
 from typing import TYPE_CHECKING, Any, Protocol, get_args, get_type_hints
 
 from ratecard import tiers
@@ -39,8 +41,6 @@ if TYPE_CHECKING:
     from ratecard.readmodel import StaleAfter
 
 _DAY = 86400
-CARDS_KEPT = 64
-"""Vendor-days kept in memory (Azure's card of a day is ~2,600 rows)."""
 MODELS_KEPT = 4096
 """(name as asked, day) pairs whose indexed rates are kept."""
 
@@ -56,20 +56,28 @@ def day_of(at: date | datetime | None) -> date:
     raise TypeError(f"at must be a date, a datetime or None, not {type(at).__name__}")
 
 
+class Rows(Protocol):
+    """One vendor's rates, indexed: the rows of a model on a day."""
+
+    def prices(self, model: str, day: date) -> list[PriceRow]:
+        """The model's rows in force on ``day``, as ``ratecard prices`` gives them."""
+        ...
+
+
 class Source(Protocol):
-    """Where a book's rows come from: a database (read model) or an export file."""
+    """Where a book's rows come from: a database (its vendor indexes) or an export file."""
 
     def models(self) -> list[tuple[str, str]]:
         """Every (vendor, model id) the source knows, on any day."""
         ...
 
-    def card(self, vendor: str, day: date) -> list[PriceRow]:
-        """The vendor's rows in force on ``day``, as ``ratecard prices`` gives them."""
+    def vendor(self, vendor: str) -> Rows:
+        """The vendor's rates, read and indexed once (:class:`ratecard.vendor_index.VendorIndex`)."""
         ...
 
 
 class DatabaseSource:
-    """Rows read through the read model (plain DB-API: no ORM), one connection per read."""
+    """Rows read through each stage's read SQL (plain DB-API: no ORM), one connection per read."""
 
     def __init__(self, url: str | None, stale_after: StaleAfter) -> None:
         from ratecard.locations import resolve_url
@@ -84,12 +92,12 @@ class DatabaseSource:
         with open_reader(self.url) as r:
             return snapshots.models(r)
 
-    def card(self, vendor: str, day: date) -> list[PriceRow]:
-        from ratecard import readmodel
+    def vendor(self, vendor: str) -> Rows:
         from ratecard.db_read import open_reader
+        from ratecard.vendor_index import VendorIndex
 
         with open_reader(self.url) as r:
-            return readmodel.prices(r, day, self._stale_after, [vendor])
+            return VendorIndex.load(r, vendor, self._stale_after)
 
 
 class ExportSource:
@@ -106,8 +114,18 @@ class ExportSource:
     def models(self) -> list[tuple[str, str]]:
         return sorted({(r.vendor, r.model) for r in self.rows})
 
-    def card(self, vendor: str, day: date) -> list[PriceRow]:
-        return [r for r in self.rows if r.vendor == vendor and r.since <= day]
+    def vendor(self, vendor: str) -> Rows:
+        return ExportRows(by_model(r for r in self.rows if r.vendor == vendor))
+
+
+class ExportRows:
+    """An export's rows of one vendor: a rate is in force from its ``since`` on."""
+
+    def __init__(self, rows: Mapping[str, list[PriceRow]]) -> None:
+        self._rows = rows
+
+    def prices(self, model: str, day: date) -> list[PriceRow]:
+        return [r for r in self._rows.get(model, ()) if r.since <= day]
 
 
 def _converter(hint: Any) -> Any:
@@ -202,9 +220,9 @@ class RateBook:
         if isinstance(self.source, ExportSource):
             self.source = ExportSource(self.source.path)
         self.catalog = Catalog(self.source.models(), self._aliases)
-        self._cards: dict[tuple[str, date], dict[str, list[PriceRow]]] = {}
+        self._vendors: dict[str, Rows] = {}
         self._rates: dict[tuple[str, date], ModelRates] = {}
-        self._clock: tuple[float, date, dict[str, ModelRates]] = (0.0, date.min, {})
+        self._clock: tuple[float, float, date, dict[str, ModelRates]] = (0.0, 0.0, date.min, {})
 
     def models(self) -> list[str]:
         """Every model the book knows, as ``vendor/id``."""
@@ -235,9 +253,13 @@ class RateBook:
         model lacks): all LookupErrors, never a $0 for something unknown.
         """
         if at is None:
-            now, (start, day, today) = time.time(), self._clock
-            if start <= now < start + _DAY:
+            now, (start, end, day, today) = _time(), self._clock
+            if start <= now < end:
                 rates = today.get(model)
+                if rates is not None and tier is None and usage.prompt_tokens <= rates.floor:
+                    plan = rates.plans.get(usage.shape)
+                    if plan is not None:  # costing.price's first lines, inlined: the common case
+                        return plan.quote(usage)
                 if rates is None:
                     rates = today[model] = self.rates(model, day)
                     _evict(today, MODELS_KEPT)
@@ -252,11 +274,11 @@ class RateBook:
 
     def _today(self, now: float) -> date:
         """Today (UTC) at ``now``, kept until midnight with today's rates by model: requests made
-        now read the clock's seconds only. (Start, day and rates are one tuple, so a thread never
-        sees one without the others.)"""
+        now read the clock's seconds only. (Start, end, day and rates are one tuple, so a thread
+        never sees one without the others.)"""
         start = now - now % _DAY
-        self._clock = (start, datetime.fromtimestamp(start, UTC).date(), {})
-        return self._clock[1]
+        self._clock = (start, start + _DAY, datetime.fromtimestamp(start, UTC).date(), {})
+        return self._clock[2]
 
     def cost_per_token(
         self,
@@ -278,7 +300,7 @@ class RateBook:
 
     def _index(self, model: str, day: date) -> ModelRates:
         found = self.catalog.resolve(model)
-        rows = self._card(found.vendor, day).get(found.model)
+        rows = self._vendor(found.vendor).prices(found.model, day)
         if not rows:
             raise NoRates(f"no rates for {found.ref} on {day} (see `ratecard history {found.model}`)")
         plain = found.rule in ("exact id", "vendor/id")
@@ -286,12 +308,11 @@ class RateBook:
         default = self._default_tiers.get(found.vendor, tiers.STANDARD)
         return ModelRates(found.vendor, found.model, day, rows, default, notes)
 
-    def _card(self, vendor: str, day: date) -> dict[str, list[PriceRow]]:
-        card = self._cards.get((vendor, day))
-        if card is None:
-            card = self._cards[(vendor, day)] = by_model(self.source.card(vendor, day))
-            _evict(self._cards, CARDS_KEPT)
-        return card
+    def _vendor(self, vendor: str) -> Rows:
+        index = self._vendors.get(vendor)
+        if index is None:
+            index = self._vendors[vendor] = self.source.vendor(vendor)
+        return index
 
 
 def by_model(rows: Iterable[PriceRow]) -> dict[str, list[PriceRow]]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Collection, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -49,17 +50,22 @@ def evidence(
     db: Reader, as_of: date, spans: Collection[Span]
 ) -> dict[tuple[str, str, str, str], fetches.Fetch]:
     """Per rate: the fetch of the latest run, not after ``as_of``, that verified its vendor, i.e. the
-    page that confirmed the value last (a span cites the page where it first appeared).
-
-    Matched by content first (the same body), then by the page's own URL (an archived capture was
-    served from elsewhere), then the vendor's only page that night.
-    """
+    page that confirmed the value last (a span cites the page where it first appeared)."""
     latest = runs.latest_verified(db, as_of)
     wanted = {(r.run_id, v) for v, r in latest.items()}
     pages: dict[str, list[fetches.Fetch]] = {}
     for f in fetches.of_runs(db, {r for r, _ in wanted}):
         if (f.run_id, f.vendor) in wanted and f.sha256:
             pages.setdefault(f.vendor, []).append(f)
+    return match_evidence(spans, pages)
+
+
+def match_evidence(
+    spans: Iterable[Span], pages: Mapping[str, list[fetches.Fetch]]
+) -> dict[tuple[str, str, str, str], fetches.Fetch]:
+    """Each span's page among its vendor's ``pages`` of the verifying run: matched by content first
+    (the same body), then by the page's own URL (an archived capture was served from elsewhere),
+    then the vendor's only page that night."""
     out = {}
     for s in spans:
         mine = pages.get(s.vendor, [])
@@ -100,11 +106,34 @@ def disputes(
     for v in runs.outcomes_until(db, as_of):
         if v.status in VERIFIED:
             days.setdefault(v.vendor, []).append(v.date)
+    return disputes_of(found, days)
+
+
+def disputes_of(
+    found: Iterable[anomalies.Anomaly], verified_days: Mapping[str, Sequence[date]]
+) -> dict[tuple[str, str, str, str], Dispute]:
+    """Each open anomaly as a dispute of the value it contradicts, with the last day before it that
+    a verifying run still said that value (``verified_days``: per vendor, ascending)."""
     out = {}
     for a in found:
-        before = [d for d in days.get(a.vendor, []) if d < a.date]
-        out[(a.vendor, a.model, a.field, a.tier)] = Dispute(a, max(before) if before else None)
+        days = verified_days.get(a.vendor, ())
+        before = bisect_left(days, a.date)
+        out[(a.vendor, a.model, a.field, a.tier)] = Dispute(a, days[before - 1] if before else None)
     return out
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the runs say of the rates of a day, beside their spans: the inputs of :func:`price_rows`."""
+
+    verified: Mapping[str, date]
+    """Per vendor: the latest day, not after the day asked, a run verified it."""
+    confirmed: Mapping[tuple[str, str, str, str], fetches.Fetch]
+    """Per rate: the page that confirmed it last (:func:`evidence`)."""
+    contested: Mapping[tuple[str, str, str, str], Dispute]
+    """Per rate: the open anomaly that contradicts it (:func:`disputes`)."""
+    gone: Mapping[tuple[str, str], snapshots.Unlisted]
+    """Per (vendor, model): its pages stopped listing it by the day asked."""
 
 
 def prices(
@@ -121,10 +150,30 @@ def prices(
     if model:
         needle = model.lower()
         spans = [s for s in spans if needle in s.model.lower()]
-    verified = last_verified(db, as_of)
-    confirmed = evidence(db, as_of, spans)
-    contested = disputes(db, as_of, vendors)
-    gone = {(u.vendor, u.model): u for u in snapshots.unlisted(db, vendors) if u.since <= as_of}
+    standing = Standing(
+        verified=last_verified(db, as_of),
+        confirmed=evidence(db, as_of, spans),
+        contested=disputes(db, as_of, vendors),
+        gone={(u.vendor, u.model): u for u in snapshots.unlisted(db, vendors) if u.since <= as_of},
+    )
+    return price_rows(spans, as_of, stale_after, standing, include_flags)
+
+
+def price_rows(
+    spans: Sequence[Span],
+    as_of: date,
+    stale_after: StaleAfter,
+    standing: Standing,
+    include_flags: bool = False,
+) -> list[PriceRow]:
+    """The rows of :func:`prices` from the spans in force on ``as_of`` and what the runs say of them
+    (pure: the RateBook's in-memory index builds the same rows without SQL)."""
+    verified, confirmed, contested, gone = (
+        standing.verified,
+        standing.confirmed,
+        standing.contested,
+        standing.gone,
+    )
     attrs: dict[tuple[str, str], list[str]] = {}
     for s in spans:
         if s.unit == "flag":

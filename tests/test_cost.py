@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,14 +11,17 @@ from typing import Any
 import pytest
 from click.testing import Result
 from helpers import price_rows
+from hypothesis import given
+from hypothesis import strategies as st
 from test_export import CHANGE, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
 from typer.testing import CliRunner
 
-from ratecard import readmodel
+from ratecard import RateBook, ratebook, readmodel
 from ratecard.cli import app
 from ratecard.costing import MissingRate, ModelRates, price
 from ratecard.db import open_db, session
 from ratecard.dbapi import SessionReader
+from ratecard.rows import PriceRow
 from ratecard.usage import Usage
 
 TOKENS = ("--input-tokens", "1000", "--cached-input-tokens", "2000", "--output-tokens", "500")
@@ -259,3 +262,94 @@ def test_a_bad_config_exits_with_the_config_code(checked: str, tmp_path: Path) -
         app, ["cost", SONNET, "--input-tokens", "1", "--db", checked, "--config", str(bad)]
     )
     assert result.exit_code == 78 and "configuration error" in result.stderr
+
+
+def _row(field: str, unit: str, value: Decimal) -> PriceRow:
+    moment = datetime(2025, 11, 1, tzinfo=UTC)
+    return PriceRow(
+        vendor="v",
+        model="m",
+        field=field,
+        tier="standard",
+        usd_per_mtok=value if unit == "usd_per_mtok" else None,
+        value=value,
+        unit=unit,
+        status="verified",
+        reason=None,
+        since=date(2025, 11, 1),
+        last_verified=date(2025, 11, 1),
+        source_url="https://example.com/pricing",
+        fetch_sha256="0" * 64,
+        fetched_at=moment,
+        last_fetch_sha256=None,
+        last_fetched_at=None,
+        attributes=[],
+        stale=False,
+        age_days=0,
+        verified_status="verified",
+        published_value=None,
+        published_currency=None,
+        captured_at=moment,
+    )
+
+
+_AMOUNT = st.one_of(
+    st.integers(min_value=0, max_value=10**12),
+    st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
+)
+
+
+@given(
+    inputs=st.decimals(min_value=0, max_value=1000, places=4),
+    output=st.decimals(min_value=0, max_value=1000, places=7),
+    fee=st.decimals(min_value=0, max_value=10, places=2),
+    per_second=st.decimals(min_value=0, max_value=10, places=5),
+    fresh=st.integers(min_value=1, max_value=10**12),
+    made=st.integers(min_value=1, max_value=10**9),
+    seconds=_AMOUNT.filter(bool),
+)
+def test_a_plan_s_compiled_sum_is_the_exact_sum_of_its_lines(
+    inputs: Decimal, output: Decimal, fee: Decimal, per_second: Decimal, fresh: int, made: int, seconds: Any
+) -> None:
+    rows = [
+        _row("input", "usd_per_mtok", inputs),
+        _row("output", "usd_per_mtok", output),
+        _row("request", "usd_per_request", fee),
+        _row("video_generation", "usd_per_second", per_second),
+    ]
+    usage = Usage(input_tokens=fresh, output_tokens=made, seconds=seconds)
+    quote = price(ModelRates("v", "m", date(2025, 11, 1), rows), usage)
+    lines = quote.lines
+    assert [line.field for line in lines] == ["input", "output", "video_generation", "request"]
+    assert quote.total_usd == sum((line.usd for line in lines), Decimal(0))
+    assert quote.total_usd == fresh * inputs / 10**6 + made * output / 10**6 + seconds * per_second + fee
+
+
+def test_requests_made_now_are_priced_at_the_day_the_clock_says(
+    history: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The book keeps today's rates until midnight UTC; the first request after it reads the new day's."""
+    before = datetime(2025, 11, 9, 23, 59, 59, tzinfo=UTC).timestamp()
+    now = [before]
+    monkeypatch.setattr(ratebook, "_time", lambda: now[0])
+    book = RateBook.open(history)
+    usage = Usage(input_tokens=1_000_000)
+    first, again = book.price(f"anthropic/{HAIKU}", usage), book.price(f"anthropic/{HAIKU}", usage)
+    assert (first.day, first.total_usd, again.day, again.total_usd) == (
+        date(2025, 11, 9),
+        Decimal(1),
+        date(2025, 11, 9),
+        Decimal(1),
+    )
+    now[0] = before + 2  # 00:00:01 on the day the input rate rose to $1.25
+    after = book.price(f"anthropic/{HAIKU}", usage)
+    assert (after.day, after.total_usd) == (CHANGE, Decimal("1.25"))
+    assert book.price(f"anthropic/{HAIKU}", usage).total_usd == Decimal("1.25")
+    assert book.price(f"anthropic/{HAIKU}", usage, date(2025, 11, 9)).total_usd == Decimal(1)
+    now[0] = before  # a clock set back: the day it says, not the one remembered
+    assert book.price(f"anthropic/{HAIKU}", usage).day == date(2025, 11, 9)
+    assert (
+        repr(after)
+        == f"Quote('anthropic/{HAIKU}', 2025-11-10, tier='standard', total_usd=Decimal('1.25000000'))"
+    )

@@ -7,14 +7,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_export import CHANGE, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
+from index_check import disagreements, telling_days
+from test_export import CHANGE, D1, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
 
 import ratecard
 from ratecard import AmbiguousModel, MissingRate, NoRates, RateBook, UnknownModel, Usage
+from ratecard.config.settings import load
+from ratecard.db_read import open_reader
 from ratecard.dbapi import DatabaseMissing, sqlite_file
 from ratecard.output import to_json
 from ratecard.resolve import resolve
 from ratecard.rows import PriceRow
+from ratecard.vendor_index import VendorIndex
 
 SONNET = "anthropic/claude-sonnet-4-5"
 TOKENS = Usage(input_tokens=1000, cache_read_tokens=2000, output_tokens=500)
@@ -62,6 +66,23 @@ def test_answers_come_from_memory_until_refresh(tmp_path: Path, history: str) ->
     assert first.total_usd == Decimal("0.00395") and again.total_usd == Decimal("0.00000875")
     with pytest.raises(DatabaseMissing):
         book.refresh()
+
+
+def test_the_index_gives_the_rows_prices_reads_with_sql_on_every_day(history: str) -> None:  # noqa: F811
+    days = telling_days(history)
+    assert len(days) > 10 and CHANGE in days
+    assert disagreements(history, days) == []
+
+
+def test_a_model_s_spans_are_found_by_date(history: str) -> None:  # noqa: F811
+    with open_reader(history) as r:
+        index = VendorIndex.load(r, "anthropic", load(None).stale_after)
+    haiku = index.spans(HAIKU)
+    assert haiku.days[0] == date(2025, 10, 25) and CHANGE in haiku.days
+    inputs = {d: [s.value for s in haiku.at(d) if s.field == "input"] for d in (D1, CHANGE, date(2030, 1, 1))}
+    assert inputs == {D1: [Decimal(1)], CHANGE: [Decimal("1.25")], date(2030, 1, 1): [Decimal("1.25")]}
+    assert haiku.at(date(2025, 10, 24)) == () and index.prices(HAIKU, date(2025, 10, 24)) == []
+    assert index.prices("no-such-model", CHANGE) == []
 
 
 def test_names_resolve_by_one_set_of_rules(history: str) -> None:  # noqa: F811

@@ -61,6 +61,12 @@ def outcomes_until(db: Reader, as_of: date) -> list[VendorRun]:
     return [_vendor_run(r) for r in db.rows(sql, {"day": as_of})]
 
 
+def outcomes_of(db: Reader, vendor: str) -> list[VendorRun]:
+    """Every outcome of one vendor, in the order of :func:`outcomes_until`."""
+    sql = f"{_VENDOR_RUNS} WHERE v.vendor = :vendor ORDER BY r.date, v.run_id, v.id"
+    return [_vendor_run(r) for r in db.rows(sql, {"vendor": vendor})]
+
+
 def latest_outcomes(db: Reader, as_of: date) -> dict[str, VendorRun]:
     """Per vendor, its latest outcome on a day not after ``as_of``."""
     return {v.vendor: v for v in outcomes_until(db, as_of)}

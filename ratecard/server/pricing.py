@@ -13,17 +13,16 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ratecard import readmodel
 from ratecard.config.settings import Settings
 from ratecard.costing import MissingRate, NoRates, PricingError, Quote, quote_record
 from ratecard.dbapi import Reader
 from ratecard.ratebook import RateBook
 from ratecard.resolve import AmbiguousModel
 from ratecard.resolve import UnknownModel as _Unknown
-from ratecard.rows import PriceRow
 from ratecard.runs import read as runs
 from ratecard.snapshots import read as snapshots
 from ratecard.usage import Usage
+from ratecard.vendor_index import VendorIndex
 
 __all__ = ["PriceError", "Pricer", "UnknownModel", "Usage", "answer", "moment"]
 
@@ -66,8 +65,8 @@ class _Borrowed:
     def models(self) -> list[tuple[str, str]]:
         return snapshots.models(self._db())
 
-    def card(self, vendor: str, day: date) -> list[PriceRow]:
-        return readmodel.prices(self._db(), day, self._stale_after, [vendor])
+    def vendor(self, vendor: str) -> VendorIndex:
+        return VendorIndex.load(self._db(), vendor, self._stale_after)
 
 
 class Pricer:

@@ -11,8 +11,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from index_check import disagreements, telling_days
 from serving import RATECARD
 
+from ratecard import readmodel
+from ratecard.config.settings import load
+from ratecard.db_read import open_reader
 from ratecard.rows import HistoryRow
 from ratecard.runs.read import Run
 from ratecard.server import caching, charts, feeds, queries, schemas
@@ -180,3 +184,19 @@ def test_the_server_imports_neither_scrapy_nor_litellm(demo_db: str) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_books_index_gives_the_rows_prices_reads_on_every_telling_day(demo_db: str) -> None:
+    """The demo has what shapes a row besides its span: disputed values (OpenRouter's quarantined
+    moves), models no longer listed (OpenAI's narrower page), one removal confirmed by a person, and
+    days on which rates go stale."""
+    days = [*telling_days(demo_db), date.today()]
+    assert disagreements(demo_db, days) == []
+    with open_reader(demo_db) as r:
+        rows = readmodel.prices(r, date.today(), load(None).stale_after)
+    kinds = {"disputed": False, "not listed": False, "stale": False}
+    for row in rows:
+        kinds["disputed"] |= row.status == "disputed"
+        kinds["not listed"] |= "not listed on" in (row.reason or "")
+        kinds["stale"] |= row.stale
+    assert all(kinds.values()), kinds

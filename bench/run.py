@@ -232,7 +232,7 @@ def pricing(db: str, rounds: int) -> None:
         row(
             f"{ours}: first request of the day",
             f"{cold:.1f} ms",
-            "reads the vendor's history once and indexes it",
+            "reads the vendor's runs and the model's spans once, and indexes them",
         )
         row(
             f"{ours}: building a Usage",

@@ -7,10 +7,11 @@
     q.total_usd, q.lines, q.rates_used, q.notes
 
 A book answers from memory. Opening it reads which models exist (for the resolver,
-:mod:`ratecard.resolve`); the first request to a vendor reads that vendor's whole history once
-into an index (:class:`ratecard.vendor_index.VendorIndex`: per model, its spans as a step function
-of the date, found by ``bisect``), which gives the rows ``ratecard prices`` would show for any day
-(status, staleness, provenance). A model's rows of a day are then indexed by field and each
+:mod:`ratecard.resolve`); the first request to a vendor reads what its runs said, and the first
+to a model reads every span the model ever had, once, into an index
+(:class:`ratecard.vendor_index.VendorIndex`: the spans as a step function of the date, found by
+``bisect``) that gives the rows ``ratecard prices`` would show on any day (status, staleness,
+provenance). A model's rows of a day are then indexed by field and each
 request shape's choice of rates memoised with its sum compiled (:class:`ratecard.costing.Plan`),
 so a request is priced by two dict lookups and a few exact multiplications. :meth:`RateBook.refresh`
 forgets all of it and reloads.
@@ -96,8 +97,7 @@ class DatabaseSource:
         from ratecard.db_read import open_reader
         from ratecard.vendor_index import VendorIndex
 
-        with open_reader(self.url) as r:
-            return VendorIndex.load(r, vendor, self._stale_after)
+        return VendorIndex.load(lambda: open_reader(self.url), vendor, self._stale_after)
 
 
 class ExportSource:

@@ -1,16 +1,19 @@
-"""One vendor's whole history in memory, indexed by model and date: the RateBook's lookups.
+"""One vendor's history in memory, indexed by model and date: the RateBook's lookups.
 
-Built once per vendor (five reads: its spans, run outcomes, fetches, open anomalies and unlisted
-models), it answers "the rows of this model on that day" by ``bisect`` over the dates on which any
-of the model's spans begins or ends, then dresses them as :func:`ratecard.readmodel.prices` does
-(the same pure :func:`~ratecard.readmodel.price_rows`: status, staleness and provenance of that
-day), so a book never runs SQL per request and never disagrees with ``ratecard prices``.
+Built once per vendor (four reads: its run outcomes, fetches, open anomalies and unlisted models),
+and once per model of it that is asked for (one read: every span the model ever had), it answers
+"the rows of this model on that day" by ``bisect`` over the dates on which any of the model's spans
+begins or ends, then dresses them as :func:`ratecard.readmodel.prices` does (the same pure
+:func:`~ratecard.readmodel.price_rows`: status, staleness and provenance of that day). So a book
+never runs SQL per request, never holds the models nobody prices, and never disagrees with
+``ratecard prices``.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +27,9 @@ from ratecard.rows import PriceRow
 from ratecard.runs import read as runs
 from ratecard.snapshots import read as snapshots
 from ratecard.snapshots.read import Span
+
+Reads = Callable[[], AbstractContextManager[Reader]]
+"""Lends a connection for one read (a new one from a URL, or the one a server request holds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +62,16 @@ class VendorIndex:
     def __init__(
         self,
         vendor: str,
-        spans: Sequence[Span],
         outcomes: Sequence[runs.VendorRun],
         pages: Sequence[fetches.Fetch],
         disputed: Sequence[anomalies.Anomaly],
         unlisted: Sequence[snapshots.Unlisted],
         stale_after: StaleAfter,
+        reads: Reads,
     ) -> None:
         self.vendor = vendor
         self._stale_after = stale_after
-        self._spans: dict[str, list[Span]] = {}
-        for s in spans:
-            self._spans.setdefault(s.model, []).append(s)
+        self._reads = reads
         self._models: dict[str, ModelSpans] = {}
         self._verified = [v for v in outcomes if v.status in VERIFIED]
         self._verified_days = [v.date for v in self._verified]
@@ -80,26 +84,26 @@ class VendorIndex:
         self._unlisted = {u.model: u for u in unlisted}
 
     @classmethod
-    def load(cls, db: Reader, vendor: str, stale_after: StaleAfter) -> VendorIndex:
-        """Read the vendor's history once (each stage's own read)."""
-        return cls(
-            vendor,
-            snapshots.of_vendor(db, vendor),
-            runs.outcomes_of(db, vendor),
-            fetches.of_vendor(db, vendor),
-            anomalies.anomalies(db, ("open",), [vendor]),
-            snapshots.unlisted(db, [vendor]),
-            stale_after,
-        )
-
-    def models(self) -> list[str]:
-        return sorted(self._spans)
+    def load(cls, reads: Reads, vendor: str, stale_after: StaleAfter) -> VendorIndex:
+        """Read what the vendor's runs said, once (each stage's own read); spans come per model."""
+        with reads() as db:
+            return cls(
+                vendor,
+                runs.outcomes_of(db, vendor),
+                fetches.of_vendor(db, vendor),
+                anomalies.anomalies(db, ("open",), [vendor]),
+                snapshots.unlisted(db, [vendor]),
+                stale_after,
+                reads,
+            )
 
     def spans(self, model: str) -> ModelSpans:
-        """The model's span index, built when first asked for (most of a vendor's models never are)."""
+        """The model's span index, read and built when first asked for (most models never are)."""
         found = self._models.get(model)
         if found is None:
-            found = self._models[model] = ModelSpans.of(self._spans.get(model, ()))
+            with self._reads() as db:
+                history = snapshots.of_models(db, [model], [self.vendor])
+            found = self._models[model] = ModelSpans.of(history)
         return found
 
     def prices(self, model: str, day: date) -> list[PriceRow]:

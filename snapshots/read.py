@@ -90,13 +90,6 @@ def begun_by(db: Reader, day: date, vendors: Collection[str] | None = None) -> l
     return [_span(r) for r in db.rows(sql, params)]
 
 
-def of_vendor(db: Reader, vendor: str) -> list[Span]:
-    """Every span the vendor ever had, by model, field, tier and date: its whole history, read once
-    by the RateBook's index."""
-    sql = f"SELECT {_COLUMNS} FROM rate_spans WHERE vendor = :vendor {_ORDER}"
-    return [_span(r) for r in db.rows(sql, {"vendor": vendor})]
-
-
 def of_models(
     db: Reader, models: Collection[str], vendors: Collection[str] | None = None, field: str | None = None
 ) -> list[Span]:

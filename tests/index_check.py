@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, timedelta
 
 from ratecard import readmodel
@@ -32,13 +33,14 @@ def disagreements(url: str, days: list[date]) -> list[str]:
     out = []
     with open_reader(url) as r:
         vendors = sorted({v for v, _ in snapshots.models(r)})
-        indexes = {v: VendorIndex.load(r, v, stale_after) for v in vendors}
+        models = snapshots.models(r)
+        indexes = {v: VendorIndex.load(lambda: nullcontext(r), v, stale_after) for v in vendors}
         for day in days:
             for vendor in vendors:
                 by_model: dict[str, list[PriceRow]] = {}
                 for row in readmodel.prices(r, day, stale_after, [vendor]):
                     by_model.setdefault(row.model, []).append(row)
-                for model in indexes[vendor].models():
+                for model in (m for v, m in models if v == vendor):
                     if indexes[vendor].prices(model, day) != by_model.get(model, []):
                         out.append(f"{vendor}/{model} on {day}")
     return out

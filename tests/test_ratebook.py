@@ -75,8 +75,7 @@ def test_the_index_gives_the_rows_prices_reads_with_sql_on_every_day(history: st
 
 
 def test_a_model_s_spans_are_found_by_date(history: str) -> None:  # noqa: F811
-    with open_reader(history) as r:
-        index = VendorIndex.load(r, "anthropic", load(None).stale_after)
+    index = VendorIndex.load(lambda: open_reader(history), "anthropic", load(None).stale_after)
     haiku = index.spans(HAIKU)
     assert haiku.days[0] == date(2025, 10, 25) and CHANGE in haiku.days
     inputs = {d: [s.value for s in haiku.at(d) if s.field == "input"] for d in (D1, CHANGE, date(2030, 1, 1))}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -66,7 +66,7 @@ class _Borrowed:
         return snapshots.models(self._db())
 
     def vendor(self, vendor: str) -> VendorIndex:
-        return VendorIndex.load(self._db(), vendor, self._stale_after)
+        return VendorIndex.load(lambda: nullcontext(self._db()), vendor, self._stale_after)
 
 
 class Pricer:

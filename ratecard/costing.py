@@ -172,6 +172,10 @@ class Plan:
         scope["plan"] = plan
         return plan
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as what it was made of; its compiled quote is compiled again when loaded."""
+        return (Plan.of, (self.rates, self.tier, self.steps, self.notes))
+
 
 def quoting(steps: Sequence[Step], scope: dict[str, Any]) -> Callable[[Usage], Quote]:
     """A plan's quote of a request, compiled once per plan; its total is a sum in integers,
@@ -233,14 +237,14 @@ class ModelRates:
     """The vendor's tier for "no tier given" (``registry_tier`` in the config)."""
     notes: tuple[str, ...] = ()
     """What every quote of these rates should say (how the name asked for resolved)."""
-    by_field: dict[str, Candidates] = field(init=False, default_factory=dict)
-    contexts: tuple[str, ...] = field(init=False, default=())
+    by_field: dict[str, Candidates] = field(init=False, compare=False, repr=False, default_factory=dict)
+    contexts: tuple[str, ...] = field(init=False, compare=False, repr=False, default=())
     """The ``context`` dimension values of the token rates (``>200k``, ``8192-32768``, ``long``)."""
-    bounds: tuple[tuple[int, int, str], ...] = field(init=False, default=())
+    bounds: tuple[tuple[int, int, str], ...] = field(init=False, compare=False, repr=False, default=())
     """(above, up to, value) of each context tier a prompt's size selects, ranges first."""
-    floor: int = field(init=False, default=1 << 62)
+    floor: int = field(init=False, compare=False, repr=False, default=1 << 62)
     """The largest prompt no context tier covers: a smaller one needs no look at :attr:`bounds`."""
-    plans: dict[object, Plan] = field(init=False, default_factory=dict)
+    plans: dict[object, Plan] = field(init=False, compare=False, repr=False, default_factory=dict)
     """Plans by request shape (an int), or by (shape, context reached, tier) when either is set."""
 
     def __post_init__(self) -> None:
@@ -258,6 +262,10 @@ class ModelRates:
     @property
     def ref(self) -> str:
         return f"{self.vendor}/{self.model}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its rows (the index and the plans are rebuilt when needed)."""
+        return (ModelRates, (self.vendor, self.model, self.day, self.rows, self.default_tier, self.notes))
 
 
 _NO_LIMIT = 1 << 62

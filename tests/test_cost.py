@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -347,6 +348,8 @@ def test_requests_made_now_are_priced_at_the_day_the_clock_says(
     assert (after.day, after.total_usd) == (CHANGE, Decimal("1.25"))
     assert book.price(f"anthropic/{HAIKU}", usage).total_usd == Decimal("1.25")
     assert book.price(f"anthropic/{HAIKU}", usage, date(2025, 11, 9)).total_usd == Decimal(1)
+    kept = pickle.loads(pickle.dumps(after))  # a quote travels (its plan's code is compiled again)
+    assert kept == after and kept.lines == after.lines and kept.plan.quote(usage).total_usd == Decimal("1.25")
     now[0] = before  # a clock set back: the day it says, not the one remembered
     assert book.price(f"anthropic/{HAIKU}", usage).day == date(2025, 11, 9)
     assert (

@@ -103,6 +103,7 @@ class SessionReader:
         from sqlalchemy import text
 
         query, values = expand(sql, params or {})
+        self._session.flush()  # see the transaction's own pending writes (a plain read skips autoflush)
         return [dict(r._mapping) for r in self._session.connection().execute(text(query), values)]
 
 

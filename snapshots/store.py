@@ -68,6 +68,7 @@ def held_on(session: Session, vendor: str, day: date) -> dict[Key, tuple[int, Fa
     span, so a day's write loads only the spans it changes (a backfill day stays cheap)."""
     names = ("id", "model", "field", "tier", *(f.name for f in fields(Fact)))
     query = sa_select(*(RATE_SPANS.c[name] for name in names)).where(col(RateSpan.vendor) == vendor, at(day))
+    session.flush()  # a plain read bypasses autoflush: it must see the spans the day before wrote
     return {
         (m, f, t): (span_id, Fact(*rest)) for span_id, m, f, t, *rest in session.connection().execute(query)
     }

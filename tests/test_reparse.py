@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import types
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from helpers import capture, change_rows, price_rows, run_captures
+from sqlalchemy import text
+from test_export import raised_haiku_input
 from typer.testing import CliRunner
 
+from ratecard.capture_server import Route
 from ratecard.cli import app
 from ratecard.db import session
 from ratecard.parsers import anthropic
@@ -113,6 +118,46 @@ def test_reparse_of_unchanged_history_changes_nothing(engine, db_url, settings, 
         assert change_rows(s) == before
     runs = json.loads(CliRunner().invoke(app, ["runs", "--db", db_url, "--format", "json"]).stdout)
     assert runs[0]["trigger"] == "reparse" and runs[0]["exit_code"] == 0
+
+
+def spans_of(engine) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    with session(engine) as s:
+        rows = s.execute(
+            text("SELECT model, field, tier, valid_from, valid_to, value FROM rate_spans ORDER BY 1, 2, 3, 4")
+        )
+        return [tuple(r) for r in rows]
+
+
+def overlaps(spans: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Spans of one rate that share a day (a snapshot would hold two values of it)."""
+    out = []
+    for a, b in itertools.pairwise(spans):
+        if a[:3] == b[:3] and (a[4] is None or str(a[4]) > str(b[3])):
+            out.append(a[:3])
+    return out
+
+
+def test_reparse_of_an_early_day_keeps_the_stored_history_after_it(
+    engine, db_url, settings, raw, server
+) -> None:
+    """The days after the range replay what was stored, and each day's write sees the day before's
+    (it once read the table while the previous day's spans were still unwritten in the session,
+    and two values of one rate came to hold at once)."""
+    raised = raised_haiku_input(capture("anthropic", "2025-10-29").read_text(encoding="utf-8"))
+    edited = server.add("/edited/pricing.md", Route(raised.encode(), content_type="text/markdown"))
+    pages: list[Path | str] = [capture("anthropic", "2025-10-25"), capture("anthropic", "2025-10-29"), edited]
+    for day, page in zip(DAYS, pages, strict=True):
+        assert run_captures(engine, settings, raw, server, day, anthropic=page).exit_code == 0
+    with session(engine) as s:
+        before = change_rows(s)
+    spans = spans_of(engine)
+    assert overlaps(spans) == [] and len({x[3] for x in spans}) == 3  # changes on each of the days
+    result = CliRunner().invoke(app, ["reparse", "--date", DAYS[0].isoformat(), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "0 correction(s), 0 change row(s) superseded, 0 change(s) found" in result.output
+    assert spans_of(engine) == spans
+    with session(engine) as s:
+        assert change_rows(s) == before
 
 
 def test_reparse_needs_exactly_one_selection(db_url) -> None:

@@ -33,6 +33,12 @@ class Change:
     superseded_by: int | None
 
 
+def version(db: Reader) -> object:
+    """Changes when a change is recorded (a run's, or a person accepting a held value)."""
+    (row,) = db.rows("SELECT MAX(id) AS latest FROM changes")
+    return row["latest"]
+
+
 def changes(
     db: Reader,
     since: date | None = None,

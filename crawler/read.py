@@ -52,9 +52,9 @@ def of_runs(db: Reader, run_ids: Collection[int]) -> list[Fetch]:
     return [_fetch(r) for r in db.rows(sql, {"ids": sorted(run_ids)})]
 
 
-def of_vendor(db: Reader, vendor: str) -> list[Fetch]:
-    """Every fetch of one vendor's pages, by run, in the order they were logged."""
-    sql = f"SELECT {_COLUMNS} FROM fetches WHERE vendor = :vendor ORDER BY run_id, id"
+def with_bodies(db: Reader, vendor: str) -> list[Fetch]:
+    """Every fetch of one vendor's pages that stored a body, by run, in the order they were logged."""
+    sql = f"SELECT {_COLUMNS} FROM fetches WHERE vendor = :vendor AND sha256 IS NOT NULL ORDER BY run_id, id"
     return [_fetch(r) for r in db.rows(sql, {"vendor": vendor})]
 
 

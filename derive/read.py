@@ -37,6 +37,12 @@ class Anomaly:
     accepted_at: datetime | None
 
 
+def version(db: Reader) -> tuple[object, ...]:
+    """Changes when a value is held, accepted, rejected or dismissed."""
+    rows = db.rows("SELECT status, COUNT(*) AS n FROM anomalies GROUP BY status ORDER BY status")
+    return tuple((r["status"], r["n"]) for r in rows)
+
+
 def anomalies(
     db: Reader, statuses: Collection[str] = ("open",), vendors: Collection[str] | None = None
 ) -> list[Anomaly]:

@@ -137,7 +137,17 @@ class Quote:
         return f"{self.vendor}/{self.model}"
 
     def __repr__(self) -> str:
-        return f"Quote({self.ref!r}, {self.day}, tier={self.tier!r}, total_usd={self.total_usd!r})"
+        return (
+            f"Quote({self.ref!r}, {self.day}, tier={self.tier!r}, total_usd={self.total_usd!r}, "
+            f"notes={self.notes!r})"
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The quote as ``ratecard cost --format json`` shows it, less when it was made (what
+        :func:`ratecard.output.plain` writes for a quote, rather than walking its plan)."""
+        found = quote_record(self, None, self.usage)
+        del found["at"]
+        return found
 
 
 class Step(NamedTuple):
@@ -157,7 +167,8 @@ class Step(NamedTuple):
 class Plan:
     """The rates chosen for one request shape; only quantities change between its requests."""
 
-    rates: ModelRates = field(repr=False)
+    rates: ModelRates = field(repr=False, compare=False)
+    """The model's rates of the day (a plan compares by the rates it chose, not by all of them)."""
     tier: str
     steps: tuple[Step, ...]
     notes: tuple[str, ...]
@@ -173,8 +184,12 @@ class Plan:
         return plan
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as what it was made of; its compiled quote is compiled again when loaded."""
-        return (Plan.of, (self.rates, self.tier, self.steps, self.notes))
+        """Pickled as what it was made of, with only the rows it uses of its model's (a quote
+        travels light); its quote is compiled again when loaded."""
+        r = self.rates
+        used = list({id(row): row for row in self.rates_used}.values())
+        kept = ModelRates(r.vendor, r.model, r.day, used, r.default_tier, r.notes)
+        return (Plan.of, (kept, self.tier, self.steps, self.notes))
 
 
 def quoting(steps: Sequence[Step], scope: dict[str, Any]) -> Callable[[Usage], Quote]:
@@ -186,8 +201,9 @@ def quoting(steps: Sequence[Step], scope: dict[str, Any]) -> Callable[[Usage], Q
     ``__init__``: as code, here filling a new Quote's slots. Its text holds only Usage field names
     (from :data:`DEMANDS`, ours) and the names ``a0, a1...``, bound in ``scope`` to integers: nothing
     read from a page becomes code (``scope`` holds ``notes``; the caller sets ``plan`` once it exists).
-    Integer arithmetic is exact at any size; the one Decimal product at the end has the value a
-    Decimal sum would (a Decimal quantity, such as 1.5 seconds, makes the sum a Decimal, as exact).
+    The integer sum is exact; the one Decimal product at the end rounds, like the per-line Decimal
+    sum it replaces, only past the context's 28 significant digits (a Decimal quantity, such as 1.5
+    seconds, makes the sum a Decimal: exact too at any realistic size).
     """
     exponents = [_exponent(s.per_unit) for s in steps]
     unit = min(exponents)
@@ -475,7 +491,7 @@ def line_record(line: Line) -> dict[str, Any]:
     }
 
 
-def quote_record(quote: Quote, at: datetime, usage: Usage) -> dict[str, Any]:
+def quote_record(quote: Quote, at: datetime | None, usage: Usage) -> dict[str, Any]:
     """The JSON object of ``ratecard cost`` and ``POST /api/v1/cost`` (public fields: keep them)."""
     return {
         "vendor": quote.vendor,

@@ -41,6 +41,8 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
+    if callable(getattr(value, "to_record", None)):  # a value that says how it is written (a Quote)
+        return plain(value.to_record())
     if hasattr(value, "__dataclass_fields__"):
         return plain(record(value))
     return value

@@ -7,14 +7,14 @@
     q.total_usd, q.lines, q.rates_used, q.notes
 
 A book answers from memory. Opening it reads which models exist (for the resolver,
-:mod:`ratecard.resolve`); the first request to a vendor reads what its runs said, and the first
-to a model reads every span the model ever had, once, into an index
-(:class:`ratecard.vendor_index.VendorIndex`: the spans as a step function of the date, found by
-``bisect``) that gives the rows ``ratecard prices`` would show on any day (status, staleness,
-provenance). A model's rows of a day are then indexed by field and each
-request shape's choice of rates memoised with its sum compiled (:class:`ratecard.costing.Plan`),
-so a request is priced by two dict lookups and a few exact multiplications. :meth:`RateBook.refresh`
-forgets all of it and reloads.
+:mod:`ratecard.resolve`); the first request to a vendor reads that vendor's history once, through
+one connection, into an index (:class:`ratecard.vendor_index.VendorIndex`: each model's spans as a
+step function of the date, found by ``bisect``) that gives the rows ``ratecard prices`` would show
+on any day (status, staleness, provenance). A model's rows of a day are then indexed by field and
+each request shape's choice of rates memoised with its quote compiled (:class:`ratecard.costing.Plan`),
+so a request is priced by two dict lookups and a few exact multiplications. A long-lived book
+looks at most once a minute whether its database changed, and reloads if so; :meth:`RateBook.refresh`
+reloads at once.
 
 Importing this module loads neither Scrapy, litellm, SQLAlchemy, typer nor rich.
 """
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from ratecard.readmodel import StaleAfter
 
 _DAY = 86400
+RECHECK_S = 60.0
+"""Seconds between a long-lived book's looks at whether its source changed (see RateBook)."""
 MODELS_KEPT = 4096
 """(name as asked, day) pairs whose indexed rates are kept."""
 
@@ -76,6 +78,10 @@ class Source(Protocol):
         """The vendor's rates, read and indexed once (:class:`ratecard.vendor_index.VendorIndex`)."""
         ...
 
+    def version(self) -> object:
+        """Something that differs whenever what the book read may have changed."""
+        ...
+
 
 class DatabaseSource:
     """Rows read through each stage's read SQL (plain DB-API: no ORM), one connection per read."""
@@ -97,7 +103,15 @@ class DatabaseSource:
         from ratecard.db_read import open_reader
         from ratecard.vendor_index import VendorIndex
 
-        return VendorIndex.load(lambda: open_reader(self.url), vendor, self._stale_after)
+        with open_reader(self.url) as r:
+            return VendorIndex.load(r, vendor, self._stale_after)
+
+    def version(self) -> object:
+        from ratecard import readmodel
+        from ratecard.db_read import open_reader
+
+        with open_reader(self.url) as r:
+            return readmodel.version(r)
 
 
 class ExportSource:
@@ -116,6 +130,10 @@ class ExportSource:
 
     def vendor(self, vendor: str) -> Rows:
         return ExportRows(by_model(r for r in self.rows if r.vendor == vendor))
+
+    def version(self) -> object:
+        found = self.path.stat()
+        return (found.st_mtime_ns, found.st_size)
 
 
 class ExportRows:
@@ -160,11 +178,20 @@ def row_from_json(item: object, where: str) -> PriceRow:
 
 def _evict(cache: dict[Any, Any], keep: int) -> None:
     while len(cache) > keep:
-        del cache[next(iter(cache))]
+        try:
+            del cache[next(iter(cache))]
+        except (RuntimeError, KeyError, StopIteration):  # another thread changed it meanwhile
+            return
 
 
 class RateBook:
     """Exact prices of requests at the rates in force when they were made (see the module).
+
+    A long-lived book stays current by itself: at most every ``recheck_s`` seconds (and at
+    midnight UTC) the next request asks the source whether anything was written since it was read
+    (a run, an accepted or rejected value, a confirmed removal: :meth:`Source.version`), and reloads
+    if so; None never asks (:meth:`refresh` reloads at once). A source that cannot answer then
+    (a database briefly unreachable) leaves the book answering from what it holds.
 
     Thread-safe for pricing (its caches only grow under the GIL); :meth:`refresh` while other
     threads price is safe too: they finish with the rates they started with.
@@ -175,37 +202,51 @@ class RateBook:
         source: Source,
         aliases: Mapping[str, Mapping[str, str]] | None = None,
         default_tiers: Mapping[str, str] | None = None,
+        *,
+        recheck_s: float | None = RECHECK_S,
     ) -> None:
         self.source = source
         self._aliases = dict(aliases or {})
         self._default_tiers = dict(default_tiers or {})
+        self._recheck_s = recheck_s
         self.refresh()
 
     @classmethod
-    def open(cls, db: str | None = None, *, config: str | Path | None = None) -> RateBook:
+    def open(
+        cls, db: str | None = None, *, config: str | Path | None = None, recheck_s: float | None = RECHECK_S
+    ) -> RateBook:
         """A book over a ratecard database: any URL (``sqlite:///path.db``,
         ``postgresql+psycopg://...``), else ``$RATECARD_DB``, else the default data file.
-        ``config`` is a TOML file merged over the bundled one (aliases, stale thresholds, tiers)."""
+        ``config`` is a TOML file merged over the bundled one (aliases, stale thresholds, tiers);
+        ``recheck_s``: how often, at most, to look whether the database changed (None: never)."""
         from ratecard.config.settings import load
 
-        return cls.from_settings(db, load(Path(config) if config is not None else None))
+        settings = load(Path(config) if config is not None else None)
+        return cls.from_settings(db, settings, recheck_s=recheck_s)
 
     @classmethod
-    def from_settings(cls, db: str | None, settings: Settings) -> RateBook:
+    def from_settings(
+        cls, db: str | None, settings: Settings, *, recheck_s: float | None = RECHECK_S
+    ) -> RateBook:
         """A book over a database with settings already loaded (the CLI's edge loads them once)."""
-        return cls.configured(DatabaseSource(db, settings.stale_after), settings)
+        return cls.configured(DatabaseSource(db, settings.stale_after), settings, recheck_s=recheck_s)
 
     @classmethod
-    def configured(cls, source: Source, settings: Settings) -> RateBook:
+    def configured(
+        cls, source: Source, settings: Settings, *, recheck_s: float | None = RECHECK_S
+    ) -> RateBook:
         """A book over ``source`` with the vendors' aliases and default tiers from ``settings``."""
         return cls(
             source,
             {v: c.aliases for v, c in settings.vendors.items()},
             {v: c.registry_tier for v, c in settings.vendors.items() if c.registry_tier},
+            recheck_s=recheck_s,
         )
 
     @classmethod
-    def from_export(cls, path: str | Path, *, config: str | Path | None = None) -> RateBook:
+    def from_export(
+        cls, path: str | Path, *, config: str | Path | None = None, recheck_s: float | None = RECHECK_S
+    ) -> RateBook:
         """A book over the rates of a ``ratecard export --format json`` file (no database needed).
 
         An export is one day's rates: a request before a rate's ``since`` finds none, one after
@@ -213,15 +254,18 @@ class RateBook:
         """
         from ratecard.config.settings import load
 
-        return cls.configured(ExportSource(Path(path)), load(Path(config) if config is not None else None))
+        settings = load(Path(config) if config is not None else None)
+        return cls.configured(ExportSource(Path(path)), settings, recheck_s=recheck_s)
 
     def refresh(self) -> None:
         """Forget everything loaded and read the source again (after a nightly run, say)."""
         if isinstance(self.source, ExportSource):
             self.source = ExportSource(self.source.path)
+        self._version = self.source.version() if self._recheck_s is not None else None
         self.catalog = Catalog(self.source.models(), self._aliases)
         self._vendors: dict[str, Rows] = {}
         self._rates: dict[tuple[str, date], ModelRates] = {}
+        self._next_check = _time() + (self._recheck_s or 0.0)
         self._clock: tuple[float, float, date, dict[str, ModelRates]] = (0.0, 0.0, date.min, {})
 
     def models(self) -> list[str]:
@@ -252,33 +296,45 @@ class RateBook:
         candidates), NoRates (none in force that day) or MissingRate (a quantity needs a rate the
         model lacks): all LookupErrors, never a $0 for something unknown.
         """
+        now, (start, end, day, today) = _time(), self._clock
+        if not start <= now < end:
+            start, end, day, today = self._tick(now)
         if at is None:
-            now, (start, end, day, today) = _time(), self._clock
-            if start <= now < end:
-                rates = today.get(model)
-                if rates is not None and tier is None and usage.prompt_tokens <= rates.floor:
-                    plan = rates.plans.get(usage.shape)
-                    if plan is not None:  # costing.price's first lines, inlined: the common case
-                        return plan.quote(usage)
-                if rates is None:
-                    rates = today[model] = self.rates(model, day)
-                    _evict(today, MODELS_KEPT)
-                return price(rates, usage, tier)
-            day = self._today(now)
-        else:
-            day = day_of(at)
+            rates = today.get(model)
+            if rates is not None and tier is None and usage.prompt_tokens <= rates.floor:
+                plan = rates.plans.get(usage.shape)
+                if plan is not None:  # costing.price's first lines, inlined: the common case
+                    return plan.quote(usage)
+            if rates is None:
+                rates = today[model] = self.rates(model, day)
+                _evict(today, MODELS_KEPT)
+            return price(rates, usage, tier)
+        day = day_of(at)
         rates = self._rates.get((model, day))
         if rates is None:
             rates = self.rates(model, day)
         return price(rates, usage, tier)
 
-    def _today(self, now: float) -> date:
-        """Today (UTC) at ``now``, kept until midnight with today's rates by model: requests made
-        now read the clock's seconds only. (Start, end, day and rates are one tuple, so a thread
-        never sees one without the others.)"""
+    def _tick(self, now: float) -> tuple[float, float, date, dict[str, ModelRates]]:
+        """The clock at ``now``: today (UTC) with today's rates by model, kept until midnight or the
+        next look at the source, whichever comes first; reloads first if the source changed. (The
+        clock is one tuple, so a thread never sees its day without its rates.)"""
+        if self._recheck_s is not None and now >= self._next_check:
+            self._next_check = now + self._recheck_s
+            if self._changed():
+                self.refresh()
         start = now - now % _DAY
-        self._clock = (start, start + _DAY, datetime.fromtimestamp(start, UTC).date(), {})
-        return self._clock[2]
+        kept = self._clock
+        today = kept[3] if kept[0] == start else {}
+        until = start + _DAY if self._recheck_s is None else min(start + _DAY, self._next_check)
+        self._clock = (start, until, datetime.fromtimestamp(start, UTC).date(), today)
+        return self._clock
+
+    def _changed(self) -> bool:
+        try:
+            return self.source.version() != self._version
+        except Exception:  # unreachable now: keep answering from memory, ask again next time
+            return False
 
     def cost_per_token(
         self,

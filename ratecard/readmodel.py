@@ -225,6 +225,12 @@ def price_rows(
     return rows
 
 
+def version(db: Reader) -> tuple[object, ...]:
+    """What differs whenever a query's answer may have: runs, changes, held values, unlisted models
+    (a long-lived RateBook compares it to decide whether to reload)."""
+    return (runs.version(db), changelog.version(db), anomalies.version(db), snapshots.version(db))
+
+
 def history_row(s: Span) -> HistoryRow:
     return HistoryRow(
         vendor=s.vendor,

@@ -1,19 +1,18 @@
 """One vendor's history in memory, indexed by model and date: the RateBook's lookups.
 
-Built once per vendor (four reads: its run outcomes, fetches, open anomalies and unlisted models),
-and once per model of it that is asked for (one read: every span the model ever had), it answers
-"the rows of this model on that day" by ``bisect`` over the dates on which any of the model's spans
-begins or ends, then dresses them as :func:`ratecard.readmodel.prices` does (the same pure
+Read once per vendor, through one connection (five reads: every span it ever had, its run
+outcomes, the pages of its verifying runs, its open anomalies and unlisted models: one consistent
+picture), it answers "the rows of this model on that day" by ``bisect`` over the dates on which
+any of the model's spans begins or ends (each model's step function is built when the model is
+first asked for), then dresses them as :func:`ratecard.readmodel.prices` does (the same pure
 :func:`~ratecard.readmodel.price_rows`: status, staleness and provenance of that day). So a book
-never runs SQL per request, never holds the models nobody prices, and never disagrees with
-``ratecard prices``.
+never runs SQL per request and never disagrees with ``ratecard prices`` on the data it read.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,9 +27,6 @@ from ratecard.runs import read as runs
 from ratecard.snapshots import read as snapshots
 from ratecard.snapshots.read import Span
 
-Reads = Callable[[], AbstractContextManager[Reader]]
-"""Lends a connection for one read (a new one from a URL, or the one a server request holds)."""
-
 
 @dataclass(frozen=True, slots=True)
 class ModelSpans:
@@ -42,13 +38,22 @@ class ModelSpans:
 
     @classmethod
     def of(cls, spans: Sequence[Span]) -> ModelSpans:
-        """Index spans (in the read order: field, tier, date) at every date one begins or ends."""
-        bounds = sorted({s.valid_from for s in spans} | {s.valid_to for s in spans if s.valid_to})
-        cards = tuple(
-            tuple(s for s in spans if s.valid_from <= day and (s.valid_to is None or day < s.valid_to))
-            for day in bounds
-        )
-        return cls(tuple(bounds), cards)
+        """Index spans (in the read order: field, tier, date) at every date one begins or ends, in
+        one sweep over those dates (a model that changed daily for years stays cheap)."""
+        starts: dict[date, list[int]] = {}
+        ends: dict[date, list[int]] = {}
+        for i, s in enumerate(spans):
+            starts.setdefault(s.valid_from, []).append(i)
+            if s.valid_to is not None:
+                ends.setdefault(s.valid_to, []).append(i)
+        active: set[int] = set()
+        days, cards = [], []
+        for day in sorted(starts.keys() | ends.keys()):
+            active.difference_update(ends.get(day, ()))
+            active.update(i for i in starts.get(day, ()) if (spans[i].valid_to or date.max) > day)
+            days.append(day)
+            cards.append(tuple(spans[i] for i in sorted(active)))
+        return cls(tuple(days), tuple(cards))
 
     def at(self, day: date) -> tuple[Span, ...]:
         """The spans in force on ``day``, in the order ``ratecard prices`` lists them."""
@@ -62,16 +67,18 @@ class VendorIndex:
     def __init__(
         self,
         vendor: str,
+        spans: Sequence[Span],
         outcomes: Sequence[runs.VendorRun],
         pages: Sequence[fetches.Fetch],
         disputed: Sequence[anomalies.Anomaly],
         unlisted: Sequence[snapshots.Unlisted],
         stale_after: StaleAfter,
-        reads: Reads,
     ) -> None:
         self.vendor = vendor
         self._stale_after = stale_after
-        self._reads = reads
+        self._spans: dict[str, list[Span]] = {}
+        for s in spans:
+            self._spans.setdefault(s.model, []).append(s)
         self._models: dict[str, ModelSpans] = {}
         self._verified = [v for v in outcomes if v.status in VERIFIED]
         self._verified_days = [v.date for v in self._verified]
@@ -84,26 +91,26 @@ class VendorIndex:
         self._unlisted = {u.model: u for u in unlisted}
 
     @classmethod
-    def load(cls, reads: Reads, vendor: str, stale_after: StaleAfter) -> VendorIndex:
-        """Read what the vendor's runs said, once (each stage's own read); spans come per model."""
-        with reads() as db:
-            return cls(
-                vendor,
-                runs.outcomes_of(db, vendor),
-                fetches.of_vendor(db, vendor),
-                anomalies.anomalies(db, ("open",), [vendor]),
-                snapshots.unlisted(db, [vendor]),
-                stale_after,
-                reads,
-            )
+    def load(cls, db: Reader, vendor: str, stale_after: StaleAfter) -> VendorIndex:
+        """Read the vendor's history once, through one connection (each stage's own read)."""
+        return cls(
+            vendor,
+            snapshots.of_vendor(db, vendor),
+            runs.outcomes_of(db, vendor),
+            fetches.with_bodies(db, vendor),
+            anomalies.anomalies(db, ("open",), [vendor]),
+            snapshots.unlisted(db, [vendor]),
+            stale_after,
+        )
+
+    def models(self) -> list[str]:
+        return sorted(self._spans)
 
     def spans(self, model: str) -> ModelSpans:
-        """The model's span index, read and built when first asked for (most models never are)."""
+        """The model's step function, built when first asked for (most models never are)."""
         found = self._models.get(model)
         if found is None:
-            with self._reads() as db:
-                history = snapshots.of_models(db, [model], [self.vendor])
-            found = self._models[model] = ModelSpans.of(history)
+            found = self._models[model] = ModelSpans.of(self._spans.get(model, ()))
         return found
 
     def prices(self, model: str, day: date) -> list[PriceRow]:

@@ -90,6 +90,13 @@ def begun_by(db: Reader, day: date, vendors: Collection[str] | None = None) -> l
     return [_span(r) for r in db.rows(sql, params)]
 
 
+def of_vendor(db: Reader, vendor: str) -> list[Span]:
+    """Every span the vendor ever had, by model, field, tier and date: its whole history, read once
+    by the RateBook's index (it grows with changes, not days)."""
+    sql = f"SELECT {_COLUMNS} FROM rate_spans WHERE vendor = :vendor {_ORDER}"
+    return [_span(r) for r in db.rows(sql, {"vendor": vendor})]
+
+
 def of_models(
     db: Reader, models: Collection[str], vendors: Collection[str] | None = None, field: str | None = None
 ) -> list[Span]:
@@ -123,6 +130,12 @@ class Unlisted:
     since: date
     last_listed: date | None
     source_url: str
+
+
+def version(db: Reader) -> tuple[object, ...]:
+    """Changes when a model stops being listed or a person confirms it gone."""
+    rows = db.rows("SELECT status, COUNT(*) AS n FROM unlisted_models GROUP BY status ORDER BY status")
+    return tuple((r["status"], r["n"]) for r in rows)
 
 
 def unlisted(db: Reader, vendors: Collection[str] | None = None) -> list[Unlisted]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import date, timedelta
 
 from ratecard import readmodel
@@ -34,7 +33,7 @@ def disagreements(url: str, days: list[date]) -> list[str]:
     with open_reader(url) as r:
         vendors = sorted({v for v, _ in snapshots.models(r)})
         models = snapshots.models(r)
-        indexes = {v: VendorIndex.load(lambda: nullcontext(r), v, stale_after) for v in vendors}
+        indexes = {v: VendorIndex.load(r, v, stale_after) for v in vendors}
         for day in days:
             for vendor in vendors:
                 by_model: dict[str, list[PriceRow]] = {}

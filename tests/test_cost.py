@@ -22,6 +22,7 @@ from ratecard.cli import app
 from ratecard.costing import MissingRate, ModelRates, price
 from ratecard.db import open_db, session
 from ratecard.dbapi import SessionReader
+from ratecard.output import to_json
 from ratecard.rows import PriceRow
 from ratecard.usage import Usage
 
@@ -350,9 +351,12 @@ def test_requests_made_now_are_priced_at_the_day_the_clock_says(
     assert book.price(f"anthropic/{HAIKU}", usage, date(2025, 11, 9)).total_usd == Decimal(1)
     kept = pickle.loads(pickle.dumps(after))  # a quote travels (its plan's code is compiled again)
     assert kept == after and kept.lines == after.lines and kept.plan.quote(usage).total_usd == Decimal("1.25")
+    assert len(kept.plan.rates.rows) == 1 < len(after.plan.rates.rows)  # only the rate it used travels
+    written = json.loads(to_json(after))  # a quote is written as `ratecard cost --format json` shows it
+    assert (written["total_usd"], written["lines"][0]["rate"], written["notes"]) == ("1.25", "1.25", [])
     now[0] = before  # a clock set back: the day it says, not the one remembered
     assert book.price(f"anthropic/{HAIKU}", usage).day == date(2025, 11, 9)
     assert (
         repr(after)
-        == f"Quote('anthropic/{HAIKU}', 2025-11-10, tier='standard', total_usd=Decimal('1.25000000'))"
+        == f"Quote('anthropic/{HAIKU}', 2025-11-10, tier='standard', total_usd=Decimal('1.25000000'), notes=())"
     )

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import capture, run_captures
 from index_check import disagreements, telling_days
-from test_export import CHANGE, D1, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
+from test_export import (  # noqa: F401  (replays, built per module)
+    CHANGE,
+    D1,
+    D2,
+    HAIKU,
+    LONG,
+    checked,
+    history,
+    raised_haiku_input,
+)
 
 import ratecard
-from ratecard import AmbiguousModel, MissingRate, NoRates, RateBook, UnknownModel, Usage
+from ratecard import AmbiguousModel, MissingRate, NoRates, RateBook, UnknownModel, Usage, ratebook
+from ratecard.capture_server import Route
 from ratecard.config.settings import load
 from ratecard.db_read import open_reader
 from ratecard.dbapi import DatabaseMissing, sqlite_file
@@ -75,7 +87,8 @@ def test_the_index_gives_the_rows_prices_reads_with_sql_on_every_day(history: st
 
 
 def test_a_model_s_spans_are_found_by_date(history: str) -> None:  # noqa: F811
-    index = VendorIndex.load(lambda: open_reader(history), "anthropic", load(None).stale_after)
+    with open_reader(history) as r:
+        index = VendorIndex.load(r, "anthropic", load(None).stale_after)
     haiku = index.spans(HAIKU)
     assert haiku.days[0] == date(2025, 10, 25) and CHANGE in haiku.days
     inputs = {d: [s.value for s in haiku.at(d) if s.field == "input"] for d in (D1, CHANGE, date(2030, 1, 1))}
@@ -287,3 +300,55 @@ def test_an_explicit_vendor_wins_over_a_bare_id_with_a_slash() -> None:
     assert resolve("openrouter/openai/gpt-4o", known).ref == "openrouter/openai/gpt-4o"
     with pytest.raises(AmbiguousModel, match="azure/gpt-4o, openai/gpt-4o"):
         resolve("gpt-4o", known)
+
+
+def test_a_long_lived_book_sees_a_run_that_ended_since_it_read(
+    engine, db_url, settings, raw, server, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Within a minute of a nightly run, and without a refresh() call, requests made now are priced
+    at the new rates with the new run's verification; a past request keeps its day's rates."""
+    for day in (D1, D2):
+        page = capture("anthropic", day.isoformat())
+        assert run_captures(engine, settings, raw, server, day, anthropic=page).exit_code == 0
+    now = [datetime(2025, 11, 10, 12, tzinfo=UTC).timestamp()]
+    monkeypatch.setattr(ratebook, "_time", lambda: now[0])
+    book = RateBook.open(db_url)
+    usage = Usage(input_tokens=1_000_000)
+    before = book.price(f"anthropic/{HAIKU}", usage)
+    assert (before.total_usd, before.rates_used[0].last_verified) == (Decimal(1), D2)
+    frozen = RateBook.open(db_url, recheck_s=None)  # never looks: only refresh() reloads it
+    assert frozen.price(f"anthropic/{HAIKU}", usage).total_usd == Decimal(1)
+    raised = raised_haiku_input(capture("anthropic", "2025-10-29").read_text(encoding="utf-8"))
+    edited = server.add("/edited/pricing.md", Route(raised.encode(), content_type="text/markdown"))
+    assert run_captures(engine, settings, raw, server, CHANGE, anthropic=edited).exit_code == 0
+    assert book.price(f"anthropic/{HAIKU}", usage).total_usd == Decimal(1)  # from memory, until...
+    now[0] += ratebook.RECHECK_S
+    after = book.price(f"anthropic/{HAIKU}", usage)
+    assert (after.total_usd, after.rates_used[0].last_verified, after.day) == (
+        Decimal("1.25"),
+        CHANGE,
+        CHANGE,
+    )
+    assert book.price(f"anthropic/{HAIKU}", usage, D2).total_usd == Decimal(1)
+    assert frozen.price(f"anthropic/{HAIKU}", usage).total_usd == Decimal(1)
+    frozen.refresh()
+    assert frozen.price(f"anthropic/{HAIKU}", usage).total_usd == Decimal("1.25")
+    # a database that cannot be reached at the next look: the book goes on answering from memory
+    book.source = type(book.source)("sqlite:////nonexistent/x.db", load(None).stale_after)
+    now[0] += 2 * ratebook.RECHECK_S
+    assert book.price(f"anthropic/{HAIKU}", usage).total_usd == Decimal("1.25")
+
+
+def test_a_failed_night_neither_verifies_nor_confirms_anything(engine, db_url, settings, raw, server) -> None:  # type: ignore[no-untyped-def]
+    """A run that fails after verified ones (a 500: a fetch logged without a body) changes no row:
+    the index agrees with `ratecard prices` on every day around it."""
+    for day in (D1, D2):
+        page = capture("anthropic", day.isoformat())
+        assert run_captures(engine, settings, raw, server, day, anthropic=page).exit_code == 0
+    broken = server.add("/broken/pricing.md", Route(b"oops", status=500))
+    assert run_captures(engine, settings, raw, server, CHANGE, anthropic=broken).exit_code != 0
+    days = telling_days(db_url)
+    assert CHANGE in days and disagreements(db_url, days) == []
+    row = RateBook.open(db_url).price(f"anthropic/{HAIKU}", TOKENS, CHANGE).rates_used[0]
+    d2_page = hashlib.sha256(capture("anthropic", D2.isoformat()).read_bytes()).hexdigest()
+    assert (row.last_verified, row.stale, row.last_fetch_sha256) == (D2, True, d2_page)

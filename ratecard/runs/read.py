@@ -67,6 +67,12 @@ def outcomes_of(db: Reader, vendor: str) -> list[VendorRun]:
     return [_vendor_run(r) for r in db.rows(sql, {"vendor": vendor})]
 
 
+def version(db: Reader) -> tuple[object, ...]:
+    """Changes when a run starts or ends (what a long-lived RateBook looks at)."""
+    (row,) = db.rows("SELECT MAX(id) AS latest, COUNT(ended_at) AS ended FROM runs")
+    return (row["latest"], row["ended"])
+
+
 def latest_outcomes(db: Reader, as_of: date) -> dict[str, VendorRun]:
     """Per vendor, its latest outcome on a day not after ``as_of``."""
     return {v.vendor: v for v in outcomes_until(db, as_of)}

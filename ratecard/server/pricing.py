@@ -1,5 +1,6 @@
 """The price of one request for the server: the RateBook, read through the connection the
-request already holds, reloaded when a run has ended since it last looked.
+request already holds, reloaded when the database changed since it last looked (a run, an
+accepted or rejected value, a confirmed removal: ``readmodel.version``).
 
 The JSON is ``ratecard cost --format json``'s (:func:`ratecard.costing.quote_record`), plus the
 cache-write counts and service tier at the top level, as the first API answered them.
@@ -9,17 +10,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ratecard import readmodel
 from ratecard.config.settings import Settings
 from ratecard.costing import MissingRate, NoRates, PricingError, Quote, quote_record
 from ratecard.dbapi import Reader
 from ratecard.ratebook import RateBook
 from ratecard.resolve import AmbiguousModel
 from ratecard.resolve import UnknownModel as _Unknown
-from ratecard.runs import read as runs
 from ratecard.snapshots import read as snapshots
 from ratecard.usage import Usage
 from ratecard.vendor_index import VendorIndex
@@ -66,11 +67,14 @@ class _Borrowed:
         return snapshots.models(self._db())
 
     def vendor(self, vendor: str) -> VendorIndex:
-        return VendorIndex.load(lambda: nullcontext(self._db()), vendor, self._stale_after)
+        return VendorIndex.load(self._db(), vendor, self._stale_after)
+
+    def version(self) -> object:
+        return readmodel.version(self._db())
 
 
 class Pricer:
-    """One RateBook per server process, refreshed when the latest run is not the one it saw."""
+    """One RateBook per server process, refreshed when the database is not the one it saw."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -80,11 +84,11 @@ class Pricer:
         self._lock = threading.Lock()
 
     def _current(self, db: Reader) -> RateBook:
-        latest = runs.recent(db, 1)
-        mark = (latest[0][0].run_id, latest[0][0].ended_at) if latest else None
+        mark = readmodel.version(db)  # a run, an accepted or rejected value, a confirmed removal
         with self._lock:
             if self._book is None:
-                self._book = RateBook.configured(self._source, self._settings)
+                # the Pricer itself reloads the book when the database changed (below)
+                self._book = RateBook.configured(self._source, self._settings, recheck_s=None)
             elif mark != self._seen:
                 self._book.refresh()
             self._seen = mark

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from ratecard.crawler.rawstore import RawStore
 from ratecard.dbapi import SessionReader
 from ratecard.outcome import RunReport
 from ratecard.pipeline import run_day
-from ratecard.rows import record
+from ratecard.rows import PriceRow, record
 
 CAPTURES = bundled_dir()
 FAST: dict[str, Any] = {
@@ -270,3 +271,35 @@ def write_config(path: Path, **urls: str) -> Path:
             lines.append("enabled = false")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def rate_row(
+    model: str, field: str, value: str, unit: str, tier: str = "standard", vendor: str = "v"
+) -> PriceRow:
+    """A verified rate of 2026-01-01 for pricing tests that need no database."""
+    day = date(2026, 1, 1)
+    return PriceRow(
+        vendor=vendor,
+        model=model,
+        field=field,
+        tier=tier,
+        usd_per_mtok=Decimal(value) if unit == "usd_per_mtok" else None,
+        value=Decimal(value),
+        unit=unit,
+        status="verified",
+        reason=None,
+        since=day,
+        last_verified=day,
+        source_url="https://v.example/pricing",
+        fetch_sha256="ab" * 32,
+        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+        last_fetch_sha256=None,
+        last_fetched_at=None,
+        attributes=[],
+        stale=False,
+        age_days=0,
+        verified_status="verified",
+        published_value=None,
+        published_currency=None,
+        captured_at=None,
+    )

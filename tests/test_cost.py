@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import price_rows
+from helpers import price_rows, rate_row
 from hypothesis import given
 from hypothesis import strategies as st
 from test_export import CHANGE, HAIKU, LONG, checked, history  # noqa: F401  (replays, built per module)
@@ -23,7 +23,6 @@ from ratecard.costing import MissingRate, ModelRates, price
 from ratecard.db import open_db, session
 from ratecard.dbapi import SessionReader
 from ratecard.output import to_json
-from ratecard.rows import PriceRow
 from ratecard.usage import Usage
 
 TOKENS = ("--input-tokens", "1000", "--cached-input-tokens", "2000", "--output-tokens", "500")
@@ -266,35 +265,6 @@ def test_a_bad_config_exits_with_the_config_code(checked: str, tmp_path: Path) -
     assert result.exit_code == 78 and "configuration error" in result.stderr
 
 
-def _row(field: str, unit: str, value: Decimal) -> PriceRow:
-    moment = datetime(2025, 11, 1, tzinfo=UTC)
-    return PriceRow(
-        vendor="v",
-        model="m",
-        field=field,
-        tier="standard",
-        usd_per_mtok=value if unit == "usd_per_mtok" else None,
-        value=value,
-        unit=unit,
-        status="verified",
-        reason=None,
-        since=date(2025, 11, 1),
-        last_verified=date(2025, 11, 1),
-        source_url="https://example.com/pricing",
-        fetch_sha256="0" * 64,
-        fetched_at=moment,
-        last_fetch_sha256=None,
-        last_fetched_at=None,
-        attributes=[],
-        stale=False,
-        age_days=0,
-        verified_status="verified",
-        published_value=None,
-        published_currency=None,
-        captured_at=moment,
-    )
-
-
 _AMOUNT = st.one_of(
     st.integers(min_value=0, max_value=10**12),
     st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
@@ -314,10 +284,10 @@ def test_a_plan_s_compiled_sum_is_the_exact_sum_of_its_lines(
     inputs: Decimal, output: Decimal, fee: Decimal, per_second: Decimal, fresh: int, made: int, seconds: Any
 ) -> None:
     rows = [
-        _row("input", "usd_per_mtok", inputs),
-        _row("output", "usd_per_mtok", output),
-        _row("request", "usd_per_request", fee),
-        _row("video_generation", "usd_per_second", per_second),
+        rate_row("m", "input", str(inputs), "usd_per_mtok"),
+        rate_row("m", "output", str(output), "usd_per_mtok"),
+        rate_row("m", "request", str(fee), "usd_per_request"),
+        rate_row("m", "video_generation", str(per_second), "usd_per_second"),
     ]
     usage = Usage(input_tokens=fresh, output_tokens=made, seconds=seconds)
     quote = price(ModelRates("v", "m", date(2025, 11, 1), rows), usage)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import capture, run_captures
+from helpers import capture, rate_row, run_captures
 from index_check import disagreements, telling_days
 from test_export import (  # noqa: F401  (replays, built per module)
     CHANGE,
@@ -190,52 +190,21 @@ def test_batch_prices_with_the_batch_fields_and_a_forced_tier_is_explained(check
     assert any("do not exceed the context>200k tier's threshold" in n for n in forced.notes)
 
 
-def _row(
-    model: str, field: str, value: str, unit: str, tier: str = "standard", vendor: str = "v"
-) -> PriceRow:
-    day = date(2026, 1, 1)
-    return PriceRow(
-        vendor=vendor,
-        model=model,
-        field=field,
-        tier=tier,
-        usd_per_mtok=Decimal(value) if unit == "usd_per_mtok" else None,
-        value=Decimal(value),
-        unit=unit,
-        status="verified",
-        reason=None,
-        since=day,
-        last_verified=day,
-        source_url="https://v.example/pricing",
-        fetch_sha256="ab" * 32,
-        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
-        last_fetch_sha256=None,
-        last_fetched_at=None,
-        attributes=[],
-        stale=False,
-        age_days=0,
-        verified_status="verified",
-        published_value=None,
-        published_currency=None,
-        captured_at=None,
-    )
-
-
 UNIT_ROWS = [
-    _row("search", "input", "1", "usd_per_mtok"),
-    _row("search", "output", "1", "usd_per_mtok"),
+    rate_row("search", "input", "1", "usd_per_mtok"),
+    rate_row("search", "output", "1", "usd_per_mtok"),
     *(
-        _row("search", "request", p, "usd_per_1k_requests", f"search_context={c}")
+        rate_row("search", "request", p, "usd_per_1k_requests", f"search_context={c}")
         for c, p in (("low", "5"), ("medium", "8"), ("high", "12"))
     ),
-    _row("search", "web_search", "5", "usd_per_1k_requests"),
-    _row("painter", "image_generation", "0.04", "usd_per_image", "quality=standard;size=1024x1024"),
-    _row("painter", "image_generation", "0.08", "usd_per_image", "quality=hd;size=1024x1024"),
-    _row("speaker", "speech_generation", "15", "usd_per_mchars"),
-    _row("listener", "transcription", "0.006", "usd_per_minute"),
-    _row("filmer", "video_generation", "0.1", "usd_per_second", "resolution=720p"),
-    _row("gpt-x", "input", "2", "usd_per_mtok"),
-    _row("gpt-x", "input", "4", "usd_per_mtok", "context=long"),
+    rate_row("search", "web_search", "5", "usd_per_1k_requests"),
+    rate_row("painter", "image_generation", "0.04", "usd_per_image", "quality=standard;size=1024x1024"),
+    rate_row("painter", "image_generation", "0.08", "usd_per_image", "quality=hd;size=1024x1024"),
+    rate_row("speaker", "speech_generation", "15", "usd_per_mchars"),
+    rate_row("listener", "transcription", "0.006", "usd_per_minute"),
+    rate_row("filmer", "video_generation", "0.1", "usd_per_second", "resolution=720p"),
+    rate_row("gpt-x", "input", "2", "usd_per_mtok"),
+    rate_row("gpt-x", "input", "4", "usd_per_mtok", "context=long"),
 ]
 
 

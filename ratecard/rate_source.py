@@ -27,7 +27,8 @@ class SnapshotRates:
     book: RateBook = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "book", RateBook.from_settings(self.db, self.settings))
+        book = RateBook.from_settings(self.db, self.settings, recheck_s=None)  # one answer's life
+        object.__setattr__(self, "book", book)
 
     def model_rates(self, vendor: str, model: str, as_of: date | None) -> list[RateUsed]:
         found = self.book.rates(f"{vendor}/{model}", as_of)

@@ -150,7 +150,8 @@ def cost(
             search_context=search_context.value if search_context else None,
             service_tier=service_tier.value if service_tier else None,
         )
-        quote = RateBook.open(db, config=config).price(model, usage, moment, tier=tier)
+        book = RateBook.open(db, config=config, recheck_s=None)  # lives for one answer: never rechecks
+        quote = book.price(model, usage, moment, tier=tier)
     except ConfigError as exc:
         raise fail(f"configuration error: {exc}", EXIT_CONFIG) from exc
     except DatabaseMissing as exc:  # as every query command says it
